@@ -1,0 +1,161 @@
+/** Kysely table types of the server database. Timestamps are ISO-8601 UTC text, flags 0/1. */
+import type { ColumnType, Generated } from 'kysely';
+
+type Flag = number;
+type Ts = string;
+
+export interface SchoolsTable {
+  id: Generated<number>;
+  name: string;
+  timezone: string;
+  version: number;
+  created_at: Ts;
+}
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  version: number;
+  created_at: Ts;
+}
+export interface MembershipsTable {
+  id: Generated<number>;
+  school_id: number;
+  user_id: number;
+  role: 'admin' | 'teacher' | 'student';
+  active: Flag;
+  version: number;
+  created_at: Ts;
+  updated_at: Ts;
+}
+export interface CoursesTable {
+  id: Generated<number>;
+  school_id: number;
+  name: string;
+  code: string;
+  version: number;
+}
+export interface ClassSessionsTable {
+  id: Generated<number>;
+  school_id: number;
+  teacher_id: number;
+  course_id: number | null;
+  title: string;
+  starts_at: Ts;
+  ends_at: Ts;
+  status: 'scheduled' | 'completed' | 'cancelled';
+  location: string;
+  lesson_notes: string;
+  /** JSON: field → [version, client_id|null] of its last write, for field-level conflicts. */
+  field_versions: string;
+  version: number;
+  created_at: Ts;
+  updated_at: Ts;
+}
+export interface EnrolmentsTable {
+  id: Generated<number>;
+  school_id: number;
+  session_id: number;
+  student_id: number;
+  attendance: 'unknown' | 'present' | 'absent' | 'late';
+  field_versions: string;
+  version: number;
+  created_at: Ts;
+}
+export interface ResourcesTable {
+  id: Generated<number>;
+  school_id: number;
+  teacher_id: number;
+  title: string;
+  description: string;
+  file_type: string;
+  mime_type: string;
+  size: number;
+  sha256: string;
+  storage_name: string;
+  shared_with_students: Flag;
+  scan_status: 'pending' | 'clean' | 'infected' | 'failed';
+  uploader_address: string;
+  field_versions: string;
+  version: number;
+  created_at: Ts;
+  updated_at: Ts;
+}
+export interface ResourceCoursesTable {
+  resource_id: number;
+  course_id: number;
+}
+export interface NotificationsTable {
+  id: Generated<number>;
+  school_id: number;
+  user_id: number;
+  type: 'session_reminder' | 'session_cancelled' | 'new_student' | 'payment_processed' | 'school_announcement';
+  title: string;
+  message: string;
+  action_url: string;
+  is_read: Flag;
+  is_dismissed: Flag;
+  read_at: Ts | null;
+  delivered_via_socket: Flag;
+  created_at: Ts;
+  expires_at: Ts | null;
+  /** Set once the expiry has been published to the change log. */
+  expiry_published: Flag;
+  /** Unique when set: makes scheduled notifications (reminders) exactly-once. */
+  dedupe_key: string | null;
+  version: number;
+}
+export interface AnnouncementsTable {
+  id: Generated<number>;
+  school_id: number;
+  author_id: number;
+  title: string;
+  message: string;
+  created_at: Ts;
+  version: number;
+}
+export interface AuthTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  created_at: Ts;
+  expires_at: Ts;
+  revoked_at: Ts | null;
+}
+export interface PushReceiptsTable {
+  user_id: number;
+  client_id: string;
+  mutation_id: string;
+  result: string;
+  created_at: Ts;
+}
+export interface SyncChangesTable {
+  seq: Generated<number>;
+  school_id: number;
+  /** The teacher whose view the change may touch; null for school-wide rows. */
+  teacher_id: number | null;
+  entity: string;
+  row_id: number;
+}
+export interface ChangeCounterTable {
+  id: number;
+  value: ColumnType<number, number, number>;
+}
+
+export interface DB {
+  schools: SchoolsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  courses: CoursesTable;
+  class_sessions: ClassSessionsTable;
+  enrolments: EnrolmentsTable;
+  resources: ResourcesTable;
+  resource_courses: ResourceCoursesTable;
+  notifications: NotificationsTable;
+  announcements: AnnouncementsTable;
+  auth_tokens: AuthTokensTable;
+  push_receipts: PushReceiptsTable;
+  sync_changes: SyncChangesTable;
+  change_counter: ChangeCounterTable;
+}

@@ -1,0 +1,155 @@
+/**
+ * `GET /api/sync/pull`: streams a teacher's scoped view of a school. A pull without a cursor
+ * streams every row (entity by entity, in id order) and then continues from the change-log
+ * position taken when it started; later pulls re-evaluate the rows the change log says were
+ * touched, answering an upsert for rows in the view and a delete for rows that left it.
+ * All reads of one pull run in one snapshot, so rows, cursor and checksum agree.
+ */
+import { z } from 'zod';
+import type { Kysely } from 'kysely';
+import { ENTITIES, type Entity } from '../../src/shared/entities.js';
+import type { PullChange, PullResponse } from '../../src/shared/protocol.js';
+import { ViewChecksum } from '../../src/shared/checksum.js';
+import type { DB } from '../db/schema.js';
+import { VIEW, type Scope } from './scope.js';
+import { badRequest } from './errors.js';
+
+const FullCursor = z.object({
+  v: z.literal(1),
+  m: z.literal('full'),
+  h: z.number().int().nonnegative(),
+  e: z.number().int().min(0).max(ENTITIES.length),
+  a: z.number().int().nonnegative(),
+  t: z.number().int().nonnegative(),
+  d: z.number().int().nonnegative(),
+});
+const DeltaCursor = z.object({ v: z.literal(1), m: z.literal('delta'), s: z.number().int().nonnegative() });
+const Cursor = z.discriminatedUnion('m', [FullCursor, DeltaCursor]);
+type Cursor = z.infer<typeof Cursor>;
+
+export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+export function decodeCursor(raw: string): Cursor {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('cursor', 'cursor is not one this server issued');
+  }
+}
+
+export const DEFAULT_PULL_LIMIT = 1000;
+
+export async function pull(
+  db: Kysely<DB>,
+  scope: Scope,
+  rawCursor: string | undefined,
+  limit = DEFAULT_PULL_LIMIT,
+): Promise<PullResponse> {
+  let cursor: Cursor | undefined = rawCursor ? decodeCursor(rawCursor) : undefined;
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const changes: PullChange[] = [];
+      let total: number | null = null;
+      let done: number | null = null;
+
+      if (!cursor) {
+        const head = await headSeq(trx, scope.schoolId);
+        let t = 0;
+        for (const e of ENTITIES) t += await VIEW[e].count(trx, scope);
+        cursor = { v: 1, m: 'full', h: head, e: 0, a: 0, t, d: 0 };
+      }
+
+      if (cursor.m === 'full') {
+        let { e, a, d } = cursor;
+        while (e < ENTITIES.length && changes.length < limit) {
+          const entity = ENTITIES[e]!;
+          const room = limit - changes.length;
+          const rows = await VIEW[entity].rows(trx, scope, { afterId: a, limit: room });
+          for (const row of rows) changes.push({ op: 'upsert', entity, row } as PullChange);
+          d += rows.length;
+          if (rows.length < room) {
+            e++;
+            a = 0;
+          } else {
+            a = rows[rows.length - 1]!.id;
+          }
+        }
+        total = cursor.t;
+        done = d;
+        if (e < ENTITIES.length) {
+          return respond(scope, changes, { ...cursor, e, a, d }, true, total, done, null);
+        }
+        cursor = { v: 1, m: 'delta', s: cursor.h };
+      }
+
+      // Incremental part: rows the change log says were touched since the cursor.
+      const budget = limit - changes.length;
+      if (budget === 0) return respond(scope, changes, cursor, true, total, done, null);
+      const logged = await trx
+        .selectFrom('sync_changes')
+        .select(['seq', 'entity', 'row_id'])
+        .where('school_id', '=', scope.schoolId)
+        .where((eb) => eb.or([eb('teacher_id', '=', scope.teacherId), eb('teacher_id', 'is', null)]))
+        .where('seq', '>', cursor.s)
+        .orderBy('seq')
+        .limit(budget)
+        .execute();
+      const touched = new Map<Entity, Set<number>>();
+      for (const c of logged) {
+        const ids = touched.get(c.entity as Entity) ?? new Set<number>();
+        ids.add(c.row_id);
+        touched.set(c.entity as Entity, ids);
+      }
+      for (const entity of ENTITIES) {
+        const ids = touched.get(entity);
+        if (!ids) continue;
+        const rows = await VIEW[entity].rows(trx, scope, { ids: [...ids] });
+        for (const row of rows) {
+          changes.push({ op: 'upsert', entity, row } as PullChange);
+          ids.delete(row.id);
+        }
+        for (const id of ids) changes.push({ op: 'delete', entity, id });
+      }
+      const hasMore = logged.length === budget;
+      const next: Cursor = { v: 1, m: 'delta', s: logged.length ? logged[logged.length - 1]!.seq : cursor.s };
+      const checksum = hasMore ? null : await scopeChecksum(trx, scope);
+      return respond(scope, changes, next, hasMore, total, done, checksum);
+    });
+}
+
+function respond(
+  scope: Scope,
+  changes: PullChange[],
+  cursor: Cursor,
+  hasMore: boolean,
+  total: number | null,
+  done: number | null,
+  checksum: string | null,
+): PullResponse {
+  return { school_id: scope.schoolId, changes, cursor: encodeCursor(cursor), has_more: hasMore, total, done, checksum };
+}
+
+async function headSeq(db: Kysely<DB>, schoolId: number): Promise<number> {
+  const row = await db
+    .selectFrom('sync_changes')
+    .select((eb) => eb.fn.max('seq').as('head'))
+    .where('school_id', '=', schoolId)
+    .executeTakeFirst();
+  return Number(row?.head ?? 0);
+}
+
+/** The checksum of the whole scoped view (see src/shared/checksum.ts). */
+export async function scopeChecksum(db: Kysely<DB>, scope: Scope): Promise<string> {
+  const sum = new ViewChecksum();
+  for (const e of ENTITIES) {
+    for (const r of await VIEW[e].refs(db, scope)) sum.add(e, r.id, r.version);
+  }
+  return sum.digest();
+}
+
+/** The cursor a poke carries: the newest change-log position of the school. */
+export async function currentCursor(db: Kysely<DB>, schoolId: number): Promise<string> {
+  return encodeCursor({ v: 1, m: 'delta', s: await headSeq(db, schoolId) });
+}

@@ -1,0 +1,312 @@
+/**
+ * The teacher's scoped view of one school (PRODUCT.md), written once: every read the server
+ * answers for a teacher — full pulls, incremental pulls, checksums — goes through these
+ * per-entity queries, so "what a teacher may see" has a single definition.
+ *
+ * Nothing here depends on the clock: a notification leaves the view when the scheduler
+ * publishes its expiry (a logged change), so the view only changes through the change log.
+ */
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Entity, EntityRow } from '../../src/shared/entities.js';
+import type { DB, NotificationsTable } from '../db/schema.js';
+
+export interface Scope {
+  teacherId: number;
+  schoolId: number;
+}
+
+export interface RowFilter {
+  ids?: number[];
+  afterId?: number;
+  limit?: number;
+}
+
+export interface VersionRef {
+  id: number;
+  version: number;
+}
+
+interface EntityView<E extends Entity> {
+  rows(db: Kysely<DB>, s: Scope, f?: RowFilter): Promise<EntityRow[E][]>;
+  refs(db: Kysely<DB>, s: Scope): Promise<VersionRef[]>;
+  count(db: Kysely<DB>, s: Scope): Promise<number>;
+}
+
+const flag = (v: number): boolean => v !== 0;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one filter for every table's builder
+function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, col: string, f?: RowFilter): QB {
+  let q = qb;
+  if (f?.ids) q = q.where(col, 'in', f.ids.length ? f.ids : [-1]) as QB;
+  if (f?.afterId !== undefined) q = q.where(col, '>', f.afterId) as QB;
+  if (f?.afterId !== undefined || f?.limit !== undefined) q = q.orderBy(col) as QB;
+  if (f?.limit !== undefined) q = q.limit(f.limit) as QB;
+  return q;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any table's builder
+async function countRows(qb: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const row = (await qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) as { n: number | string };
+  return Number(row.n);
+}
+
+const schoolBase = (db: Kysely<DB>, s: Scope) => db.selectFrom('schools').where('schools.id', '=', s.schoolId);
+const courseBase = (db: Kysely<DB>, s: Scope) => db.selectFrom('courses').where('courses.school_id', '=', s.schoolId);
+const sessionBase = (db: Kysely<DB>, s: Scope) =>
+  db
+    .selectFrom('class_sessions')
+    .where('class_sessions.school_id', '=', s.schoolId)
+    .where('class_sessions.teacher_id', '=', s.teacherId);
+const enrolmentBase = (db: Kysely<DB>, s: Scope) =>
+  db
+    .selectFrom('enrolments')
+    .innerJoin('class_sessions', 'class_sessions.id', 'enrolments.session_id')
+    .innerJoin('memberships', (j) =>
+      j.onRef('memberships.user_id', '=', 'enrolments.student_id').onRef('memberships.school_id', '=', 'enrolments.school_id'),
+    )
+    .where('class_sessions.school_id', '=', s.schoolId)
+    .where('class_sessions.teacher_id', '=', s.teacherId)
+    .where('enrolments.school_id', '=', s.schoolId)
+    .where('memberships.role', '=', 'student')
+    .where('memberships.active', '=', 1);
+const studentBase = (db: Kysely<DB>, s: Scope) =>
+  db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .where('memberships.school_id', '=', s.schoolId)
+    .where('memberships.role', '=', 'student')
+    .where('memberships.active', '=', 1)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('enrolments')
+          .innerJoin('class_sessions', 'class_sessions.id', 'enrolments.session_id')
+          .select(eb.lit(1).as('one'))
+          .whereRef('enrolments.student_id', '=', 'memberships.user_id')
+          .where('enrolments.school_id', '=', s.schoolId)
+          .where('class_sessions.teacher_id', '=', s.teacherId),
+      ),
+    );
+const resourceBase = (db: Kysely<DB>, s: Scope) =>
+  db
+    .selectFrom('resources')
+    .where('resources.school_id', '=', s.schoolId)
+    .where('resources.teacher_id', '=', s.teacherId);
+const announcementBase = (db: Kysely<DB>, s: Scope) =>
+  db.selectFrom('announcements').where('announcements.school_id', '=', s.schoolId);
+const notificationBase = (db: Kysely<DB>, s: Scope) =>
+  db
+    .selectFrom('notifications')
+    .where('notifications.school_id', '=', s.schoolId)
+    .where('notifications.user_id', '=', s.teacherId)
+    .where('notifications.expiry_published', '=', 0);
+
+const school: EntityView<'school'> = {
+  async rows(db, s, f) {
+    const rows = await applyFilter(schoolBase(db, s).select(['id', 'name', 'timezone', 'version']), 'schools.id', f).execute();
+    return rows;
+  },
+  refs: (db, s) => schoolBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(schoolBase(db, s)),
+};
+
+const course: EntityView<'course'> = {
+  rows: (db, s, f) =>
+    applyFilter(courseBase(db, s).select(['id', 'school_id', 'name', 'code', 'version']), 'courses.id', f).execute(),
+  refs: (db, s) => courseBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(courseBase(db, s)),
+};
+
+const session: EntityView<'session'> = {
+  rows: (db, s, f) =>
+    applyFilter(
+      sessionBase(db, s).select([
+        'id',
+        'school_id',
+        'teacher_id',
+        'course_id',
+        'title',
+        'starts_at',
+        'ends_at',
+        'status',
+        'location',
+        'lesson_notes',
+        'version',
+      ]),
+      'class_sessions.id',
+      f,
+    ).execute(),
+  refs: (db, s) => sessionBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(sessionBase(db, s)),
+};
+
+const enrolment: EntityView<'enrolment'> = {
+  rows: (db, s, f) =>
+    applyFilter(
+      enrolmentBase(db, s).select([
+        'enrolments.id',
+        'enrolments.school_id',
+        'enrolments.session_id',
+        'enrolments.student_id',
+        'enrolments.attendance',
+        'enrolments.version',
+      ]),
+      'enrolments.id',
+      f,
+    ).execute(),
+  refs: (db, s) => enrolmentBase(db, s).select(['enrolments.id', 'enrolments.version']).execute(),
+  count: (db, s) => countRows(enrolmentBase(db, s)),
+};
+
+const student: EntityView<'student'> = {
+  async rows(db, s, f) {
+    const rows = await applyFilter(
+      studentBase(db, s).select([
+        'users.id',
+        'memberships.school_id',
+        'users.name',
+        'users.email',
+        'users.version as user_version',
+        'memberships.version as membership_version',
+      ]),
+      'users.id',
+      f,
+    ).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      school_id: r.school_id,
+      name: r.name,
+      email: r.email,
+      version: Math.max(r.user_version, r.membership_version),
+    }));
+  },
+  async refs(db, s) {
+    const rows = await studentBase(db, s)
+      .select(['users.id', 'users.version as uv', 'memberships.version as mv'])
+      .execute();
+    return rows.map((r) => ({ id: r.id, version: Math.max(r.uv, r.mv) }));
+  },
+  count: (db, s) => countRows(studentBase(db, s)),
+};
+
+const resource: EntityView<'resource'> = {
+  async rows(db, s, f) {
+    const rows = await applyFilter(
+      resourceBase(db, s).select([
+        'id',
+        'school_id',
+        'teacher_id',
+        'title',
+        'description',
+        'file_type',
+        'mime_type',
+        'size',
+        'sha256',
+        'shared_with_students',
+        'scan_status',
+        'created_at',
+        'version',
+      ]),
+      'resources.id',
+      f,
+    ).execute();
+    const links = rows.length
+      ? await db
+          .selectFrom('resource_courses')
+          .select(['resource_id', 'course_id'])
+          .where(
+            'resource_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('course_id')
+          .execute()
+      : [];
+    const byResource = new Map<number, number[]>();
+    for (const l of links) {
+      const list = byResource.get(l.resource_id) ?? [];
+      list.push(l.course_id);
+      byResource.set(l.resource_id, list);
+    }
+    return rows.map((r) => ({
+      ...r,
+      shared_with_students: flag(r.shared_with_students),
+      course_ids: byResource.get(r.id) ?? [],
+    }));
+  },
+  refs: (db, s) => resourceBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(resourceBase(db, s)),
+};
+
+const announcement: EntityView<'announcement'> = {
+  rows: (db, s, f) =>
+    applyFilter(
+      announcementBase(db, s).select(['id', 'school_id', 'title', 'message', 'created_at', 'version']),
+      'announcements.id',
+      f,
+    ).execute(),
+  refs: (db, s) => announcementBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(announcementBase(db, s)),
+};
+
+export function toNotificationRow(
+  r: Omit<Selectable<NotificationsTable>, 'dedupe_key' | 'expiry_published'>,
+): EntityRow['notification'] {
+  return {
+    id: r.id,
+    school_id: r.school_id,
+    user_id: r.user_id,
+    type: r.type,
+    title: r.title,
+    message: r.message,
+    action_url: r.action_url,
+    is_read: flag(r.is_read),
+    is_dismissed: flag(r.is_dismissed),
+    read_at: r.read_at,
+    delivered_via_socket: flag(r.delivered_via_socket),
+    created_at: r.created_at,
+    expires_at: r.expires_at,
+    version: r.version,
+  };
+}
+
+export const NOTIFICATION_COLUMNS = [
+  'id',
+  'school_id',
+  'user_id',
+  'type',
+  'title',
+  'message',
+  'action_url',
+  'is_read',
+  'is_dismissed',
+  'read_at',
+  'delivered_via_socket',
+  'created_at',
+  'expires_at',
+  'version',
+] as const;
+
+const notification: EntityView<'notification'> = {
+  async rows(db, s, f) {
+    const rows = await applyFilter(
+      notificationBase(db, s).select(NOTIFICATION_COLUMNS),
+      'notifications.id',
+      f,
+    ).execute();
+    return rows.map(toNotificationRow);
+  },
+  refs: (db, s) => notificationBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(notificationBase(db, s)),
+};
+
+export const VIEW: { [E in Entity]: EntityView<E> } = {
+  school,
+  course,
+  student,
+  session,
+  enrolment,
+  resource,
+  announcement,
+  notification,
+};

@@ -1,0 +1,156 @@
+/**
+ * The sync protocol between the desktop app and the sync server: HTTP bodies and socket events.
+ * Both sides validate what they receive against these schemas.
+ *
+ * PROTOCOL_VERSION history:
+ *   1 — first version: cursor-based pull with per-school checksum, push with per-mutation results,
+ *       socket events poke / notification / scope_revoked and the notification:ack inbound event.
+ */
+import { z } from 'zod';
+import { Attendance, ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Error body of every failed HTTP request. `field` names the input at fault on a 400. */
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+// ---- pull ---------------------------------------------------------------------------------
+
+export const PullQuery = z.strictObject({
+  school_id: z.coerce.number().int().positive(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
+
+const upsertOf = <E extends (typeof ENTITIES)[number]>(entity: E) =>
+  z.object({ op: z.literal('upsert'), entity: z.literal(entity), row: ENTITY_ROW[entity] });
+
+export const PullUpsert = z.discriminatedUnion(
+  'entity',
+  ENTITIES.map((e) => upsertOf(e)) as unknown as [
+    ReturnType<typeof upsertOf>,
+    ...ReturnType<typeof upsertOf>[],
+  ],
+);
+export const PullDelete = z.object({ op: z.literal('delete'), entity: EntityName, id: Id });
+export const PullChange = z.union([PullUpsert, PullDelete]);
+export type PullChange =
+  | {
+      [E in (typeof ENTITIES)[number]]: {
+        op: 'upsert';
+        entity: E;
+        row: z.infer<(typeof ENTITY_ROW)[E]>;
+      };
+    }[(typeof ENTITIES)[number]]
+  | z.infer<typeof PullDelete>;
+
+export const PullResponse = z.object({
+  school_id: Id,
+  changes: z.array(PullChange),
+  cursor: z.string(),
+  has_more: z.boolean(),
+  /** Set on the first batch of a full pull and echoed on the following ones: rows to stream. */
+  total: z.number().int().nonnegative().nullable(),
+  /** Rows of a full pull streamed so far, including this batch (null on incremental pulls). */
+  done: z.number().int().nonnegative().nullable(),
+  /** Checksum of the whole scoped view; present on the batch where has_more is false. */
+  checksum: z.string().nullable(),
+});
+export type PullResponse = Omit<z.infer<typeof PullResponse>, 'changes'> & {
+  changes: PullChange[];
+};
+
+// ---- push ---------------------------------------------------------------------------------
+
+const baseVersion = z.number().int().nonnegative();
+const sessionRef = { session_id: Id, base_version: baseVersion };
+
+export const MUTATION_ARGS = {
+  update_lesson_notes: z.strictObject({ ...sessionRef, lesson_notes: z.string().max(100_000) }),
+  set_attendance: z.strictObject({ enrolment_id: Id, attendance: Attendance, base_version: baseVersion }),
+  complete_session: z.strictObject(sessionRef),
+  cancel_session: z.strictObject(sessionRef),
+  mark_notification_read: z.strictObject({ notification_id: Id }),
+  dismiss_notification: z.strictObject({ notification_id: Id }),
+  update_resource_metadata: z
+    .strictObject({
+      resource_id: Id,
+      base_version: baseVersion,
+      title: z.string().trim().min(1).max(200).optional(),
+      description: z.string().max(5000).optional(),
+      shared_with_students: z.boolean().optional(),
+    })
+    .refine(
+      (a) => a.title !== undefined || a.description !== undefined || a.shared_with_students !== undefined,
+      { message: 'at least one of title, description, shared_with_students is required' },
+    ),
+} as const;
+export type MutationType = keyof typeof MUTATION_ARGS;
+export const MUTATION_TYPES = Object.keys(MUTATION_ARGS) as MutationType[];
+export type MutationArgs<T extends MutationType> = z.infer<(typeof MUTATION_ARGS)[T]>;
+
+/** A mutation as sent; its args are validated per type by the server (a bad one is rejected, not a 400). */
+export const Mutation = z.strictObject({
+  id: z.string().min(1).max(64),
+  type: z.string().max(64),
+  args: z.unknown(),
+});
+export const PushBody = z.strictObject({
+  client_id: z.string().min(8).max(64),
+  mutations: z.array(Mutation).min(1).max(500),
+});
+export type PushBody = z.infer<typeof PushBody>;
+
+export const Conflict = z.object({
+  field: z.string(),
+  server_value: z.unknown(),
+  your_value: z.unknown(),
+});
+export type Conflict = z.infer<typeof Conflict>;
+
+export const MutationResult = z.object({
+  id: z.string(),
+  status: z.enum(['applied', 'duplicate', 'rejected']),
+  /** For `duplicate`: what the first delivery produced. */
+  original_status: z.enum(['applied', 'rejected']).optional(),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  conflict: Conflict.optional(),
+});
+export type MutationResult = z.infer<typeof MutationResult>;
+export const PushResponse = z.object({ results: z.array(MutationResult) });
+export type PushResponse = z.infer<typeof PushResponse>;
+
+// ---- socket events ------------------------------------------------------------------------
+
+export const PokeEvent = z.object({ school_id: Id, cursor: z.string() });
+export const ScopeRevokedEvent = z.object({ school_id: Id });
+export const NotificationEvent = NotificationRow;
+export const NotificationAckEvent = z.strictObject({ notification_id: Id });
+
+/** Events the server emits, each with the schema of its payload. */
+export const SERVER_EVENTS = {
+  poke: PokeEvent,
+  notification: NotificationEvent,
+  scope_revoked: ScopeRevokedEvent,
+} as const;
+/** Events the server accepts from a client. */
+export const CLIENT_EVENTS = {
+  'notification:ack': NotificationAckEvent,
+} as const;
+
+export interface ServerToClientEvents {
+  poke: (e: z.infer<typeof PokeEvent>) => void;
+  notification: (e: z.infer<typeof NotificationEvent>) => void;
+  scope_revoked: (e: z.infer<typeof ScopeRevokedEvent>) => void;
+}
+export interface ClientToServerEvents {
+  'notification:ack': (e: z.infer<typeof NotificationAckEvent>) => void;
+}
