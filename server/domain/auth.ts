@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { MembershipPublic, UserPublic } from '../../src/shared/entities.js';
 import { verifyPassword } from './passwords.js';
+import { forbidden, scopeRevoked } from './errors.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -89,24 +90,23 @@ export async function activeMemberships(db: Kysely<DB>, userId: number): Promise
     .execute();
 }
 
-export type SchoolAccess = 'ok' | 'revoked' | 'none';
-
 /**
- * Whether `userId` holds an active membership with `role` in the school: 'revoked' when the
- * membership exists but is inactive (the client must wipe that school), 'none' otherwise.
+ * The school, when `userId` holds an active teacher membership in it (one query). An inactive
+ * membership answers 403 `scope_revoked` (the device must wipe that school); none at all, 403.
  */
-export async function schoolAccess(
+export async function requireTeacherSchool(
   db: Kysely<DB>,
   userId: number,
   schoolId: number,
-  role: 'teacher' | 'admin',
-): Promise<SchoolAccess> {
+): Promise<{ id: number; name: string; timezone: string }> {
   const m = await db
     .selectFrom('memberships')
-    .select(['role', 'active'])
-    .where('user_id', '=', userId)
-    .where('school_id', '=', schoolId)
+    .innerJoin('schools', 'schools.id', 'memberships.school_id')
+    .select(['schools.id', 'schools.name', 'schools.timezone', 'memberships.role', 'memberships.active'])
+    .where('memberships.user_id', '=', userId)
+    .where('memberships.school_id', '=', schoolId)
     .executeTakeFirst();
-  if (!m || m.role !== role) return 'none';
-  return m.active ? 'ok' : 'revoked';
+  if (!m || m.role !== 'teacher') throw forbidden();
+  if (!m.active) throw scopeRevoked();
+  return { id: m.id, name: m.name, timezone: m.timezone };
 }

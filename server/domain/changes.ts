@@ -17,12 +17,6 @@ export interface ChangeRef {
   row_id: number;
 }
 
-/** What a committed write reports to the real-time layer. */
-export interface CommittedWrite {
-  /** Schools (and, where known, teachers) whose views changed. */
-  touched: Map<number, Set<number> | 'all'>;
-}
-
 export class WriteContext {
   readonly changes: ChangeRef[] = [];
   readonly after: Array<() => void> = [];
@@ -46,6 +40,8 @@ export interface WriteResult<T> {
   value: T;
   version: number;
   changes: ChangeRef[];
+  /** Highest change-log sequence number this write produced (0 when it logged nothing). */
+  lastSeq: number;
 }
 
 export async function writeTransaction<T>(
@@ -53,7 +49,7 @@ export async function writeTransaction<T>(
   fn: (w: WriteContext) => Promise<T>,
   now: Date = new Date(),
 ): Promise<WriteResult<T>> {
-  const { value, w } = await db.transaction().execute(async (trx) => {
+  const { value, w, lastSeq } = await db.transaction().execute(async (trx) => {
     const { value: version } = await trx
       .updateTable('change_counter')
       .set((eb) => ({ value: eb('value', '+', 1) }))
@@ -62,16 +58,16 @@ export async function writeTransaction<T>(
       .executeTakeFirstOrThrow();
     const w = new WriteContext(trx, version, now.toISOString());
     const value = await fn(w);
-    if (w.changes.length > 0) {
-      const unique = dedupeChanges(w.changes);
-      for (let i = 0; i < unique.length; i += 500) {
-        await trx.insertInto('sync_changes').values(unique.slice(i, i + 500)).execute();
-      }
+    let lastSeq = 0;
+    const unique = dedupeChanges(w.changes);
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await trx.insertInto('sync_changes').values(unique.slice(i, i + 500)).returning('seq').execute();
+      for (const r of rows) lastSeq = Math.max(lastSeq, r.seq);
     }
-    return { value, w };
+    return { value, w, lastSeq };
   });
   for (const fn of w.after) fn();
-  return { value, version: w.version, changes: w.changes };
+  return { value, version: w.version, changes: dedupeChanges(w.changes), lastSeq };
 }
 
 function dedupeChanges(changes: ChangeRef[]): ChangeRef[] {

@@ -1,0 +1,67 @@
+/**
+ * Server configuration from environment variables, validated at start: a wrong value stops the
+ * server with a message naming the variable. docs/CONFIGURATION.md lists every variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(4000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  DEMO_DATA: bool.default(true),
+  TOKEN_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
+  MAX_UPLOAD_MB: int(1, 1024).default(25),
+  MAX_BODY_KB: int(16, 10_240).default(1024),
+  REMINDER_LEAD_MINUTES: int(1, 24 * 60).default(15),
+  SCHEDULER_INTERVAL_SECONDS: int(1, 3600).default(30),
+  CLAMAV_HOST: z.string().min(1).optional(),
+  CLAMAV_PORT: int(1, 65535).default(3310),
+  SCAN_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  RATE_LIMIT_DASHBOARD_PER_MIN: int(1, 100_000).default(60),
+  RATE_LIMIT_NOTIFICATIONS_PER_MIN: int(1, 100_000).default(30),
+  RATE_LIMIT_SYNC_PER_MIN: int(1, 100_000).default(600),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: int(1, 10_000).default(10),
+  RATE_LIMIT_LOGIN_PER_ADDRESS: int(1, 100_000).default(50),
+  RATE_LIMIT_LOGIN_WINDOW_MIN: int(1, 1440).default(15),
+  TRUST_PROXY: bool.default(false),
+  SLOW_REQUEST_MS: int(1, 600_000).default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** scrypt cost: `owasp` (N=2^17) in production; `test` only for test suites. */
+  PASSWORD_HASH_COST: z.enum(['owasp', 'test']).default('owasp'),
+});
+
+export type ServerConfig = z.infer<typeof ConfigSchema> & {
+  databaseUrl: string;
+  filesDir: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.DATA_DIR);
+  return {
+    ...c,
+    DATA_DIR: dataDir,
+    databaseUrl: c.DATABASE_URL ?? path.join(dataDir, 'classdesk.sqlite'),
+    filesDir: path.join(dataDir, 'files'),
+  };
+}

@@ -1,0 +1,133 @@
+/** Teaching resources: upload (typed by magic bytes, stored under a generated name, scanned) and lookup for download. */
+import type { Kysely } from 'kysely';
+import type { ResourceRow } from '../../src/shared/entities.js';
+import type { DB } from '../db/schema.js';
+import type { FileStore } from '../storage/file-store.js';
+import type { Scanner } from '../storage/scanner.js';
+import { detectFileType } from '../storage/file-types.js';
+import { requireTeacherSchool } from './auth.js';
+import { write, type DomainContext } from './context.js';
+import { AppError, notFound } from './errors.js';
+import { VIEW } from './scope.js';
+
+export interface Upload {
+  schoolId: number;
+  title: string;
+  description: string;
+  fileName: string;
+  bytes: Buffer;
+  address: string;
+}
+
+export async function uploadResource(
+  ctx: DomainContext,
+  files: FileStore,
+  userId: number,
+  up: Upload,
+): Promise<ResourceRow> {
+  await requireTeacherSchool(ctx.db, userId, up.schoolId);
+  const type = await detectFileType(up.bytes, up.fileName);
+  if (!type) {
+    throw new AppError(
+      415,
+      'unsupported_type',
+      'this kind of file is not accepted: use PDF, an office document, an image, or plain text/markdown',
+      'file',
+    );
+  }
+  const stored = await files.put(up.bytes);
+  try {
+    const id = await write(ctx, async (w) => {
+      const r = await w.trx
+        .insertInto('resources')
+        .values({
+          school_id: up.schoolId,
+          teacher_id: userId,
+          title: up.title,
+          description: up.description,
+          file_type: type.fileType,
+          mime_type: type.mimeType,
+          size: stored.size,
+          sha256: stored.sha256,
+          storage_name: stored.storageName,
+          shared_with_students: 0,
+          scan_status: 'pending',
+          uploader_address: up.address,
+          field_versions: '{}',
+          version: w.version,
+          created_at: w.now,
+          updated_at: w.now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      w.touch({ school_id: up.schoolId, teacher_id: userId, entity: 'resource', row_id: r.id });
+      return r.id;
+    });
+    const [row] = await VIEW.resource.rows(ctx.db, { teacherId: userId, schoolId: up.schoolId }, { ids: [id] });
+    return row!;
+  } catch (e) {
+    await files.remove(stored.storageName);
+    throw e;
+  }
+}
+
+/** Scans a stored resource and records the verdict (a logged change, so devices learn it). */
+export async function scanResource(ctx: DomainContext, files: FileStore, scanner: Scanner, resourceId: number): Promise<void> {
+  const r = await ctx.db
+    .selectFrom('resources')
+    .select(['id', 'school_id', 'teacher_id', 'storage_name', 'file_type', 'size'])
+    .where('id', '=', resourceId)
+    .executeTakeFirst();
+  if (!r) return;
+  let verdict: Awaited<ReturnType<Scanner['scan']>>;
+  try {
+    const bytes = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      files
+        .createReadStream(r.storage_name)
+        .on('data', (c) => chunks.push(c as Buffer))
+        .on('end', () => resolve(Buffer.concat(chunks)))
+        .on('error', reject);
+    });
+    verdict = await scanner.scan(bytes, { fileType: r.file_type, size: r.size });
+  } catch {
+    verdict = 'failed';
+  }
+  await write(ctx, async (w) => {
+    await w.trx
+      .updateTable('resources')
+      .set({ scan_status: verdict, version: w.version, updated_at: w.now })
+      .where('id', '=', r.id)
+      .execute();
+    w.touch({ school_id: r.school_id, teacher_id: r.teacher_id, entity: 'resource', row_id: r.id });
+  });
+}
+
+/** The stored file of a resource in the caller's view, or 404 as if it did not exist. */
+export async function resourceForDownload(db: Kysely<DB>, userId: number, resourceId: number) {
+  const r = await db
+    .selectFrom('resources')
+    .innerJoin('memberships', (j) =>
+      j.onRef('memberships.school_id', '=', 'resources.school_id').onRef('memberships.user_id', '=', 'resources.teacher_id'),
+    )
+    .select([
+      'resources.id',
+      'resources.title',
+      'resources.file_type',
+      'resources.mime_type',
+      'resources.size',
+      'resources.sha256',
+      'resources.storage_name',
+      'resources.scan_status',
+    ])
+    .where('resources.id', '=', resourceId)
+    .where('resources.teacher_id', '=', userId)
+    .where('memberships.role', '=', 'teacher')
+    .where('memberships.active', '=', 1)
+    .executeTakeFirst();
+  if (!r) throw notFound('resource');
+  if (r.scan_status !== 'clean') {
+    throw new AppError(409, 'not_scanned', `this file cannot be downloaded yet: its virus scan is ${r.scan_status}`);
+  }
+  return r;
+}

@@ -1,0 +1,131 @@
+/**
+ * Timed work: `session_reminder` notifications a configurable lead time before each scheduled
+ * session, and publishing the expiry of notifications (they then leave the teachers' views).
+ * Reminders carry a dedupe key (session and start time), so each is created exactly once even
+ * when the scheduler runs again after a restart or on several processes at once; a rescheduled
+ * session gets a reminder for its new time.
+ */
+import { write, type DomainContext } from './context.js';
+import { createNotifications } from './notifications.js';
+
+export interface SchedulerRun {
+  reminders: number;
+  expired: number;
+  /** How late the run started relative to its due time, in ms. */
+  lagMs: number;
+}
+
+export async function runScheduledWork(ctx: DomainContext, leadMinutes: number): Promise<Omit<SchedulerRun, 'lagMs'>> {
+  const now = ctx.now();
+  const until = new Date(now.getTime() + leadMinutes * 60_000).toISOString();
+  const due = await ctx.db
+    .selectFrom('class_sessions as s')
+    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.teacher_id').onRef('m.school_id', '=', 's.school_id'))
+    .select(['s.id', 's.school_id', 's.teacher_id', 's.title', 's.starts_at', 's.location'])
+    .where('s.status', '=', 'scheduled')
+    .where('s.starts_at', '>', now.toISOString())
+    .where('s.starts_at', '<=', until)
+    .where('m.role', '=', 'teacher')
+    .where('m.active', '=', 1)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('notifications as n')
+            .select(eb.lit(1).as('one'))
+            .whereRef('n.dedupe_key', '=', eb.fn('concat', [eb.val('reminder:'), 's.id', eb.val(':'), 's.starts_at'])),
+        ),
+      ),
+    )
+    .limit(1000)
+    .execute();
+  let reminders = 0;
+  if (due.length > 0) {
+    reminders = await write(ctx, async (w) => {
+      const created = await createNotifications(
+        w,
+        ctx.events,
+        due.map((s) => {
+          const minutes = Math.max(1, Math.round((Date.parse(s.starts_at) - now.getTime()) / 60_000));
+          return {
+            school_id: s.school_id,
+            user_id: s.teacher_id,
+            type: 'session_reminder' as const,
+            title: `${s.title} starts in ${minutes} min`,
+            message: s.location ? `${s.title} — ${s.location}` : s.title,
+            action_url: `classdesk://sessions/${s.id}`,
+            // A reminder is useless once its class has started.
+            expires_at: s.starts_at,
+            dedupe_key: `reminder:${s.id}:${s.starts_at}`,
+          };
+        }),
+      );
+      return created.length;
+    });
+  }
+
+  let expired = 0;
+  for (;;) {
+    const n = await write(ctx, async (w) => {
+      const rows = await w.trx
+        .selectFrom('notifications')
+        .select(['id', 'school_id', 'user_id'])
+        .where('expiry_published', '=', 0)
+        .where('expires_at', '<=', now.toISOString())
+        .limit(500)
+        .execute();
+      if (rows.length === 0) return 0;
+      await w.trx
+        .updateTable('notifications')
+        .set({ expiry_published: 1, version: w.version })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      for (const r of rows) w.touch({ school_id: r.school_id, teacher_id: r.user_id, entity: 'notification', row_id: r.id });
+      return rows.length;
+    });
+    expired += n;
+    if (n < 500) break;
+  }
+  return { reminders, expired };
+}
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  lastRun: SchedulerRun | undefined;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly leadMinutes: number,
+    private readonly intervalMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  start(): void {
+    let due = Date.now();
+    const tick = () => {
+      const lagMs = Math.max(0, Date.now() - due);
+      this.running = runScheduledWork(this.ctx, this.leadMinutes)
+        .then((r) => {
+          this.lastRun = { ...r, lagMs };
+        })
+        .catch(this.onError)
+        .finally(() => {
+          this.running = undefined;
+          due = Date.now() + this.intervalMs;
+          if (this.timer !== undefined) this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

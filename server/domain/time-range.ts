@@ -1,0 +1,41 @@
+/** Calendar ranges (today / this week / this month) in a school's time zone, as UTC instants. */
+
+/** Offset of `tz` from UTC at `at`, in minutes (Lisbon summer time → 60). */
+function offsetMinutes(tz: string, at: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
+}
+
+/** The UTC instant of local midnight of the given local calendar date in `tz`. */
+function localMidnight(tz: string, y: number, m: number, d: number): Date {
+  const guess = new Date(Date.UTC(y, m, d));
+  const first = new Date(guess.getTime() - offsetMinutes(tz, guess) * 60000);
+  // Re-evaluate at the found instant: the offset can differ across a DST change.
+  return new Date(guess.getTime() - offsetMinutes(tz, first) * 60000);
+}
+
+export type RangeName = 'today' | 'week' | 'month';
+
+export function calendarRange(range: RangeName, tz: string, now: Date): { from: Date; to: Date } {
+  const local = new Date(now.getTime() + offsetMinutes(tz, now) * 60000);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth();
+  const d = local.getUTCDate();
+  if (range === 'today') return { from: localMidnight(tz, y, m, d), to: localMidnight(tz, y, m, d + 1) };
+  if (range === 'week') {
+    const mondayOffset = (local.getUTCDay() + 6) % 7; // ISO weeks start on Monday
+    return { from: localMidnight(tz, y, m, d - mondayOffset), to: localMidnight(tz, y, m, d - mondayOffset + 7) };
+  }
+  return { from: localMidnight(tz, y, m, 1), to: localMidnight(tz, y, m + 1, 1) };
+}

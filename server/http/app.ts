@@ -1,0 +1,186 @@
+/**
+ * The Fastify application: registers every route of the table with authentication, input
+ * validation, rate limits, per-request query counting (Server-Timing) and one error shape.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { authenticate, type AuthedUser } from '../domain/auth.js';
+import { AppError, unauthorized } from '../domain/errors.js';
+import { newQueryStats, QueryStatsPlugin, type QueryStats } from '../db/query-stats.js';
+import type { RateLimitName, RouteDef, Services } from './route-table.js';
+import { parseInput } from './validation.js';
+import { authRoutes } from './routes/auth.js';
+import { syncRoutes } from './routes/sync.js';
+import { adminRoutes } from './routes/admin.js';
+import { resourceRoutes } from './routes/resources.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { openApiDocument } from './openapi.js';
+import type { Logger } from 'pino';
+
+/** Every API route. The isolation test iterates over exactly this list. */
+export const ROUTES: RouteDef[] = [...authRoutes, ...syncRoutes, ...adminRoutes, ...resourceRoutes, ...notificationRoutes];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    queryStats: QueryStats;
+    db: Kysely<DB>;
+    user: AuthedUser | null;
+  }
+}
+
+export interface AppOptions {
+  services: Services;
+  logger: Logger;
+  version: string;
+  /** Readiness: false while starting or shutting down. */
+  isReady(): Promise<boolean>;
+}
+
+function bearer(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m ? m[1]! : '';
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { services } = opts;
+  const cfg = services.config;
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: cfg.MAX_BODY_KB * 1024,
+    trustProxy: cfg.TRUST_PROXY,
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.decorateRequest('queryStats', null as unknown as QueryStats);
+  app.decorateRequest('db', null as unknown as Kysely<DB>);
+  app.decorateRequest('user', null);
+
+  await app.register(multipart, { limits: { fileSize: cfg.MAX_UPLOAD_MB * 1024 * 1024, files: 1 } });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => {
+      const err = new AppError(429, 'rate_limited', `too many requests: try again in ${ctx.after}`);
+      return Object.assign(err, { statusCode: 429 });
+    },
+  });
+
+  const windowMs = 60_000;
+  const loginWindow = cfg.RATE_LIMIT_LOGIN_WINDOW_MIN * 60_000;
+  const limiters: Record<RateLimitName, ReturnType<FastifyInstance['rateLimit']>> = {
+    dashboard: app.rateLimit({ max: cfg.RATE_LIMIT_DASHBOARD_PER_MIN, timeWindow: windowMs, keyGenerator: (r) => `dash:${r.user?.id}` }),
+    notifications: app.rateLimit({
+      max: cfg.RATE_LIMIT_NOTIFICATIONS_PER_MIN,
+      timeWindow: windowMs,
+      keyGenerator: (r) => `notif:${r.user?.id}`,
+    }),
+    sync: app.rateLimit({ max: cfg.RATE_LIMIT_SYNC_PER_MIN, timeWindow: windowMs, keyGenerator: (r) => `sync:${r.user?.id}` }),
+    login_address: app.rateLimit({ max: cfg.RATE_LIMIT_LOGIN_PER_ADDRESS, timeWindow: loginWindow, keyGenerator: (r) => `login-ip:${r.ip}` }),
+    login_account: app.rateLimit({
+      max: cfg.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      timeWindow: loginWindow,
+      keyGenerator: (r) => {
+        const email = (r.body as { email?: unknown } | undefined)?.email;
+        return `login-account:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+      },
+    }),
+  };
+
+  app.addHook('onRequest', async (req) => {
+    req.queryStats = newQueryStats();
+    req.db = services.rootDb.withPlugin(new QueryStatsPlugin(req.queryStats));
+    req.user = null;
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.queryStats) {
+      const s = req.queryStats;
+      reply.header('Server-Timing', `db;dur=${s.durationMs.toFixed(2)};desc="${s.count} queries"`);
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const ms = reply.elapsedTime;
+    const entry = {
+      route: req.routeOptions.url ?? 'unmatched',
+      method: req.method,
+      status: reply.statusCode,
+      ms: Math.round(ms),
+      user: req.user?.id,
+      queries: req.queryStats?.count,
+    };
+    if (ms > cfg.SLOW_REQUEST_MS) req.log.warn(entry, 'slow request');
+    else req.log.debug(entry, 'request');
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.headers) void reply.headers(err.headers);
+      return reply
+        .code(err.status)
+        .send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413 || err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { code: 'too_large', message: 'the request or file is larger than this server accepts' } });
+    }
+    if (status >= 400 && status < 500) {
+      const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body';
+      return reply.code(status).send({ error: { code: 'bad_request', message: err.message, field } });
+    }
+    req.log.error({ err, route: req.routeOptions.url }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal', message: 'the server could not complete this request' } });
+  });
+
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } }));
+
+  const authenticateRequest = async (req: FastifyRequest): Promise<void> => {
+    const token = bearer(req);
+    if (token === null) throw unauthorized();
+    const user = token ? await authenticate(req.db, token, services.now()) : null;
+    if (!user) throw unauthorized('your session has expired or was signed out: sign in again');
+    req.user = user;
+  };
+
+  for (const r of ROUTES) {
+    app.route({
+      method: r.method,
+      url: r.url,
+      ...(r.auth === 'user' ? { preValidation: authenticateRequest } : {}),
+      preHandler: (r.rateLimits ?? []).map((n) => limiters[n]),
+      handler: async (req, reply) => {
+        const params = r.params ? parseInput(r.params, req.params, 'params') : undefined;
+        const query = r.query ? parseInput(r.query, req.query, 'query') : undefined;
+        const body = r.body ? parseInput(r.body, req.body, 'body') : undefined;
+        const result = await r.handler({
+          req,
+          reply,
+          params,
+          query,
+          body,
+          user: req.user,
+          dom: { db: req.db, events: services.events, now: services.now },
+          services,
+        });
+        if (r.raw) return reply;
+        if (r.successStatus === 204) return reply.code(204).send();
+        return reply.code(r.successStatus ?? 200).send(result);
+      },
+    });
+  }
+
+  const doc = openApiDocument(ROUTES, opts.version);
+  app.get('/api/docs', async () => doc);
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const ready = await opts.isReady().catch(() => false);
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+  return app;
+}

@@ -1,0 +1,71 @@
+/**
+ * The server's HTTP routes as data: method, path, input schemas, authentication, rate limits
+ * and where the route takes a school id from. Fastify registration, the OpenAPI document and
+ * the isolation test all read this one table, so a new route cannot miss any of them.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { DB } from '../db/schema.js';
+import type { AuthedUser } from '../domain/auth.js';
+import type { DomainContext } from '../domain/context.js';
+import type { ServerConfig } from '../config.js';
+import type { FileStore } from '../storage/file-store.js';
+import type { Scanner } from '../storage/scanner.js';
+
+export type RateLimitName = 'dashboard' | 'notifications' | 'sync' | 'login_address' | 'login_account';
+
+/** What an isolation test must vary for this route. */
+export type SchoolInput = 'query' | 'params' | 'body' | 'multipart' | 'none';
+
+export interface Services {
+  config: ServerConfig;
+  files: FileStore;
+  scanner: Scanner;
+  events: DomainContext['events'];
+  now(): Date;
+  /** Raw database for background work (the request's own is in the handler context). */
+  rootDb: Kysely<DB>;
+}
+
+export interface HandlerContext<Q, B, P> {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  query: Q;
+  body: B;
+  params: P;
+  /** The authenticated user; routes with `auth: 'none'` get null. */
+  user: AuthedUser | null;
+  /** Domain context whose database counts the request's queries. */
+  dom: DomainContext;
+  services: Services;
+}
+
+export interface RouteDef<QS extends z.ZodType = z.ZodType, BS extends z.ZodType = z.ZodType, PS extends z.ZodType = z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  summary: string;
+  tag: string;
+  auth: 'none' | 'user';
+  /** Where a school id enters the route (for the isolation matrix). */
+  school: SchoolInput;
+  /** Whether the route takes an entity id in its path that must belong to the caller's view. */
+  entityParam?: string;
+  query?: QS;
+  body?: BS;
+  params?: PS;
+  response?: z.ZodType;
+  successStatus?: number;
+  rateLimits?: RateLimitName[];
+  multipart?: boolean;
+  /** Writes raw bytes itself (file download). */
+  raw?: boolean;
+  handler(ctx: HandlerContext<z.infer<QS>, z.infer<BS>, z.infer<PS>>): Promise<unknown>;
+}
+
+/** Keeps each route's schema types tied to its handler while the table holds them all. */
+export function route<QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined, PS extends z.ZodType = z.ZodUndefined>(
+  def: RouteDef<QS, BS, PS>,
+): RouteDef {
+  return def as unknown as RouteDef;
+}

@@ -1,0 +1,109 @@
+import type { MultipartFile } from '@fastify/multipart';
+import { ResourceParams, ResourceResponse, ResourceUploadFields } from '../../../src/shared/api.js';
+import { AppError, badRequest } from '../../domain/errors.js';
+import { resourceForDownload, scanResource, uploadResource } from '../../domain/resources.js';
+import { parseInput } from '../validation.js';
+import { route } from '../route-table.js';
+
+/** `bytes=a-b` → inclusive range within `size`; null for no header; 'unsatisfiable' otherwise. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return 'unsatisfiable';
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}
+
+const safeFileName = (title: string, ext: string): string =>
+  `${title.normalize('NFKD').replace(/[^\w .-]+/g, '').trim().slice(0, 80) || 'resource'}.${ext === 'cfb' ? 'bin' : ext}`;
+
+export const resourceRoutes = [
+  route({
+    method: 'POST',
+    url: '/api/resources',
+    summary: 'Upload a teaching resource (multipart: school_id, title, description, file)',
+    tag: 'resources',
+    auth: 'user',
+    school: 'multipart',
+    multipart: true,
+    response: ResourceResponse,
+    successStatus: 201,
+    async handler({ req, user, dom, services }) {
+      if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'send the upload as multipart/form-data');
+      const fields: Record<string, string> = {};
+      let file: { name: string; bytes: Buffer } | undefined;
+      for await (const part of req.parts({ limits: { fileSize: services.config.MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 10 } })) {
+        if (part.type === 'file') {
+          if (part.fieldname !== 'file') throw badRequest(part.fieldname, 'unexpected file field: the file goes in "file"');
+          file = { name: part.filename, bytes: await (part as MultipartFile).toBuffer() };
+        } else {
+          fields[part.fieldname] = String(part.value);
+        }
+      }
+      const parsed = parseInput(ResourceUploadFields, fields, 'body');
+      if (!file) throw badRequest('file', 'a file is required');
+      const row = await uploadResource(dom, services.files, user!.id, {
+        schoolId: parsed.school_id,
+        title: parsed.title,
+        description: parsed.description,
+        fileName: file.name,
+        bytes: file.bytes,
+        address: req.ip,
+      });
+      // Scanning runs after the answer; its verdict reaches devices as a synced change.
+      const bg = { ...dom, db: services.rootDb };
+      void scanResource(bg, services.files, services.scanner, row.id).catch((e: unknown) =>
+        req.log.error({ err: e, resource: row.id }, 'resource scan failed'),
+      );
+      return row;
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/resources/:id/content',
+    summary: 'Download the file of a resource (HTTP Range supported for resumable downloads)',
+    tag: 'resources',
+    auth: 'user',
+    school: 'none',
+    entityParam: 'id',
+    params: ResourceParams,
+    raw: true,
+    async handler({ req, reply, user, params, dom, services }) {
+      const r = await resourceForDownload(dom.db, user!.id, params.id);
+      // A range applies only to the version the client started with (If-Range carries its ETag).
+      const ifRange = req.headers['if-range'];
+      const range = ifRange && ifRange !== `"${r.sha256}"` ? null : parseRange(req.headers.range, r.size);
+      reply
+        .header('Content-Type', r.mime_type)
+        .header('Content-Disposition', `attachment; filename="${safeFileName(r.title, r.file_type)}"`)
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Accept-Ranges', 'bytes')
+        .header('ETag', `"${r.sha256}"`)
+        .header('Cache-Control', 'private, no-store');
+      if (range === 'unsatisfiable') {
+        throw new AppError(416, 'range_not_satisfiable', 'the requested range is outside the file', undefined, {
+          'Content-Range': `bytes */${r.size}`,
+        });
+      }
+      if (range) {
+        return reply
+          .code(206)
+          .header('Content-Range', `bytes ${range.start}-${range.end}/${r.size}`)
+          .header('Content-Length', range.end - range.start + 1)
+          .send(services.files.createReadStream(r.storage_name, range));
+      }
+      return reply.header('Content-Length', r.size).send(services.files.createReadStream(r.storage_name));
+    },
+  }),
+];

@@ -1,0 +1,54 @@
+import { DashboardQuery, DashboardResponse } from '../../../src/shared/api.js';
+import { PullQuery, PullResponse, PushBody, PushResponse } from '../../../src/shared/protocol.js';
+import { requireTeacherSchool } from '../../domain/auth.js';
+import { dashboard } from '../../domain/dashboard.js';
+import { pull } from '../../domain/pull.js';
+import { push } from '../../domain/push.js';
+import { route } from '../route-table.js';
+
+export const syncRoutes = [
+  route({
+    method: 'GET',
+    url: '/api/dashboard',
+    summary: 'Teacher dashboard for one school: sessions in range, counts, students, unread notifications, recent resources',
+    tag: 'sync',
+    auth: 'user',
+    school: 'query',
+    query: DashboardQuery,
+    response: DashboardResponse,
+    rateLimits: ['dashboard'],
+    async handler({ user, query, dom, services }) {
+      const school = await requireTeacherSchool(dom.db, user!.id, query.school_id);
+      return dashboard(dom.db, user!.id, school, query.range, services.now());
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/sync/pull',
+    summary: "Changes to the caller's scoped view of a school since a cursor (no cursor: the whole view)",
+    tag: 'sync',
+    auth: 'user',
+    school: 'query',
+    query: PullQuery,
+    response: PullResponse,
+    rateLimits: ['sync'],
+    async handler({ user, query, dom }) {
+      await requireTeacherSchool(dom.db, user!.id, query.school_id);
+      return pull(dom.db, { teacherId: user!.id, schoolId: query.school_id }, query.cursor, query.limit);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/sync/push',
+    summary: 'Apply offline mutations in order; each is applied once, answered duplicate on redelivery, or rejected',
+    tag: 'sync',
+    auth: 'user',
+    school: 'none',
+    body: PushBody,
+    response: PushResponse,
+    rateLimits: ['sync'],
+    async handler({ user, body, dom }) {
+      return { results: await push(dom, user!.id, body) };
+    },
+  }),
+];

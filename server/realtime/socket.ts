@@ -1,0 +1,140 @@
+/**
+ * socket.io on the HTTP server. The handshake carries the bearer token; the server alone puts a
+ * socket in its rooms: `teacher:<id>`; for each school where the user is an active teacher,
+ * `school:<id>` (school-wide events) and `teacher:<id>:school:<id>` (that teacher's events in
+ * that school); and `token:<hash>` so signing out disconnects exactly that token's sockets.
+ * Leaving a school means leaving both of its rooms, so nothing of it reaches the socket again.
+ * Implements the domain's events: pokes, notifications, scope revocation.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '../../src/shared/protocol.js';
+import type { NotificationRow } from '../../src/shared/entities.js';
+import type { DB } from '../db/schema.js';
+import { authenticate, type AuthedUser } from '../domain/auth.js';
+import type { ChangeRef } from '../domain/changes.js';
+import type { DomainEvents } from '../domain/events.js';
+import { encodeCursor } from '../domain/pull.js';
+
+interface SocketData {
+  user: AuthedUser;
+}
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const rooms = {
+  teacher: (id: number) => `teacher:${id}`,
+  school: (id: number) => `school:${id}`,
+  teacherInSchool: (teacherId: number, schoolId: number) => `teacher:${teacherId}:school:${schoolId}`,
+  token: (hash: string) => `token:${hash}`,
+};
+
+export interface RealtimeStats {
+  pokes: number;
+  notifications: number;
+}
+
+export function attachRealtime(
+  httpServer: HttpServer,
+  db: Kysely<DB>,
+  log: Logger,
+  now: () => Date,
+): { io: AppIo; events: DomainEvents; stats: RealtimeStats } {
+  const io: AppIo = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    cors: { origin: false },
+  });
+  const stats: RealtimeStats = { pokes: 0, notifications: 0 };
+
+  io.use((socket, next) => {
+    const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string') return next(new Error('unauthorized'));
+    authenticate(db, token, now())
+      .then((user) => {
+        if (!user) return next(new Error('unauthorized'));
+        socket.data.user = user;
+        next();
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'socket authentication failed');
+        next(new Error('unavailable'));
+      });
+  });
+
+  io.on('connection', (socket: AppSocket) => {
+    const user = socket.data.user;
+    void joinRooms(socket, user).catch((err: unknown) => {
+      log.error({ err, user: user.id }, 'could not place socket in its rooms');
+      socket.disconnect(true);
+    });
+    socket.on('notification:ack', (payload) => {
+      const parsed = CLIENT_EVENTS['notification:ack'].safeParse(payload);
+      if (!parsed.success) {
+        log.warn({ user: user.id, event: 'notification:ack' }, 'ignored invalid socket event');
+        return;
+      }
+      void db
+        .updateTable('notifications')
+        .set({ delivered_via_socket: 1 })
+        .where('id', '=', parsed.data.notification_id)
+        .where('user_id', '=', user.id)
+        .execute()
+        .catch((err: unknown) => log.error({ err }, 'could not record notification delivery'));
+    });
+    socket.onAny((event: string) => {
+      if (!Object.hasOwn(CLIENT_EVENTS, event)) log.warn({ user: user.id, event: event.slice(0, 64) }, 'ignored unknown socket event');
+    });
+  });
+
+  async function joinRooms(socket: AppSocket, user: AuthedUser): Promise<void> {
+    const schools = await db
+      .selectFrom('memberships')
+      .select('school_id')
+      .where('user_id', '=', user.id)
+      .where('role', '=', 'teacher')
+      .where('active', '=', 1)
+      .execute();
+    await socket.join([
+      rooms.teacher(user.id),
+      rooms.token(user.tokenHash),
+      ...schools.flatMap((s) => [rooms.school(s.school_id), rooms.teacherInSchool(user.id, s.school_id)]),
+    ]);
+  }
+
+  const events: DomainEvents = {
+    changed(changes: ChangeRef[], lastSeq: number) {
+      const cursor = encodeCursor({ v: 1, m: 'delta', s: lastSeq });
+      const targets = new Map<string, number>();
+      for (const c of changes) {
+        const room = c.teacher_id === null ? rooms.school(c.school_id) : rooms.teacherInSchool(c.teacher_id, c.school_id);
+        targets.set(room, c.school_id);
+      }
+      for (const [room, schoolId] of targets) {
+        io.to(room).emit('poke', { school_id: schoolId, cursor });
+        stats.pokes++;
+      }
+    },
+    notificationCreated(row: NotificationRow) {
+      stats.notifications++;
+      io.to(rooms.teacherInSchool(row.user_id, row.school_id)).emit('notification', row);
+    },
+    scopeRevoked(userId: number, schoolId: number) {
+      io.in(rooms.teacher(userId)).socketsLeave([rooms.school(schoolId), rooms.teacherInSchool(userId, schoolId)]);
+      io.to(rooms.teacher(userId)).emit('scope_revoked', { school_id: schoolId });
+    },
+    scopeGranted(userId: number, schoolId: number) {
+      io.in(rooms.teacher(userId)).socketsJoin([rooms.school(schoolId), rooms.teacherInSchool(userId, schoolId)]);
+      io.to(rooms.teacher(userId)).emit('poke', { school_id: schoolId, cursor: encodeCursor({ v: 1, m: 'delta', s: 0 }) });
+    },
+    tokenRevoked(tokenHash: string) {
+      io.in(rooms.token(tokenHash)).disconnectSockets(true);
+    },
+  };
+  return { io, events, stats };
+}

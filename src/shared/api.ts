@@ -1,0 +1,114 @@
+/** Schemas of the HTTP API's requests and responses other than sync (see protocol.ts). */
+import { z } from 'zod';
+import {
+  AnnouncementRow,
+  Id,
+  MembershipPublic,
+  Role,
+  SessionRow,
+  SessionStatus,
+  Timestamp,
+  UserPublic,
+  ResourceRow,
+} from './entities.js';
+
+const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
+
+export const LoginBody = z.strictObject({ email, password: z.string().min(1).max(1024) });
+export const LoginResponse = z.object({ token: z.string(), user: UserPublic, expires_at: Timestamp });
+export const MeResponse = z.object({ user: UserPublic, memberships: z.array(MembershipPublic) });
+
+export const DASHBOARD_RANGES = ['today', 'week', 'month'] as const;
+export const DashboardQuery = z.strictObject({
+  school_id: z.coerce.number().int().positive(),
+  range: z.enum(DASHBOARD_RANGES).default('week'),
+});
+export const DashboardSession = SessionRow.extend({
+  course_name: z.string().nullable(),
+  student_count: z.number().int(),
+});
+export const DashboardResponse = z.object({
+  school_id: Id,
+  range: z.enum(DASHBOARD_RANGES),
+  from: Timestamp,
+  to: Timestamp,
+  sessions: z.array(DashboardSession),
+  counts: z.object({ scheduled: z.number(), completed: z.number(), cancelled: z.number() }),
+  student_count: z.number().int(),
+  unread_notifications: z.number().int(),
+  recent_resources: z.array(ResourceRow.omit({ course_ids: true })),
+});
+export type DashboardResponse = z.infer<typeof DashboardResponse>;
+
+export const SchoolParams = z.strictObject({ schoolId: z.coerce.number().int().positive() });
+export const SchoolUserParams = SchoolParams.extend({ userId: z.coerce.number().int().positive() });
+export const SchoolSessionParams = SchoolParams.extend({ sessionId: z.coerce.number().int().positive() });
+export const SchoolSessionStudentParams = SchoolSessionParams.extend({
+  studentId: z.coerce.number().int().positive(),
+});
+export const ResourceParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export const AddMembershipBody = z.strictObject({
+  email,
+  role: Role,
+  /** Required when no account exists for the email yet: the account is created. */
+  name: z.string().trim().min(1).max(200).optional(),
+});
+export const PatchMembershipBody = z.strictObject({ active: z.boolean() });
+export const MembershipResponse = z.object({
+  school_id: Id,
+  user_id: Id,
+  role: Role,
+  active: z.boolean(),
+});
+
+export const CreateCourseBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  code: z.string().trim().min(1).max(40),
+});
+export const CourseResponse = z.object({ id: Id, school_id: Id, name: z.string(), code: z.string() });
+
+const sessionTimes = {
+  starts_at: Timestamp,
+  ends_at: Timestamp,
+};
+export const CreateSessionBody = z
+  .strictObject({
+    teacher_id: Id,
+    course_id: Id.nullable().optional(),
+    title: z.string().trim().min(1).max(200),
+    location: z.string().max(200).optional(),
+    ...sessionTimes,
+  })
+  .refine((b) => Date.parse(b.ends_at) > Date.parse(b.starts_at), {
+    message: 'ends_at must be after starts_at',
+    path: ['ends_at'],
+  });
+export const PatchSessionBody = z
+  .strictObject({
+    teacher_id: Id.optional(),
+    course_id: Id.nullable().optional(),
+    title: z.string().trim().min(1).max(200).optional(),
+    location: z.string().max(200).optional(),
+    starts_at: Timestamp.optional(),
+    ends_at: Timestamp.optional(),
+    status: SessionStatus.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+export const AdminSessionResponse = SessionRow;
+
+export const EnrolBody = z.strictObject({ student_id: Id });
+export const EnrolmentResponse = z.object({ id: Id, session_id: Id, student_id: Id, attendance: z.string() });
+
+export const AnnouncementBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  message: z.string().trim().min(1).max(5000),
+});
+export const AnnouncementResponse = AnnouncementRow.extend({ notified: z.number().int() });
+
+export const ResourceUploadFields = z.strictObject({
+  school_id: z.coerce.number().int().positive(),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(5000).default(''),
+});
+export const ResourceResponse = ResourceRow;
