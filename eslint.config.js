@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https'];
 
@@ -20,6 +21,7 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
   // Layering (CONVENTIONS.md): shared imports nothing of ours; the core never imports electron;
   // the renderer never imports Node or main-process code; the server never imports the app.
   {
@@ -27,7 +29,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../*', '!./*', 'electron', ...nodeBuiltins], message: 'src/shared imports nothing of ours and no platform module' }] },
+        {
+          patterns: [
+            {
+              group: ['../*', '!./*', 'electron', ...nodeBuiltins],
+              message: 'src/shared imports nothing of ours and no platform module',
+            },
+          ],
+        },
       ],
     },
   },
@@ -36,7 +45,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['electron', 'electron/*', 'react', '**/shell/*', '**/renderer/*'], message: 'the core is plain Node: no electron, React or shell code' }] },
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', 'react', '**/shell/*', '**/renderer/*'],
+              message: 'the core is plain Node: no electron, React or shell code',
+            },
+          ],
+        },
       ],
     },
   },
@@ -45,7 +61,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: [...nodeBuiltins, 'electron', '**/main/*', '**/preload/*', 'better-sqlite3'], message: 'the renderer talks to the world only through the preload object' }] },
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, 'electron', '**/main/*', '**/preload/*', 'better-sqlite3'],
+              message: 'the renderer talks to the world only through the preload object',
+            },
+          ],
+        },
       ],
     },
   },
@@ -54,7 +77,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['electron', '**/src/main/*', '**/src/renderer/*', '**/src/preload/*'], message: 'the server shares only src/shared with the app' }] },
+        {
+          patterns: [
+            {
+              group: ['electron', '**/src/main/*', '**/src/renderer/*', '**/src/preload/*'],
+              message: 'the server shares only src/shared with the app',
+            },
+          ],
+        },
       ],
     },
   },

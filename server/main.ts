@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     throw e;
   }
   const server = await startServer(config);
-  console.log(`Classdesk sync server on ${server.url} (${server.database.dialect}; data in ${config.DATA_DIR})`);
+  console.log(
+    `Classdesk sync server on ${server.url} (${server.database.dialect}; data in ${config.DATA_DIR})`,
+  );
   const stop = (signal: string) => {
     server.logger.info({ signal }, 'shutting down');
     server.close().then(

@@ -54,7 +54,11 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       redact: { paths: ['req.headers.authorization', '*.password', '*.token'], censor: '[redacted]' },
     });
   const now = opts.now ?? (() => new Date());
-  const database = openDatabase({ url: config.databaseUrl, pgSchema: opts.pgSchema, poolSize: config.DATABASE_POOL_SIZE });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    pgSchema: opts.pgSchema,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
   const cost = config.PASSWORD_HASH_COST === 'test' ? TEST_SCRYPT : OWASP_SCRYPT;
   try {
     await migrateServer(database.db);
@@ -73,13 +77,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
 
     let closing = false;
     // The socket layer needs the HTTP server and the routes need its events: a late-bound sink.
-    let realtimeEvents: DomainEvents | undefined;
+    const late: { sink?: DomainEvents } = {};
     const events: DomainEvents = {
-      changed: (c, s) => realtimeEvents?.changed(c, s),
-      notificationCreated: (n) => realtimeEvents?.notificationCreated(n),
-      scopeRevoked: (u, s) => realtimeEvents?.scopeRevoked(u, s),
-      scopeGranted: (u, s) => realtimeEvents?.scopeGranted(u, s),
-      tokenRevoked: (t) => realtimeEvents?.tokenRevoked(t),
+      changed: (c, s) => late.sink?.changed(c, s),
+      notificationCreated: (n) => late.sink?.notificationCreated(n),
+      scopeRevoked: (u, s) => late.sink?.scopeRevoked(u, s),
+      scopeGranted: (u, s) => late.sink?.scopeGranted(u, s),
+      tokenRevoked: (t) => late.sink?.tokenRevoked(t),
     };
     const app = await buildApp({
       services: { config, files, scanner, events, now, rootDb: database.db },
@@ -92,7 +96,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       },
     });
     const realtime = attachRealtime(app.server, database.db, logger, now);
-    realtimeEvents = realtime.events;
+    late.sink = realtime.events;
     const scheduler = new Scheduler(
       { db: database.db, events, now },
       config.REMINDER_LEAD_MINUTES,

@@ -8,7 +8,9 @@ export async function up(db: AnyDb): Promise<void> {
   const id = pg ? 'bigserial' : 'integer';
   const big = pg ? 'bigint' : 'integer';
   const table = (name: string) =>
-    db.schema.createTable(name).addColumn('id', id, (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()));
+    db.schema
+      .createTable(name)
+      .addColumn('id', id, (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()));
 
   await table('schools')
     .addColumn('name', 'text', (c) => c.notNull())
@@ -63,28 +65,47 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   // The original analysis's indexes: (teacher, date), (teacher, status), (school, teacher, date).
-  await db.schema.createIndex('sessions_teacher_starts').on('class_sessions').columns(['teacher_id', 'starts_at']).execute();
-  await db.schema.createIndex('sessions_teacher_status').on('class_sessions').columns(['teacher_id', 'status']).execute();
+  await db.schema
+    .createIndex('sessions_teacher_starts')
+    .on('class_sessions')
+    .columns(['teacher_id', 'starts_at'])
+    .execute();
+  await db.schema
+    .createIndex('sessions_teacher_status')
+    .on('class_sessions')
+    .columns(['teacher_id', 'status'])
+    .execute();
   await db.schema
     .createIndex('sessions_school_teacher_starts')
     .on('class_sessions')
     .columns(['school_id', 'teacher_id', 'starts_at'])
     .execute();
-  await db.schema.createIndex('sessions_starts').on('class_sessions').columns(['starts_at', 'status']).execute();
+  await db.schema
+    .createIndex('sessions_starts')
+    .on('class_sessions')
+    .columns(['starts_at', 'status'])
+    .execute();
 
   await table('enrolments')
     .addColumn('school_id', big, (c) => c.notNull().references('schools.id'))
     .addColumn('session_id', big, (c) => c.notNull().references('class_sessions.id'))
     .addColumn('student_id', big, (c) => c.notNull().references('users.id'))
     .addColumn('attendance', 'text', (c) =>
-      c.notNull().defaultTo('unknown').check(sql`attendance in ('unknown', 'present', 'absent', 'late')`),
+      c
+        .notNull()
+        .defaultTo('unknown')
+        .check(sql`attendance in ('unknown', 'present', 'absent', 'late')`),
     )
     .addColumn('field_versions', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('version', big, (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('enrolments_session_student', ['session_id', 'student_id'])
     .execute();
-  await db.schema.createIndex('enrolments_student').on('enrolments').columns(['student_id', 'school_id']).execute();
+  await db.schema
+    .createIndex('enrolments_student')
+    .on('enrolments')
+    .columns(['student_id', 'school_id'])
+    .execute();
 
   await table('resources')
     .addColumn('school_id', big, (c) => c.notNull().references('schools.id'))
@@ -98,7 +119,10 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('storage_name', 'text', (c) => c.notNull())
     .addColumn('shared_with_students', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('scan_status', 'text', (c) =>
-      c.notNull().defaultTo('pending').check(sql`scan_status in ('pending', 'clean', 'infected', 'failed')`),
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`scan_status in ('pending', 'clean', 'infected', 'failed')`),
     )
     .addColumn('uploader_address', 'text', (c) => c.notNull())
     .addColumn('field_versions', 'text', (c) => c.notNull().defaultTo('{}'))
@@ -106,7 +130,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('resources_teacher_school').on('resources').columns(['teacher_id', 'school_id']).execute();
+  await db.schema
+    .createIndex('resources_teacher_school')
+    .on('resources')
+    .columns(['teacher_id', 'school_id'])
+    .execute();
   await db.schema.createIndex('resources_shared').on('resources').column('shared_with_students').execute();
 
   await db.schema
@@ -187,7 +215,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('entity', 'text', (c) => c.notNull())
     .addColumn('row_id', big, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('sync_changes_school_seq').on('sync_changes').columns(['school_id', 'seq']).execute();
+  await db.schema
+    .createIndex('sync_changes_school_seq')
+    .on('sync_changes')
+    .columns(['school_id', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('change_counter')

@@ -90,7 +90,8 @@ export interface NotificationsTable {
   id: Generated<number>;
   school_id: number;
   user_id: number;
-  type: 'session_reminder' | 'session_cancelled' | 'new_student' | 'payment_processed' | 'school_announcement';
+  type:
+    'session_reminder' | 'session_cancelled' | 'new_student' | 'payment_processed' | 'school_announcement';
   title: string;
   message: string;
   action_url: string;

@@ -53,7 +53,12 @@ async function touchStudentEverywhere(w: WriteContext, schoolId: number, student
 }
 
 /** Logs a session, its enrolments and their students as touched for one teacher. */
-async function touchSessionFor(w: WriteContext, schoolId: number, sessionId: number, teacherId: number): Promise<void> {
+async function touchSessionFor(
+  w: WriteContext,
+  schoolId: number,
+  sessionId: number,
+  teacherId: number,
+): Promise<void> {
   w.touch({ school_id: schoolId, teacher_id: teacherId, entity: 'session', row_id: sessionId });
   const rows = await w.trx
     .selectFrom('enrolments')
@@ -85,14 +90,29 @@ export async function addMembership(
 ) {
   await requireAdmin(ctx.db, adminId, schoolId);
   return write(ctx, async (w) => {
-    let user = await w.trx.selectFrom('users').select(['id']).where('email', '=', body.email).executeTakeFirst();
+    let user = await w.trx
+      .selectFrom('users')
+      .select(['id'])
+      .where('email', '=', body.email)
+      .executeTakeFirst();
     if (!user) {
       if (!body.name) {
-        throw new AppError(400, 'invalid_input', 'no account has this email yet: give a name to create one', 'name');
+        throw new AppError(
+          400,
+          'invalid_input',
+          'no account has this email yet: give a name to create one',
+          'name',
+        );
       }
       user = await w.trx
         .insertInto('users')
-        .values({ email: body.email, name: body.name, password_hash: unusablePasswordHash(), version: w.version, created_at: w.now })
+        .values({
+          email: body.email,
+          name: body.name,
+          password_hash: unusablePasswordHash(),
+          version: w.version,
+          created_at: w.now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
     }
@@ -196,9 +216,18 @@ const SESSION_COLUMNS = [
   'version',
 ] as const;
 
-async function requireCourse(w: WriteContext, schoolId: number, courseId: number | null | undefined): Promise<void> {
+async function requireCourse(
+  w: WriteContext,
+  schoolId: number,
+  courseId: number | null | undefined,
+): Promise<void> {
   if (courseId == null) return;
-  const c = await w.trx.selectFrom('courses').select('id').where('id', '=', courseId).where('school_id', '=', schoolId).executeTakeFirst();
+  const c = await w.trx
+    .selectFrom('courses')
+    .select('id')
+    .where('id', '=', courseId)
+    .where('school_id', '=', schoolId)
+    .executeTakeFirst();
   if (!c) throw notFound('course');
 }
 
@@ -258,7 +287,8 @@ export async function updateSession(
       .where('school_id', '=', schoolId)
       .executeTakeFirst();
     if (!s) throw notFound('session');
-    if (body.teacher_id !== undefined && body.teacher_id !== s.teacher_id) await requireTeacher(w, schoolId, body.teacher_id);
+    if (body.teacher_id !== undefined && body.teacher_id !== s.teacher_id)
+      await requireTeacher(w, schoolId, body.teacher_id);
     if (body.course_id !== undefined) await requireCourse(w, schoolId, body.course_id);
     const startsAt = body.starts_at ? new Date(body.starts_at).toISOString() : s.starts_at;
     const endsAt = body.ends_at ? new Date(body.ends_at).toISOString() : s.ends_at;
@@ -345,7 +375,11 @@ export async function enrolStudent(
       .executeTakeFirstOrThrow();
     w.touch({ school_id: schoolId, teacher_id: s.teacher_id, entity: 'enrolment', row_id: e.id });
     w.touch({ school_id: schoolId, teacher_id: s.teacher_id, entity: 'student', row_id: body.student_id });
-    const student = await w.trx.selectFrom('users').select('name').where('id', '=', body.student_id).executeTakeFirstOrThrow();
+    const student = await w.trx
+      .selectFrom('users')
+      .select('name')
+      .where('id', '=', body.student_id)
+      .executeTakeFirstOrThrow();
     await createNotifications(w, ctx.events, [
       {
         school_id: schoolId,
@@ -395,7 +429,14 @@ export async function postAnnouncement(
   return write(ctx, async (w) => {
     const a = await w.trx
       .insertInto('announcements')
-      .values({ school_id: schoolId, author_id: adminId, title: body.title, message: body.message, created_at: w.now, version: w.version })
+      .values({
+        school_id: schoolId,
+        author_id: adminId,
+        title: body.title,
+        message: body.message,
+        created_at: w.now,
+        version: w.version,
+      })
       .returning(['id', 'school_id', 'title', 'message', 'created_at', 'version'])
       .executeTakeFirstOrThrow();
     w.touch({ school_id: schoolId, teacher_id: null, entity: 'announcement', row_id: a.id });

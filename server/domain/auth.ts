@@ -56,7 +56,11 @@ export async function login(
 }
 
 /** The user behind a bearer token, or null when it is unknown, expired or revoked. */
-export async function authenticate(db: Kysely<DB>, token: string, now = new Date()): Promise<AuthedUser | null> {
+export async function authenticate(
+  db: Kysely<DB>,
+  token: string,
+  now = new Date(),
+): Promise<AuthedUser | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const tokenHash = hashToken(token);
   const row = await db

@@ -61,7 +61,11 @@ export async function writeTransaction<T>(
     let lastSeq = 0;
     const unique = dedupeChanges(w.changes);
     for (let i = 0; i < unique.length; i += 500) {
-      const rows = await trx.insertInto('sync_changes').values(unique.slice(i, i + 500)).returning('seq').execute();
+      const rows = await trx
+        .insertInto('sync_changes')
+        .values(unique.slice(i, i + 500))
+        .returning('seq')
+        .execute();
       for (const r of rows) lastSeq = Math.max(lastSeq, r.seq);
     }
     return { value, w, lastSeq };

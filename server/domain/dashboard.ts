@@ -37,7 +37,9 @@ export async function dashboard(
       'c.name as course_name',
       eb
         .selectFrom('enrolments as e')
-        .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'e.student_id').onRef('m.school_id', '=', 'e.school_id'))
+        .innerJoin('memberships as m', (j) =>
+          j.onRef('m.user_id', '=', 'e.student_id').onRef('m.school_id', '=', 'e.school_id'),
+        )
         .select((eb2) => eb2.fn.countAll<number>().as('n'))
         .whereRef('e.session_id', '=', 's.id')
         .where('m.role', '=', 'student')
@@ -127,7 +129,11 @@ export async function dashboard(
     from: fromIso,
     to: toIso,
     sessions: sessions.map((s) => ({ ...s, student_count: Number(s.student_count ?? 0) })),
-    counts: { scheduled: Number(agg.scheduled ?? 0), completed: Number(agg.completed ?? 0), cancelled: Number(agg.cancelled ?? 0) },
+    counts: {
+      scheduled: Number(agg.scheduled ?? 0),
+      completed: Number(agg.completed ?? 0),
+      cancelled: Number(agg.cancelled ?? 0),
+    },
     student_count: Number(agg.students ?? 0),
     unread_notifications: Number(agg.unread ?? 0),
     recent_resources: resources.map((r) => ({ ...r, shared_with_students: r.shared_with_students !== 0 })),

@@ -12,8 +12,40 @@ import { expiryFrom } from './notifications.js';
 
 export const DEMO_PASSWORD = 'classdesk-demo';
 
-const FIRST = ['Beatriz', 'Carlos', 'Diana', 'Eduardo', 'Filipa', 'Gonçalo', 'Helena', 'Inês', 'João', 'Leonor', 'Miguel', 'Nuno', 'Olga', 'Pedro', 'Rita'];
-const LAST = ['Almeida', 'Costa', 'Ferreira', 'Gomes', 'Lopes', 'Martins', 'Moreira', 'Pereira', 'Ribeiro', 'Santos', 'Silva', 'Sousa', 'Teixeira', 'Vieira', 'Rocha'];
+const FIRST = [
+  'Beatriz',
+  'Carlos',
+  'Diana',
+  'Eduardo',
+  'Filipa',
+  'Gonçalo',
+  'Helena',
+  'Inês',
+  'João',
+  'Leonor',
+  'Miguel',
+  'Nuno',
+  'Olga',
+  'Pedro',
+  'Rita',
+];
+const LAST = [
+  'Almeida',
+  'Costa',
+  'Ferreira',
+  'Gomes',
+  'Lopes',
+  'Martins',
+  'Moreira',
+  'Pereira',
+  'Ribeiro',
+  'Santos',
+  'Silva',
+  'Sousa',
+  'Teixeira',
+  'Vieira',
+  'Rocha',
+];
 
 const MIN_PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
@@ -34,7 +66,12 @@ function rng(seed: number): () => number {
   };
 }
 
-export async function createDemo(db: Kysely<DB>, files: FileStore, passwordHash: string, now = new Date()): Promise<void> {
+export async function createDemo(
+  db: Kysely<DB>,
+  files: FileStore,
+  passwordHash: string,
+  now = new Date(),
+): Promise<void> {
   const rand = rng(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const day = 24 * 3600 * 1000;
@@ -62,7 +99,13 @@ export async function createDemo(db: Kysely<DB>, files: FileStore, passwordHash:
       const v = w.version;
       const ts = w.now;
       const school = async (name: string) =>
-        (await t.insertInto('schools').values({ name, timezone: 'Europe/Lisbon', version: v, created_at: ts }).returning('id').executeTakeFirstOrThrow()).id;
+        (
+          await t
+            .insertInto('schools')
+            .values({ name, timezone: 'Europe/Lisbon', version: v, created_at: ts })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
       const norte = await school('Escola Norte');
       const sul = await school('Escola Sul');
       const user = async (email: string, name: string) =>
@@ -74,7 +117,10 @@ export async function createDemo(db: Kysely<DB>, files: FileStore, passwordHash:
             .executeTakeFirstOrThrow()
         ).id;
       const member = (school_id: number, user_id: number, role: 'admin' | 'teacher' | 'student') =>
-        t.insertInto('memberships').values({ school_id, user_id, role, active: 1, version: v, created_at: ts, updated_at: ts }).execute();
+        t
+          .insertInto('memberships')
+          .values({ school_id, user_id, role, active: 1, version: v, created_at: ts, updated_at: ts })
+          .execute();
 
       const ana = await user('ana@classdesk.test', 'Ana Carvalho');
       const rui = await user('rui@classdesk.test', 'Rui Marques');
@@ -101,7 +147,11 @@ export async function createDemo(db: Kysely<DB>, files: FileStore, passwordHash:
           ['Ciências Naturais', 'CN'],
           ['Inglês', 'ING'],
         ] as const) {
-          const c = await t.insertInto('courses').values({ school_id: s, name, code, version: v }).returning('id').executeTakeFirstOrThrow();
+          const c = await t
+            .insertInto('courses')
+            .values({ school_id: s, name, code, version: v })
+            .returning('id')
+            .executeTakeFirstOrThrow();
           courses[s]!.push(c.id);
         }
       }
@@ -151,10 +201,19 @@ export async function createDemo(db: Kysely<DB>, files: FileStore, passwordHash:
           const size = 6 + Math.floor(rand() * 5);
           for (let k = 0; k < size; k++) {
             const studentId = pool[(first + k) % pool.length]!;
-            const attendance = past && !cancelled ? (rand() < 0.85 ? 'present' : rand() < 0.5 ? 'absent' : 'late') : 'unknown';
+            const attendance =
+              past && !cancelled ? (rand() < 0.85 ? 'present' : rand() < 0.5 ? 'absent' : 'late') : 'unknown';
             await t
               .insertInto('enrolments')
-              .values({ school_id: p.school, session_id: s.id, student_id: studentId, attendance, field_versions: '{}', version: v, created_at: ts })
+              .values({
+                school_id: p.school,
+                session_id: s.id,
+                student_id: studentId,
+                attendance,
+                field_versions: '{}',
+                version: v,
+                created_at: ts,
+              })
               .execute();
           }
         }
@@ -184,14 +243,22 @@ export async function createDemo(db: Kysely<DB>, files: FileStore, passwordHash:
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await t.insertInto('resource_courses').values({ resource_id: r.id, course_id: courses[owner.school]![0]! }).execute();
+        await t
+          .insertInto('resource_courses')
+          .values({ resource_id: r.id, course_id: courses[owner.school]![0]! })
+          .execute();
       }
 
       for (const s of [norte, sul]) {
         const title = s === norte ? 'Reunião de professores' : 'Visita de estudo';
         const message =
-          s === norte ? 'Reunião geral na quinta-feira às 17h na biblioteca.' : 'A visita ao museu é na próxima sexta-feira.';
-        await t.insertInto('announcements').values({ school_id: s, author_id: admin, title, message, created_at: ts, version: v }).execute();
+          s === norte
+            ? 'Reunião geral na quinta-feira às 17h na biblioteca.'
+            : 'A visita ao museu é na próxima sexta-feira.';
+        await t
+          .insertInto('announcements')
+          .values({ school_id: s, author_id: admin, title, message, created_at: ts, version: v })
+          .execute();
         const teachers = s === norte ? [ana, rui] : [ana];
         for (const teacher of teachers) {
           await t

@@ -18,4 +18,5 @@ export const scopeRevoked = (): AppError =>
   new AppError(403, 'scope_revoked', 'your membership in this school is no longer active');
 export const badRequest = (field: string, message: string): AppError =>
   new AppError(400, 'invalid_input', message, field);
-export const unauthorized = (message = 'sign in required'): AppError => new AppError(401, 'unauthorized', message);
+export const unauthorized = (message = 'sign in required'): AppError =>
+  new AppError(401, 'unauthorized', message);

@@ -128,7 +128,15 @@ function respond(
   done: number | null,
   checksum: string | null,
 ): PullResponse {
-  return { school_id: scope.schoolId, changes, cursor: encodeCursor(cursor), has_more: hasMore, total, done, checksum };
+  return {
+    school_id: scope.schoolId,
+    changes,
+    cursor: encodeCursor(cursor),
+    has_more: hasMore,
+    total,
+    done,
+    checksum,
+  };
 }
 
 async function headSeq(db: Kysely<DB>, schoolId: number): Promise<number> {

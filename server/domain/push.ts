@@ -10,7 +10,13 @@
  * with its later ones.
  */
 import type { Kysely } from 'kysely';
-import { MUTATION_ARGS, type MutationArgs, type MutationResult, type MutationType, type PushBody } from '../../src/shared/protocol.js';
+import {
+  MUTATION_ARGS,
+  type MutationArgs,
+  type MutationResult,
+  type MutationType,
+  type PushBody,
+} from '../../src/shared/protocol.js';
 import type { DB } from '../db/schema.js';
 import { parseFieldVersions, stampFields, type WriteContext } from './changes.js';
 import { write, type DomainContext } from './context.js';
@@ -104,7 +110,8 @@ async function ownNotification(w: WriteContext, c: Caller, id: number) {
     .select(['id', 'school_id', 'user_id', 'is_read', 'is_dismissed', 'expiry_published'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!n || n.user_id !== c.userId || n.expiry_published) throw new Rejection('not_found', 'notification not found');
+  if (!n || n.user_id !== c.userId || n.expiry_published)
+    throw new Rejection('not_found', 'notification not found');
   await requireActiveTeacher(w.trx, c.userId, n.school_id);
   return n;
 }
@@ -112,7 +119,14 @@ async function ownNotification(w: WriteContext, c: Caller, id: number) {
 const HANDLERS: { [T in MutationType]: Handler<T> } = {
   async update_lesson_notes(w, c, args) {
     const s = await ownSession(w, c, args.session_id);
-    checkConflict(s.field_versions, 'lesson_notes', args.base_version, c.clientId, s.lesson_notes, args.lesson_notes);
+    checkConflict(
+      s.field_versions,
+      'lesson_notes',
+      args.base_version,
+      c.clientId,
+      s.lesson_notes,
+      args.lesson_notes,
+    );
     if (s.lesson_notes === args.lesson_notes) return;
     await w.trx
       .updateTable('class_sessions')
@@ -132,7 +146,9 @@ const HANDLERS: { [T in MutationType]: Handler<T> } = {
       .selectFrom('enrolments')
       .innerJoin('class_sessions', 'class_sessions.id', 'enrolments.session_id')
       .innerJoin('memberships', (j) =>
-        j.onRef('memberships.user_id', '=', 'enrolments.student_id').onRef('memberships.school_id', '=', 'enrolments.school_id'),
+        j
+          .onRef('memberships.user_id', '=', 'enrolments.student_id')
+          .onRef('memberships.school_id', '=', 'enrolments.school_id'),
       )
       .select([
         'enrolments.id',
@@ -144,9 +160,17 @@ const HANDLERS: { [T in MutationType]: Handler<T> } = {
       ])
       .where('enrolments.id', '=', args.enrolment_id)
       .executeTakeFirst();
-    if (!e || e.teacher_id !== c.userId || !e.student_active) throw new Rejection('not_found', 'enrolment not found');
+    if (!e || e.teacher_id !== c.userId || !e.student_active)
+      throw new Rejection('not_found', 'enrolment not found');
     await requireActiveTeacher(w.trx, c.userId, e.school_id);
-    checkConflict(e.field_versions, 'attendance', args.base_version, c.clientId, e.attendance, args.attendance);
+    checkConflict(
+      e.field_versions,
+      'attendance',
+      args.base_version,
+      c.clientId,
+      e.attendance,
+      args.attendance,
+    );
     if (e.attendance === args.attendance) return;
     await w.trx
       .updateTable('enrolments')
@@ -188,20 +212,37 @@ const HANDLERS: { [T in MutationType]: Handler<T> } = {
   async update_resource_metadata(w, c, args) {
     const r = await w.trx
       .selectFrom('resources')
-      .select(['id', 'school_id', 'teacher_id', 'title', 'description', 'shared_with_students', 'field_versions'])
+      .select([
+        'id',
+        'school_id',
+        'teacher_id',
+        'title',
+        'description',
+        'shared_with_students',
+        'field_versions',
+      ])
       .where('id', '=', args.resource_id)
       .executeTakeFirst();
     if (!r || r.teacher_id !== c.userId) throw new Rejection('not_found', 'resource not found');
     await requireActiveTeacher(w.trx, c.userId, r.school_id);
-    const current = { title: r.title, description: r.description, shared_with_students: r.shared_with_students !== 0 };
-    const fields = (['title', 'description', 'shared_with_students'] as const).filter((f) => args[f] !== undefined);
-    for (const f of fields) checkConflict(r.field_versions, f, args.base_version, c.clientId, current[f], args[f]);
+    const current = {
+      title: r.title,
+      description: r.description,
+      shared_with_students: r.shared_with_students !== 0,
+    };
+    const fields = (['title', 'description', 'shared_with_students'] as const).filter(
+      (f) => args[f] !== undefined,
+    );
+    for (const f of fields)
+      checkConflict(r.field_versions, f, args.base_version, c.clientId, current[f], args[f]);
     await w.trx
       .updateTable('resources')
       .set({
         ...(args.title !== undefined ? { title: args.title } : {}),
         ...(args.description !== undefined ? { description: args.description } : {}),
-        ...(args.shared_with_students !== undefined ? { shared_with_students: args.shared_with_students ? 1 : 0 } : {}),
+        ...(args.shared_with_students !== undefined
+          ? { shared_with_students: args.shared_with_students ? 1 : 0 }
+          : {}),
         field_versions: stampFields(r.field_versions, [...fields], w.version, c.clientId),
         version: w.version,
         updated_at: w.now,
@@ -227,7 +268,11 @@ export async function push(ctx: DomainContext, userId: number, body: PushBody): 
 
 type Outcome = Omit<MutationResult, 'id'>;
 
-async function applyOne(ctx: DomainContext, caller: Caller, m: PushBody['mutations'][number]): Promise<MutationResult> {
+async function applyOne(
+  ctx: DomainContext,
+  caller: Caller,
+  m: PushBody['mutations'][number],
+): Promise<MutationResult> {
   const outcome = await write(ctx, async (w): Promise<Outcome> => {
     const receipt = await w.trx
       .selectFrom('push_receipts')
@@ -256,14 +301,19 @@ async function applyOne(ctx: DomainContext, caller: Caller, m: PushBody['mutatio
   return { id: m.id, ...outcome };
 }
 
-async function runHandler(w: WriteContext, caller: Caller, m: PushBody['mutations'][number]): Promise<Outcome> {
+async function runHandler(
+  w: WriteContext,
+  caller: Caller,
+  m: PushBody['mutations'][number],
+): Promise<Outcome> {
   if (!isMutationType(m.type)) {
     return { status: 'rejected', code: 'unknown_type', message: `unknown mutation type "${m.type}"` };
   }
   const parsed = MUTATION_ARGS[m.type].safeParse(m.args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(',') : 'args');
+    const field =
+      issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(',') : 'args');
     return { status: 'rejected', code: 'invalid_args', message: `${field}: ${issue?.message ?? 'invalid'}` };
   }
   const handler = HANDLERS[m.type] as Handler<MutationType>;
@@ -273,14 +323,24 @@ async function runHandler(w: WriteContext, caller: Caller, m: PushBody['mutation
     return { status: 'applied' };
   } catch (e) {
     if (e instanceof Rejection) {
-      return { status: 'rejected', code: e.code, message: e.message, ...(e.conflict ? { conflict: e.conflict } : {}) };
+      return {
+        status: 'rejected',
+        code: e.code,
+        message: e.message,
+        ...(e.conflict ? { conflict: e.conflict } : {}),
+      };
     }
     throw e;
   }
 }
 
 /** Applies one mutation outside the offline outbox (plain HTTP routes): a rejection becomes an HTTP error. */
-export async function applyNow<T extends MutationType>(ctx: DomainContext, userId: number, type: T, args: MutationArgs<T>): Promise<void> {
+export async function applyNow<T extends MutationType>(
+  ctx: DomainContext,
+  userId: number,
+  type: T,
+  args: MutationArgs<T>,
+): Promise<void> {
   try {
     await write(ctx, (w) => (HANDLERS[type] as Handler<T>)(w, { userId, clientId: 'http' }, args));
   } catch (e) {

@@ -63,7 +63,11 @@ export async function uploadResource(
       w.touch({ school_id: up.schoolId, teacher_id: userId, entity: 'resource', row_id: r.id });
       return r.id;
     });
-    const [row] = await VIEW.resource.rows(ctx.db, { teacherId: userId, schoolId: up.schoolId }, { ids: [id] });
+    const [row] = await VIEW.resource.rows(
+      ctx.db,
+      { teacherId: userId, schoolId: up.schoolId },
+      { ids: [id] },
+    );
     return row!;
   } catch (e) {
     await files.remove(stored.storageName);
@@ -72,7 +76,12 @@ export async function uploadResource(
 }
 
 /** Scans a stored resource and records the verdict (a logged change, so devices learn it). */
-export async function scanResource(ctx: DomainContext, files: FileStore, scanner: Scanner, resourceId: number): Promise<void> {
+export async function scanResource(
+  ctx: DomainContext,
+  files: FileStore,
+  scanner: Scanner,
+  resourceId: number,
+): Promise<void> {
   const r = await ctx.db
     .selectFrom('resources')
     .select(['id', 'school_id', 'teacher_id', 'storage_name', 'file_type', 'size'])
@@ -108,7 +117,9 @@ export async function resourceForDownload(db: Kysely<DB>, userId: number, resour
   const r = await db
     .selectFrom('resources')
     .innerJoin('memberships', (j) =>
-      j.onRef('memberships.school_id', '=', 'resources.school_id').onRef('memberships.user_id', '=', 'resources.teacher_id'),
+      j
+        .onRef('memberships.school_id', '=', 'resources.school_id')
+        .onRef('memberships.user_id', '=', 'resources.teacher_id'),
     )
     .select([
       'resources.id',
@@ -127,7 +138,11 @@ export async function resourceForDownload(db: Kysely<DB>, userId: number, resour
     .executeTakeFirst();
   if (!r) throw notFound('resource');
   if (r.scan_status !== 'clean') {
-    throw new AppError(409, 'not_scanned', `this file cannot be downloaded yet: its virus scan is ${r.scan_status}`);
+    throw new AppError(
+      409,
+      'not_scanned',
+      `this file cannot be downloaded yet: its virus scan is ${r.scan_status}`,
+    );
   }
   return r;
 }

@@ -15,12 +15,17 @@ export interface SchedulerRun {
   lagMs: number;
 }
 
-export async function runScheduledWork(ctx: DomainContext, leadMinutes: number): Promise<Omit<SchedulerRun, 'lagMs'>> {
+export async function runScheduledWork(
+  ctx: DomainContext,
+  leadMinutes: number,
+): Promise<Omit<SchedulerRun, 'lagMs'>> {
   const now = ctx.now();
   const until = new Date(now.getTime() + leadMinutes * 60_000).toISOString();
   const due = await ctx.db
     .selectFrom('class_sessions as s')
-    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.teacher_id').onRef('m.school_id', '=', 's.school_id'))
+    .innerJoin('memberships as m', (j) =>
+      j.onRef('m.user_id', '=', 's.teacher_id').onRef('m.school_id', '=', 's.school_id'),
+    )
     .select(['s.id', 's.school_id', 's.teacher_id', 's.title', 's.starts_at', 's.location'])
     .where('s.status', '=', 'scheduled')
     .where('s.starts_at', '>', now.toISOString())
@@ -33,7 +38,11 @@ export async function runScheduledWork(ctx: DomainContext, leadMinutes: number):
           eb
             .selectFrom('notifications as n')
             .select(eb.lit(1).as('one'))
-            .whereRef('n.dedupe_key', '=', eb.fn('concat', [eb.val('reminder:'), 's.id', eb.val(':'), 's.starts_at'])),
+            .whereRef(
+              'n.dedupe_key',
+              '=',
+              eb.fn('concat', [eb.val('reminder:'), 's.id', eb.val(':'), 's.starts_at']),
+            ),
         ),
       ),
     )
@@ -84,7 +93,8 @@ export async function runScheduledWork(ctx: DomainContext, leadMinutes: number):
           rows.map((r) => r.id),
         )
         .execute();
-      for (const r of rows) w.touch({ school_id: r.school_id, teacher_id: r.user_id, entity: 'notification', row_id: r.id });
+      for (const r of rows)
+        w.touch({ school_id: r.school_id, teacher_id: r.user_id, entity: 'notification', row_id: r.id });
       return rows.length;
     });
     expired += n;

@@ -46,12 +46,16 @@ function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, col: 
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any table's builder
 async function countRows(qb: SelectQueryBuilder<any, any, any>): Promise<number> {
-  const row = (await qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) as { n: number | string };
+  const row = (await qb.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) as {
+    n: number | string;
+  };
   return Number(row.n);
 }
 
-const schoolBase = (db: Kysely<DB>, s: Scope) => db.selectFrom('schools').where('schools.id', '=', s.schoolId);
-const courseBase = (db: Kysely<DB>, s: Scope) => db.selectFrom('courses').where('courses.school_id', '=', s.schoolId);
+const schoolBase = (db: Kysely<DB>, s: Scope) =>
+  db.selectFrom('schools').where('schools.id', '=', s.schoolId);
+const courseBase = (db: Kysely<DB>, s: Scope) =>
+  db.selectFrom('courses').where('courses.school_id', '=', s.schoolId);
 const sessionBase = (db: Kysely<DB>, s: Scope) =>
   db
     .selectFrom('class_sessions')
@@ -62,7 +66,9 @@ const enrolmentBase = (db: Kysely<DB>, s: Scope) =>
     .selectFrom('enrolments')
     .innerJoin('class_sessions', 'class_sessions.id', 'enrolments.session_id')
     .innerJoin('memberships', (j) =>
-      j.onRef('memberships.user_id', '=', 'enrolments.student_id').onRef('memberships.school_id', '=', 'enrolments.school_id'),
+      j
+        .onRef('memberships.user_id', '=', 'enrolments.student_id')
+        .onRef('memberships.school_id', '=', 'enrolments.school_id'),
     )
     .where('class_sessions.school_id', '=', s.schoolId)
     .where('class_sessions.teacher_id', '=', s.teacherId)
@@ -103,7 +109,11 @@ const notificationBase = (db: Kysely<DB>, s: Scope) =>
 
 const school: EntityView<'school'> = {
   async rows(db, s, f) {
-    const rows = await applyFilter(schoolBase(db, s).select(['id', 'name', 'timezone', 'version']), 'schools.id', f).execute();
+    const rows = await applyFilter(
+      schoolBase(db, s).select(['id', 'name', 'timezone', 'version']),
+      'schools.id',
+      f,
+    ).execute();
     return rows;
   },
   refs: (db, s) => schoolBase(db, s).select(['id', 'version']).execute(),
@@ -112,7 +122,11 @@ const school: EntityView<'school'> = {
 
 const course: EntityView<'course'> = {
   rows: (db, s, f) =>
-    applyFilter(courseBase(db, s).select(['id', 'school_id', 'name', 'code', 'version']), 'courses.id', f).execute(),
+    applyFilter(
+      courseBase(db, s).select(['id', 'school_id', 'name', 'code', 'version']),
+      'courses.id',
+      f,
+    ).execute(),
   refs: (db, s) => courseBase(db, s).select(['id', 'version']).execute(),
   count: (db, s) => countRows(courseBase(db, s)),
 };

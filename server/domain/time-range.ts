@@ -13,7 +13,14 @@ function offsetMinutes(tz: string, at: Date): number {
     second: '2-digit',
   }).formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
 }
 
@@ -35,7 +42,10 @@ export function calendarRange(range: RangeName, tz: string, now: Date): { from: 
   if (range === 'today') return { from: localMidnight(tz, y, m, d), to: localMidnight(tz, y, m, d + 1) };
   if (range === 'week') {
     const mondayOffset = (local.getUTCDay() + 6) % 7; // ISO weeks start on Monday
-    return { from: localMidnight(tz, y, m, d - mondayOffset), to: localMidnight(tz, y, m, d - mondayOffset + 7) };
+    return {
+      from: localMidnight(tz, y, m, d - mondayOffset),
+      to: localMidnight(tz, y, m, d - mondayOffset + 7),
+    };
   }
   return { from: localMidnight(tz, y, m, 1), to: localMidnight(tz, y, m + 1, 1) };
 }

@@ -2,7 +2,13 @@
  * The Fastify application: registers every route of the table with authentication, input
  * validation, rate limits, per-request query counting (Server-Timing) and one error shape.
  */
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { Kysely } from 'kysely';
@@ -18,10 +24,15 @@ import { adminRoutes } from './routes/admin.js';
 import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiDocument } from './openapi.js';
-import type { Logger } from 'pino';
 
 /** Every API route. The isolation test iterates over exactly this list. */
-export const ROUTES: RouteDef[] = [...authRoutes, ...syncRoutes, ...adminRoutes, ...resourceRoutes, ...notificationRoutes];
+export const ROUTES: RouteDef[] = [
+  ...authRoutes,
+  ...syncRoutes,
+  ...adminRoutes,
+  ...resourceRoutes,
+  ...notificationRoutes,
+];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,7 +44,7 @@ declare module 'fastify' {
 
 export interface AppOptions {
   services: Services;
-  logger: Logger;
+  logger: FastifyBaseLogger;
   version: string;
   /** Readiness: false while starting or shutting down. */
   isReady(): Promise<boolean>;
@@ -50,7 +61,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { services } = opts;
   const cfg = services.config;
   const app = Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+    loggerInstance: opts.logger,
     bodyLimit: cfg.MAX_BODY_KB * 1024,
     trustProxy: cfg.TRUST_PROXY,
     logController: new LogController({ disableRequestLogging: true }),
@@ -73,14 +84,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const windowMs = 60_000;
   const loginWindow = cfg.RATE_LIMIT_LOGIN_WINDOW_MIN * 60_000;
   const limiters: Record<RateLimitName, ReturnType<FastifyInstance['rateLimit']>> = {
-    dashboard: app.rateLimit({ max: cfg.RATE_LIMIT_DASHBOARD_PER_MIN, timeWindow: windowMs, keyGenerator: (r) => `dash:${r.user?.id}` }),
+    dashboard: app.rateLimit({
+      max: cfg.RATE_LIMIT_DASHBOARD_PER_MIN,
+      timeWindow: windowMs,
+      keyGenerator: (r) => `dash:${r.user?.id}`,
+    }),
     notifications: app.rateLimit({
       max: cfg.RATE_LIMIT_NOTIFICATIONS_PER_MIN,
       timeWindow: windowMs,
       keyGenerator: (r) => `notif:${r.user?.id}`,
     }),
-    sync: app.rateLimit({ max: cfg.RATE_LIMIT_SYNC_PER_MIN, timeWindow: windowMs, keyGenerator: (r) => `sync:${r.user?.id}` }),
-    login_address: app.rateLimit({ max: cfg.RATE_LIMIT_LOGIN_PER_ADDRESS, timeWindow: loginWindow, keyGenerator: (r) => `login-ip:${r.ip}` }),
+    sync: app.rateLimit({
+      max: cfg.RATE_LIMIT_SYNC_PER_MIN,
+      timeWindow: windowMs,
+      keyGenerator: (r) => `sync:${r.user?.id}`,
+    }),
+    login_address: app.rateLimit({
+      max: cfg.RATE_LIMIT_LOGIN_PER_ADDRESS,
+      timeWindow: loginWindow,
+      keyGenerator: (r) => `login-ip:${r.ip}`,
+    }),
     login_account: app.rateLimit({
       max: cfg.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       timeWindow: loginWindow,
@@ -124,21 +147,35 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       if (err.headers) void reply.headers(err.headers);
       return reply
         .code(err.status)
-        .send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+        .send({
+          error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
+        });
     }
     const status = err.statusCode ?? 500;
-    if (status === 413 || err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ error: { code: 'too_large', message: 'the request or file is larger than this server accepts' } });
+    if (
+      status === 413 ||
+      err.code === 'FST_REQ_FILE_TOO_LARGE' ||
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+    ) {
+      return reply
+        .code(413)
+        .send({
+          error: { code: 'too_large', message: 'the request or file is larger than this server accepts' },
+        });
     }
     if (status >= 400 && status < 500) {
       const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body';
       return reply.code(status).send({ error: { code: 'bad_request', message: err.message, field } });
     }
     req.log.error({ err, route: req.routeOptions.url }, 'unhandled error');
-    return reply.code(500).send({ error: { code: 'internal', message: 'the server could not complete this request' } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: 'the server could not complete this request' } });
   });
 
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } }));
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } }),
+  );
 
   const authenticateRequest = async (req: FastifyRequest): Promise<void> => {
     const token = bearer(req);
@@ -165,7 +202,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           query,
           body,
           user: req.user,
-          dom: { db: req.db, events: services.events, now: services.now },
+          dom: { db: req.db, events: services.events, now: () => services.now() },
           services,
         });
         if (r.raw) return reply;

@@ -19,7 +19,10 @@ function parametersOf(s: z.ZodType | undefined, where: 'query' | 'path') {
 
 export function openApiDocument(routes: RouteDef[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const errorResponse = { description: 'Error', content: { 'application/json': { schema: toSchema(ApiError, 'output') } } };
+  const errorResponse = {
+    description: 'Error',
+    content: { 'application/json': { schema: toSchema(ApiError, 'output') } },
+  };
   for (const r of routes) {
     const path = r.url.replace(/:(\w+)/g, '{$1}');
     const op: Record<string, unknown> = {
@@ -36,7 +39,11 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
       },
     };
     if (r.auth === 'user') op.security = [{ bearer: [] }];
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } };
+    if (r.body)
+      op.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: toSchema(r.body, 'input') } },
+      };
     if (r.multipart) {
       op.requestBody = {
         required: true,

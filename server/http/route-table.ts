@@ -41,7 +41,11 @@ export interface HandlerContext<Q, B, P> {
   services: Services;
 }
 
-export interface RouteDef<QS extends z.ZodType = z.ZodType, BS extends z.ZodType = z.ZodType, PS extends z.ZodType = z.ZodType> {
+export interface RouteDef<
+  QS extends z.ZodType = z.ZodType,
+  BS extends z.ZodType = z.ZodType,
+  PS extends z.ZodType = z.ZodType,
+> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
@@ -64,8 +68,10 @@ export interface RouteDef<QS extends z.ZodType = z.ZodType, BS extends z.ZodType
 }
 
 /** Keeps each route's schema types tied to its handler while the table holds them all. */
-export function route<QS extends z.ZodType = z.ZodUndefined, BS extends z.ZodType = z.ZodUndefined, PS extends z.ZodType = z.ZodUndefined>(
-  def: RouteDef<QS, BS, PS>,
-): RouteDef {
-  return def as unknown as RouteDef;
+export function route<
+  QS extends z.ZodType = z.ZodUndefined,
+  BS extends z.ZodType = z.ZodUndefined,
+  PS extends z.ZodType = z.ZodUndefined,
+>(def: RouteDef<QS, BS, PS>): RouteDef {
+  return def;
 }

@@ -10,7 +10,11 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '../../src/shared/protocol.js';
+import {
+  CLIENT_EVENTS,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../src/shared/protocol.js';
 import type { NotificationRow } from '../../src/shared/entities.js';
 import type { DB } from '../db/schema.js';
 import { authenticate, type AuthedUser } from '../domain/auth.js';
@@ -88,7 +92,8 @@ export function attachRealtime(
         .catch((err: unknown) => log.error({ err }, 'could not record notification delivery'));
     });
     socket.onAny((event: string) => {
-      if (!Object.hasOwn(CLIENT_EVENTS, event)) log.warn({ user: user.id, event: event.slice(0, 64) }, 'ignored unknown socket event');
+      if (!Object.hasOwn(CLIENT_EVENTS, event))
+        log.warn({ user: user.id, event: event.slice(0, 64) }, 'ignored unknown socket event');
     });
   });
 
@@ -112,7 +117,10 @@ export function attachRealtime(
       const cursor = encodeCursor({ v: 1, m: 'delta', s: lastSeq });
       const targets = new Map<string, number>();
       for (const c of changes) {
-        const room = c.teacher_id === null ? rooms.school(c.school_id) : rooms.teacherInSchool(c.teacher_id, c.school_id);
+        const room =
+          c.teacher_id === null
+            ? rooms.school(c.school_id)
+            : rooms.teacherInSchool(c.teacher_id, c.school_id);
         targets.set(room, c.school_id);
       }
       for (const [room, schoolId] of targets) {
@@ -125,12 +133,21 @@ export function attachRealtime(
       io.to(rooms.teacherInSchool(row.user_id, row.school_id)).emit('notification', row);
     },
     scopeRevoked(userId: number, schoolId: number) {
-      io.in(rooms.teacher(userId)).socketsLeave([rooms.school(schoolId), rooms.teacherInSchool(userId, schoolId)]);
+      io.in(rooms.teacher(userId)).socketsLeave([
+        rooms.school(schoolId),
+        rooms.teacherInSchool(userId, schoolId),
+      ]);
       io.to(rooms.teacher(userId)).emit('scope_revoked', { school_id: schoolId });
     },
     scopeGranted(userId: number, schoolId: number) {
-      io.in(rooms.teacher(userId)).socketsJoin([rooms.school(schoolId), rooms.teacherInSchool(userId, schoolId)]);
-      io.to(rooms.teacher(userId)).emit('poke', { school_id: schoolId, cursor: encodeCursor({ v: 1, m: 'delta', s: 0 }) });
+      io.in(rooms.teacher(userId)).socketsJoin([
+        rooms.school(schoolId),
+        rooms.teacherInSchool(userId, schoolId),
+      ]);
+      io.to(rooms.teacher(userId)).emit('poke', {
+        school_id: schoolId,
+        cursor: encodeCursor({ v: 1, m: 'delta', s: 0 }),
+      });
     },
     tokenRevoked(tokenHash: string) {
       io.in(rooms.token(tokenHash)).disconnectSockets(true);

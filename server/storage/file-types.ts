@@ -35,8 +35,10 @@ export async function detectFileType(bytes: Buffer, clientName: string): Promise
   const found = await fileTypeFromBuffer(bytes);
   if (found) {
     // Legacy .doc/.xls/.ppt are Compound File Binary containers.
-    const ext = found.ext as string;
-    return ALLOWED_TYPES.has(ext) && ext !== 'txt' && ext !== 'md' ? { fileType: ext, mimeType: ALLOWED[ext]! } : null;
+    const ext: string = found.ext;
+    return ALLOWED_TYPES.has(ext) && ext !== 'txt' && ext !== 'md'
+      ? { fileType: ext, mimeType: ALLOWED[ext]! }
+      : null;
   }
   if (bytes.length === 0 || bytes.includes(0)) return null;
   try {

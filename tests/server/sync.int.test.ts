@@ -6,7 +6,12 @@ import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 
 /** Pulls until has_more is false, applying changes to an in-memory copy like a device would. */
-async function pullAll(api: TestApi, schoolId: number, copy = new Map<string, { id: number; version: number }>(), cursor?: string) {
+async function pullAll(
+  api: TestApi,
+  schoolId: number,
+  copy = new Map<string, { id: number; version: number }>(),
+  cursor?: string,
+) {
   let last: PullResponse;
   let requests = 0;
   do {
@@ -64,8 +69,10 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
     expect(last.total).toBeGreaterThan(0);
     // Nothing of Escola Sul, nothing of rui's sessions.
     for (const [key, row] of copy) {
-      if ('school_id' in row) expect((row as unknown as { school_id: number }).school_id, key).toBe(ids.norte);
-      if (key.startsWith('session:')) expect((row as unknown as { teacher_id: number }).teacher_id).toBe(ids.ana);
+      if ('school_id' in row)
+        expect((row as unknown as { school_id: number }).school_id, key).toBe(ids.norte);
+      if (key.startsWith('session:'))
+        expect((row as unknown as { teacher_id: number }).teacher_id).toBe(ids.ana);
     }
     // Students are projected without password hashes or memberships.
     const student = [...copy.entries()].find(([k]) => k.startsWith('student:'))![1];
@@ -76,12 +83,19 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
     const ana = await signedIn(server.url, 'ana@classdesk.test');
     const admin = await signedIn(server.url, 'admin@classdesk.test');
     const first = await pullAll(ana, ids.norte);
-    const session = [...first.copy.entries()].find(([k]) => k.startsWith('session:'))![1] as unknown as { id: number };
+    const session = [...first.copy.entries()].find(([k]) => k.startsWith('session:'))![1] as unknown as {
+      id: number;
+    };
 
     // Reassign one of ana's sessions to rui: it (and its roster) leaves ana's view.
-    const r = await admin.patch(`/api/admin/schools/${ids.norte}/sessions/${session.id}`, { teacher_id: ids.rui });
+    const r = await admin.patch(`/api/admin/schools/${ids.norte}/sessions/${session.id}`, {
+      teacher_id: ids.rui,
+    });
     expect(r.status).toBe(200);
-    const announce = await admin.post(`/api/admin/schools/${ids.norte}/announcements`, { title: 'Hello', message: 'World' });
+    const announce = await admin.post(`/api/admin/schools/${ids.norte}/announcements`, {
+      title: 'Hello',
+      message: 'World',
+    });
     expect(announce.status).toBe(201);
 
     const second = await pullAll(ana, ids.norte, first.copy, first.cursor);
@@ -97,11 +111,15 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
   test('a teacher whose membership was deactivated gets scope_revoked', async () => {
     const rui = await signedIn(server.url, 'rui@classdesk.test');
     const admin = await signedIn(server.url, 'admin@classdesk.test');
-    expect((await admin.patch(`/api/admin/schools/${ids.norte}/memberships/${ids.rui}`, { active: false })).status).toBe(200);
+    expect(
+      (await admin.patch(`/api/admin/schools/${ids.norte}/memberships/${ids.rui}`, { active: false })).status,
+    ).toBe(200);
     const r = await rui.get('/api/sync/pull', { school_id: ids.norte });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('scope_revoked');
-    expect((await admin.patch(`/api/admin/schools/${ids.norte}/memberships/${ids.rui}`, { active: true })).status).toBe(200);
+    expect(
+      (await admin.patch(`/api/admin/schools/${ids.norte}/memberships/${ids.rui}`, { active: true })).status,
+    ).toBe(200);
     expect((await rui.get('/api/sync/pull', { school_id: ids.norte })).status).toBe(200);
   });
 });

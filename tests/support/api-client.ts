@@ -3,6 +3,20 @@ export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
   headers: Headers;
+  /** The body as received, for checks that no foreign data leaked into it. */
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  raw?: BodyInit;
+}
+
+/** The error body every failed request answers (see ApiError in src/shared/protocol.ts). */
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
 }
 
 export class TestApi {
@@ -11,11 +25,7 @@ export class TestApi {
     public token?: string,
   ) {}
 
-  async request<T = any>(
-    method: string,
-    url: string,
-    opts: { body?: unknown; query?: Record<string, string | number | undefined>; headers?: Record<string, string>; raw?: BodyInit } = {},
-  ): Promise<ApiResponse<T>> {
+  async request<T = unknown>(method: string, url: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
     const u = new URL(url, this.baseUrl);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...opts.headers };
@@ -29,26 +39,34 @@ export class TestApi {
     const text = await res.text();
     let parsed: unknown = text;
     if (res.headers.get('content-type')?.includes('application/json')) parsed = text ? JSON.parse(text) : null;
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return { status: res.status, body: parsed as T, headers: res.headers, text };
   }
 
-  get<T = any>(url: string, query?: Record<string, string | number | undefined>) {
+  /** A request whose answer is kept as bytes (file downloads). */
+  async bytes(url: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+    const res = await fetch(new URL(url, this.baseUrl), {
+      headers: { ...headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+    });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+  }
+
+  get<T = unknown>(url: string, query?: Record<string, string | number | undefined>) {
     return this.request<T>('GET', url, { query });
   }
-  post<T = any>(url: string, body?: unknown) {
+  post<T = unknown>(url: string, body?: unknown) {
     return this.request<T>('POST', url, { body });
   }
-  patch<T = any>(url: string, body?: unknown) {
+  patch<T = unknown>(url: string, body?: unknown) {
     return this.request<T>('PATCH', url, { body });
   }
-  delete<T = any>(url: string) {
+  delete<T = unknown>(url: string) {
     return this.request<T>('DELETE', url);
   }
 
   /** Signs in and keeps the token; returns the user id. */
   async login(email: string, password = 'classdesk-demo'): Promise<number> {
     const r = await this.post<{ token: string; user: { id: number } }>('/api/auth/login', { email, password });
-    if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${r.text}`);
     this.token = r.body.token;
     return r.body.user.id;
   }

@@ -24,7 +24,8 @@ export function postgresAvailable(): Promise<boolean> {
       await client.query('select 1');
       return true;
     } catch (e) {
-      if (process.env.CI) throw new Error(`PostgreSQL is required in CI but ${PG_URL} is unreachable: ${String(e)}`);
+      if (process.env.CI)
+        throw new Error(`PostgreSQL is required in CI but ${PG_URL} is unreachable: ${String(e)}`);
       console.warn(`[skipped] PostgreSQL tests: ${PG_URL} is unreachable here (${String(e)}); CI runs them.`);
       return false;
     } finally {
@@ -70,7 +71,11 @@ export async function startTestServer(
     ...(dialect === 'postgres' ? { DATABASE_URL: PG_URL } : {}),
     ...env,
   });
-  const server = await startServer(config, { scheduler: false, ...opts, ...(schema ? { pgSchema: schema } : {}) });
+  const server = await startServer(config, {
+    scheduler: false,
+    ...opts,
+    ...(schema ? { pgSchema: schema } : {}),
+  });
   return {
     ...server,
     dir,

@@ -52,7 +52,8 @@ export const adminRoutes = [
     params: SchoolUserParams,
     body: PatchMembershipBody,
     response: MembershipResponse,
-    handler: ({ user, params, body, dom }) => setMembershipActive(dom, user!.id, params.schoolId, params.userId, body),
+    handler: ({ user, params, body, dom }) =>
+      setMembershipActive(dom, user!.id, params.schoolId, params.userId, body),
   }),
   route({
     ...common,
@@ -85,7 +86,8 @@ export const adminRoutes = [
     params: SchoolSessionParams,
     body: PatchSessionBody,
     response: AdminSessionResponse,
-    handler: ({ user, params, body, dom }) => updateSession(dom, user!.id, params.schoolId, params.sessionId, body),
+    handler: ({ user, params, body, dom }) =>
+      updateSession(dom, user!.id, params.schoolId, params.sessionId, body),
   }),
   route({
     ...common,
@@ -97,7 +99,8 @@ export const adminRoutes = [
     body: EnrolBody,
     response: EnrolmentResponse,
     successStatus: 201,
-    handler: ({ user, params, body, dom }) => enrolStudent(dom, user!.id, params.schoolId, params.sessionId, body),
+    handler: ({ user, params, body, dom }) =>
+      enrolStudent(dom, user!.id, params.schoolId, params.sessionId, body),
   }),
   route({
     ...common,

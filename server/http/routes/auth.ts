@@ -46,7 +46,10 @@ export const authRoutes = [
     response: MeResponse,
     async handler({ user, dom }) {
       const u = user!;
-      return { user: { id: u.id, email: u.email, name: u.name }, memberships: await activeMemberships(dom.db, u.id) };
+      return {
+        user: { id: u.id, email: u.email, name: u.name },
+        memberships: await activeMemberships(dom.db, u.id),
+      };
     },
   }),
 ];

@@ -26,7 +26,10 @@ export const notificationRoutes = [
       await requireTeacherSchool(dom.db, user!.id, query.school_id);
       const all = await VIEW.notification.rows(dom.db, { teacherId: user!.id, schoolId: query.school_id });
       const visible = all.filter((n) => !n.is_dismissed && (query.unread_only === 'false' || !n.is_read));
-      visible.sort((a, b) => Number(a.is_read) - Number(b.is_read) || b.created_at.localeCompare(a.created_at) || b.id - a.id);
+      visible.sort(
+        (a, b) =>
+          Number(a.is_read) - Number(b.is_read) || b.created_at.localeCompare(a.created_at) || b.id - a.id,
+      );
       return { notifications: visible, unread: visible.filter((n) => !n.is_read).length };
     },
   }),

@@ -1,4 +1,3 @@
-import type { MultipartFile } from '@fastify/multipart';
 import { ResourceParams, ResourceResponse, ResourceUploadFields } from '../../../src/shared/api.js';
 import { AppError, badRequest } from '../../domain/errors.js';
 import { resourceForDownload, scanResource, uploadResource } from '../../domain/resources.js';
@@ -6,7 +5,10 @@ import { parseInput } from '../validation.js';
 import { route } from '../route-table.js';
 
 /** `bytes=a-b` → inclusive range within `size`; null for no header; 'unsatisfiable' otherwise. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | 'unsatisfiable' {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'unsatisfiable';
@@ -26,7 +28,13 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 const safeFileName = (title: string, ext: string): string =>
-  `${title.normalize('NFKD').replace(/[^\w .-]+/g, '').trim().slice(0, 80) || 'resource'}.${ext === 'cfb' ? 'bin' : ext}`;
+  `${
+    title
+      .normalize('NFKD')
+      .replace(/[^\w .-]+/g, '')
+      .trim()
+      .slice(0, 80) || 'resource'
+  }.${ext === 'cfb' ? 'bin' : ext}`;
 
 export const resourceRoutes = [
   route({
@@ -40,13 +48,17 @@ export const resourceRoutes = [
     response: ResourceResponse,
     successStatus: 201,
     async handler({ req, user, dom, services }) {
-      if (!req.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'send the upload as multipart/form-data');
+      if (!req.isMultipart())
+        throw new AppError(415, 'unsupported_media_type', 'send the upload as multipart/form-data');
       const fields: Record<string, string> = {};
       let file: { name: string; bytes: Buffer } | undefined;
-      for await (const part of req.parts({ limits: { fileSize: services.config.MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 10 } })) {
+      for await (const part of req.parts({
+        limits: { fileSize: services.config.MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 10 },
+      })) {
         if (part.type === 'file') {
-          if (part.fieldname !== 'file') throw badRequest(part.fieldname, 'unexpected file field: the file goes in "file"');
-          file = { name: part.filename, bytes: await (part as MultipartFile).toBuffer() };
+          if (part.fieldname !== 'file')
+            throw badRequest(part.fieldname, 'unexpected file field: the file goes in "file"');
+          file = { name: part.filename, bytes: await part.toBuffer() };
         } else {
           fields[part.fieldname] = String(part.value);
         }
@@ -92,9 +104,15 @@ export const resourceRoutes = [
         .header('ETag', `"${r.sha256}"`)
         .header('Cache-Control', 'private, no-store');
       if (range === 'unsatisfiable') {
-        throw new AppError(416, 'range_not_satisfiable', 'the requested range is outside the file', undefined, {
-          'Content-Range': `bytes */${r.size}`,
-        });
+        throw new AppError(
+          416,
+          'range_not_satisfiable',
+          'the requested range is outside the file',
+          undefined,
+          {
+            'Content-Range': `bytes */${r.size}`,
+          },
+        );
       }
       if (range) {
         return reply

@@ -10,7 +10,8 @@ export const syncRoutes = [
   route({
     method: 'GET',
     url: '/api/dashboard',
-    summary: 'Teacher dashboard for one school: sessions in range, counts, students, unread notifications, recent resources',
+    summary:
+      'Teacher dashboard for one school: sessions in range, counts, students, unread notifications, recent resources',
     tag: 'sync',
     auth: 'user',
     school: 'query',
@@ -40,7 +41,8 @@ export const syncRoutes = [
   route({
     method: 'POST',
     url: '/api/sync/push',
-    summary: 'Apply offline mutations in order; each is applied once, answered duplicate on redelivery, or rejected',
+    summary:
+      'Apply offline mutations in order; each is applied once, answered duplicate on redelivery, or rejected',
     tag: 'sync',
     auth: 'user',
     school: 'none',
