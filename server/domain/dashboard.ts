@@ -6,7 +6,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DashboardResponse } from '../../src/shared/api.js';
 import type { DB } from '../db/schema.js';
-import { calendarRange, type RangeName } from './time-range.js';
+import { calendarRange, type RangeName } from '../../src/shared/time-range.js';
 
 export async function dashboard(
   db: Kysely<DB>,

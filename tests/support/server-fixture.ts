@@ -45,7 +45,12 @@ export const dialectsHere = (): Dialect[] => (HAS_POSTGRES ? DIALECTS : ['sqlite
 export interface TestServer extends RunningServer {
   dir: string;
   dialect: Dialect;
+  /** Stops the server process-wide and removes its data. */
   stop(): Promise<void>;
+  /** Closes the server, keeping its data (the sync server is "down"). */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data after `halt()`. */
+  resume(): Promise<void>;
 }
 
 export async function startTestServer(
@@ -71,17 +76,27 @@ export async function startTestServer(
     ...(dialect === 'postgres' ? { DATABASE_URL: PG_URL } : {}),
     ...env,
   });
-  const server = await startServer(config, {
-    scheduler: false,
-    ...opts,
-    ...(schema ? { pgSchema: schema } : {}),
-  });
-  return {
+  const startOpts: StartOptions = { scheduler: false, ...opts, ...(schema ? { pgSchema: schema } : {}) };
+  let server = await startServer(config, startOpts);
+  let running = true;
+  const fixture: TestServer = {
     ...server,
     dir,
     dialect,
-    async stop() {
+    async halt() {
+      if (!running) return;
+      running = false;
       await server.close();
+    },
+    async resume() {
+      if (running) return;
+      server = await startServer({ ...config, PORT: server.port }, startOpts);
+      Object.assign(fixture, server);
+      running = true;
+    },
+    async stop() {
+      if (running) await server.close();
+      running = false;
       if (schema) {
         const c = new pg.Client({ connectionString: PG_URL });
         await c.connect();
@@ -91,4 +106,5 @@ export async function startTestServer(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return fixture;
 }

@@ -1,0 +1,648 @@
+/**
+ * The device's local store: one SQLite database per signed-in user and server. It holds the
+ * scoped view of each school as last pulled, with the teacher's pending edits applied on top,
+ * the sync state, the outbox, the "needs attention" list and the quarantine of a revoked
+ * school's pending edits.
+ *
+ * Writes are synchronous better-sqlite3 transactions (atomic, and the hot path of a sync);
+ * reads for the UI go through Kysely (`queries.ts`). `secure_delete` is on, so deleted rows are
+ * overwritten in the file, and revocation truncates the WAL: nothing of a revoked school stays
+ * in the database's bytes.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { ViewChecksum } from '../../../shared/checksum.js';
+import { ENTITIES, type Entity, type EntityRow, type NotificationRow } from '../../../shared/entities.js';
+import {
+  MUTATION_ARGS,
+  type MutationArgs,
+  type MutationResult,
+  type MutationType,
+  type PullChange,
+} from '../../../shared/protocol.js';
+import { clientMigrations } from '../../../../migrations/client/index.js';
+import { runMigrations } from '../../../../migrations/run.js';
+import { fieldWrites, targetOf, VERSIONED, type FieldWrite, type LocalTable } from './mutations.js';
+import type { LocalDB } from './schema.js';
+
+export interface OpenOptions {
+  /** Path of better-sqlite3's native module built for this runtime (Electron); default: Node's. */
+  nativeBinding?: string;
+}
+
+export interface OutboxEntry {
+  seq: number;
+  id: string;
+  school_id: number;
+  type: MutationType;
+  args: unknown;
+  created_at: string;
+}
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_args',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface TableSpec {
+  table: string;
+  columns: string[];
+  toRow(r: EntityRow[Entity]): unknown[];
+}
+
+const spec = <E extends Entity>(table: string, columns: string[], toRow: (r: EntityRow[E]) => unknown[]) =>
+  ({ table, columns, toRow: toRow as (r: EntityRow[Entity]) => unknown[] }) satisfies TableSpec;
+
+const TABLES: Record<Entity, TableSpec> = {
+  school: spec<'school'>('schools', ['id', 'name', 'timezone', 'version'], (r) => [
+    r.id,
+    r.name,
+    r.timezone,
+    r.version,
+  ]),
+  course: spec<'course'>('courses', ['id', 'school_id', 'name', 'code', 'version'], (r) => [
+    r.id,
+    r.school_id,
+    r.name,
+    r.code,
+    r.version,
+  ]),
+  student: spec<'student'>('students', ['school_id', 'id', 'name', 'email', 'version'], (r) => [
+    r.school_id,
+    r.id,
+    r.name,
+    r.email,
+    r.version,
+  ]),
+  session: spec<'session'>(
+    'sessions',
+    [
+      'id',
+      'school_id',
+      'teacher_id',
+      'course_id',
+      'title',
+      'starts_at',
+      'ends_at',
+      'status',
+      'location',
+      'lesson_notes',
+      'version',
+    ],
+    (r) => [
+      r.id,
+      r.school_id,
+      r.teacher_id,
+      r.course_id,
+      r.title,
+      r.starts_at,
+      r.ends_at,
+      r.status,
+      r.location,
+      r.lesson_notes,
+      r.version,
+    ],
+  ),
+  enrolment: spec<'enrolment'>(
+    'enrolments',
+    ['id', 'school_id', 'session_id', 'student_id', 'attendance', 'version'],
+    (r) => [r.id, r.school_id, r.session_id, r.student_id, r.attendance, r.version],
+  ),
+  resource: spec<'resource'>(
+    'resources',
+    [
+      'id',
+      'school_id',
+      'teacher_id',
+      'title',
+      'description',
+      'file_type',
+      'mime_type',
+      'size',
+      'sha256',
+      'shared_with_students',
+      'course_ids',
+      'scan_status',
+      'created_at',
+      'version',
+    ],
+    (r) => [
+      r.id,
+      r.school_id,
+      r.teacher_id,
+      r.title,
+      r.description,
+      r.file_type,
+      r.mime_type,
+      r.size,
+      r.sha256,
+      r.shared_with_students ? 1 : 0,
+      JSON.stringify(r.course_ids),
+      r.scan_status,
+      r.created_at,
+      r.version,
+    ],
+  ),
+  announcement: spec<'announcement'>(
+    'announcements',
+    ['id', 'school_id', 'title', 'message', 'created_at', 'version'],
+    (r) => [r.id, r.school_id, r.title, r.message, r.created_at, r.version],
+  ),
+  notification: spec<'notification'>(
+    'notifications',
+    [
+      'id',
+      'school_id',
+      'user_id',
+      'type',
+      'title',
+      'message',
+      'action_url',
+      'is_read',
+      'is_dismissed',
+      'read_at',
+      'delivered_via_socket',
+      'created_at',
+      'expires_at',
+      'version',
+    ],
+    (r) => [
+      r.id,
+      r.school_id,
+      r.user_id,
+      r.type,
+      r.title,
+      r.message,
+      r.action_url,
+      r.is_read ? 1 : 0,
+      r.is_dismissed ? 1 : 0,
+      r.read_at,
+      r.delivered_via_socket ? 1 : 0,
+      r.created_at,
+      r.expires_at,
+      r.version,
+    ],
+  ),
+};
+
+/** Tables holding a school's rows, with the column naming the school. */
+const SCHOOL_TABLES: Array<[string, string]> = [
+  ['schools', 'id'],
+  ['courses', 'school_id'],
+  ['students', 'school_id'],
+  ['sessions', 'school_id'],
+  ['enrolments', 'school_id'],
+  ['resources', 'school_id'],
+  ['announcements', 'school_id'],
+  ['notifications', 'school_id'],
+];
+
+export interface PullBatch {
+  changes: PullChange[];
+  cursor: string;
+  total: number | null;
+  done: number | null;
+  /** Set on the batch that settles the pull. */
+  checksum: string | null;
+}
+
+export interface ApplyResult {
+  /** Notifications this device has not announced before (unread, not dismissed). */
+  newNotifications: NotificationRow[];
+}
+
+export interface SettleResult {
+  applied: number;
+  rejected: number;
+}
+
+export class LocalStore {
+  readonly db: Kysely<LocalDB>;
+  private readonly stmts = new Map<string, SQLite.Statement>();
+
+  private constructor(
+    readonly sqlite: SQLite.Database,
+    readonly file: string,
+  ) {
+    this.db = new Kysely<LocalDB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+
+  static async open(file: string, opts: OpenOptions = {}): Promise<LocalStore> {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SQLite(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('secure_delete = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const store = new LocalStore(sqlite, file);
+    await runMigrations(store.db, clientMigrations);
+    if (!store.getMeta('client_id')) store.setMeta('client_id', randomUUID());
+    return store;
+  }
+
+  private stmt(sql: string): SQLite.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.stmt('select value from meta where key = ?').get(key) as { value: string } | undefined)
+      ?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmt(
+      'insert into meta (key, value) values (?, ?) on conflict(key) do update set value = excluded.value',
+    ).run(key, value);
+  }
+
+  /** This device's id in push requests (stable for the life of the store). */
+  get clientId(): string {
+    return this.getMeta('client_id')!;
+  }
+
+  // ---- sync state ----------------------------------------------------------------------
+
+  syncState(schoolId: number): LocalDB['sync_state'] | undefined {
+    return this.stmt('select * from sync_state where school_id = ?').get(schoolId) as
+      LocalDB['sync_state'] | undefined;
+  }
+
+  /** Schools this device holds (has started syncing). */
+  schoolIds(): number[] {
+    return (
+      this.stmt('select school_id from sync_state order by school_id').all() as Array<{ school_id: number }>
+    ).map((r) => r.school_id);
+  }
+
+  /**
+   * Applies one pull batch and saves its cursor in the same transaction, so a crash resumes
+   * exactly after the last applied batch. Pending edits are re-applied on the fresh rows.
+   */
+  applyPullBatch(schoolId: number, batch: PullBatch, now: string): ApplyResult {
+    const run = this.sqlite.transaction((): ApplyResult => {
+      const upserted = new Set<string>();
+      const newNotifications: NotificationRow[] = [];
+      for (const c of batch.changes) {
+        const t = TABLES[c.entity];
+        if (c.op === 'upsert') {
+          if (c.entity !== 'school' && (c.row as { school_id: number }).school_id !== schoolId) continue;
+          if (c.entity === 'school' && c.row.id !== schoolId) continue;
+          this.stmt(
+            `insert or replace into ${t.table} (${t.columns.join(', ')}) values (${t.columns.map(() => '?').join(', ')})`,
+          ).run(...t.toRow(c.row));
+          upserted.add(`${t.table}:${c.row.id}`);
+          if (c.entity === 'notification') {
+            const n = c.row;
+            if (!n.is_read && !n.is_dismissed && this.markAnnounced(n.id)) newNotifications.push(n);
+          }
+        } else {
+          if (c.entity === 'school') {
+            if (c.id === schoolId) this.stmt('delete from schools where id = ?').run(c.id);
+          } else {
+            // Students are keyed by (school, user id); every other row by its id within the school.
+            this.stmt(`delete from ${t.table} where id = ? and school_id = ?`).run(c.id, schoolId);
+          }
+          this.stmt('delete from base_values where entity = ? and row_id = ?').run(t.table, c.id);
+        }
+      }
+      if (upserted.size > 0) this.reapplyPending(upserted, now);
+      this.stmt(
+        `insert into sync_state (school_id, cursor, checksum, total, done, last_synced_at) values (?, ?, ?, ?, ?, ?)
+         on conflict(school_id) do update set cursor = excluded.cursor,
+           checksum = coalesce(excluded.checksum, sync_state.checksum), total = excluded.total, done = excluded.done,
+           last_synced_at = coalesce(excluded.last_synced_at, sync_state.last_synced_at)`,
+      ).run(schoolId, batch.cursor, batch.checksum, batch.total, batch.done, batch.checksum ? now : null);
+      return { newNotifications };
+    });
+    return run.immediate();
+  }
+
+  /** A notification that arrived on the socket: stored like a pulled row. */
+  applyNotification(n: NotificationRow, now: string): ApplyResult {
+    const state = this.syncState(n.school_id);
+    if (!state) return { newNotifications: [] };
+    return this.applyPullBatch(
+      n.school_id,
+      {
+        changes: [{ op: 'upsert', entity: 'notification', row: n }],
+        cursor: state.cursor ?? '',
+        total: state.total,
+        done: state.done,
+        checksum: null,
+      },
+      now,
+    );
+  }
+
+  /** True the first time a notification is seen on this device. */
+  private markAnnounced(id: number): boolean {
+    return this.stmt('insert or ignore into announced_notifications (id) values (?)').run(id).changes === 1;
+  }
+
+  private reapplyPending(upserted: Set<string>, now: string): void {
+    const seen = new Set<string>();
+    for (const entry of this.pending()) {
+      for (const w of fieldWrites(entry.type, entry.args as MutationArgs<MutationType>, now)) {
+        if (!upserted.has(`${w.table}:${w.rowId}`)) continue;
+        const key = `${w.table}:${w.rowId}:${w.field}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          this.saveBase(w, entry.school_id, true);
+        }
+        this.writeField(w);
+      }
+    }
+  }
+
+  private readField(w: { table: LocalTable; rowId: number; field: string }): unknown {
+    const row = this.stmt(`select ${w.field} as v from ${w.table} where id = ?`).get(w.rowId) as
+      { v: unknown } | undefined;
+    return row?.v;
+  }
+
+  private writeField(w: FieldWrite): void {
+    this.stmt(`update ${w.table} set ${w.field} = ? where id = ?`).run(w.value, w.rowId);
+  }
+
+  private saveBase(w: FieldWrite, schoolId: number, overwrite: boolean): void {
+    const value = JSON.stringify(this.readField(w) ?? null);
+    this.stmt(
+      `insert into base_values (entity, row_id, field, school_id, value) values (?, ?, ?, ?, ?)
+       on conflict(entity, row_id, field) do ${overwrite ? 'update set value = excluded.value' : 'nothing'}`,
+    ).run(w.table, w.rowId, w.field, schoolId, value);
+  }
+
+  // ---- offline edits -------------------------------------------------------------------
+
+  /**
+   * Applies an edit to the local tables and appends it to the outbox in one transaction.
+   * The edit's base version is the row's current server version.
+   */
+  enqueue<T extends MutationType>(
+    type: T,
+    rawArgs: Omit<MutationArgs<T>, 'base_version'>,
+    now: string,
+  ): OutboxEntry {
+    const { table, rowId } = targetOf(type, { ...rawArgs, base_version: 0 } as MutationArgs<T>);
+    const run = this.sqlite.transaction((): OutboxEntry => {
+      const row = this.stmt(`select school_id, version from ${table} where id = ?`).get(rowId) as
+        { school_id: number; version: number } | undefined;
+      if (!row)
+        throw new StoreError('not_found', `${table.replace(/s$/, '')} ${rowId} is not on this device`);
+      const args = VERSIONED.has(type) ? { ...rawArgs, base_version: row.version } : { ...rawArgs };
+      const parsed = MUTATION_ARGS[type].safeParse(args);
+      if (!parsed.success)
+        throw new StoreError('invalid_args', parsed.error.issues[0]?.message ?? 'invalid edit');
+      for (const w of fieldWrites(type, parsed.data as MutationArgs<T>, now)) {
+        this.saveBase(w, row.school_id, false);
+        this.writeField(w);
+      }
+      const entry = { id: randomUUID(), school_id: row.school_id, type, args: parsed.data, created_at: now };
+      const r = this.stmt(
+        'insert into outbox (id, school_id, type, args, created_at) values (?, ?, ?, ?, ?)',
+      ).run(entry.id, entry.school_id, entry.type, JSON.stringify(entry.args), entry.created_at);
+      return { ...entry, seq: Number(r.lastInsertRowid) };
+    });
+    return run.immediate();
+  }
+
+  pending(limit = 1_000_000): OutboxEntry[] {
+    return (
+      this.stmt('select * from outbox order by seq limit ?').all(limit) as Array<
+        Omit<OutboxEntry, 'args'> & { args: string }
+      >
+    ).map((r) => ({ ...r, args: JSON.parse(r.args) as unknown }));
+  }
+
+  pendingCount(): number {
+    return (this.stmt('select count(*) as n from outbox').get() as { n: number }).n;
+  }
+
+  /**
+   * Records the server's answers to pushed edits: applied (or a duplicate of an applied one)
+   * leaves the outbox; a rejection is undone locally and lands in the attention list.
+   */
+  settle(results: MutationResult[], now: string): SettleResult {
+    const out: SettleResult = { applied: 0, rejected: 0 };
+    const run = this.sqlite.transaction(() => {
+      for (const r of results) {
+        const row = this.stmt('select * from outbox where id = ?').get(r.id) as
+          (Omit<OutboxEntry, 'args'> & { args: string }) | undefined;
+        if (!row) continue;
+        const entry: OutboxEntry = { ...row, args: JSON.parse(row.args) as unknown };
+        const rejected =
+          r.status === 'rejected' || (r.status === 'duplicate' && r.original_status === 'rejected');
+        this.stmt('delete from outbox where id = ?').run(r.id);
+        const writes = fieldWrites(entry.type, entry.args as MutationArgs<MutationType>, now);
+        if (rejected) {
+          out.rejected++;
+          this.stmt(
+            'insert or replace into attention (id, school_id, type, args, code, message, conflict, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            entry.id,
+            entry.school_id,
+            entry.type,
+            row.args,
+            r.code ?? 'rejected',
+            r.message ?? 'rejected by the server',
+            r.conflict ? JSON.stringify(r.conflict) : null,
+            now,
+          );
+          this.undo(writes, now);
+        } else {
+          out.applied++;
+          for (const w of writes) if (!this.fieldHasPending(w, now)) this.deleteBase(w);
+        }
+      }
+    });
+    run.immediate();
+    return out;
+  }
+
+  private fieldHasPending(w: FieldWrite, now: string): boolean {
+    return this.pending().some((e) =>
+      fieldWrites(e.type, e.args as MutationArgs<MutationType>, now).some(
+        (x) => x.table === w.table && x.rowId === w.rowId && x.field === w.field,
+      ),
+    );
+  }
+
+  private deleteBase(w: FieldWrite): void {
+    this.stmt('delete from base_values where entity = ? and row_id = ? and field = ?').run(
+      w.table,
+      w.rowId,
+      w.field,
+    );
+  }
+
+  /** Puts the server's value back, then the edits still pending for the same field. */
+  private undo(writes: FieldWrite[], now: string): void {
+    for (const w of writes) {
+      const base = this.stmt(
+        'select value from base_values where entity = ? and row_id = ? and field = ?',
+      ).get(w.table, w.rowId, w.field) as { value: string } | undefined;
+      if (base) this.writeField({ ...w, value: JSON.parse(base.value) as FieldWrite['value'] });
+      let still = false;
+      for (const e of this.pending()) {
+        for (const x of fieldWrites(e.type, e.args as MutationArgs<MutationType>, now)) {
+          if (x.table === w.table && x.rowId === w.rowId && x.field === w.field) {
+            this.writeField(x);
+            still = true;
+          }
+        }
+      }
+      if (!still) this.deleteBase(w);
+    }
+  }
+
+  attention(): LocalDB['attention'][] {
+    return this.stmt('select * from attention order by created_at, id').all() as LocalDB['attention'][];
+  }
+
+  /** Removes an entry from the attention list (the teacher discarded it, or it was retried). */
+  dismissAttention(id: string): LocalDB['attention'] | undefined {
+    const row = this.stmt('select * from attention where id = ?').get(id) as LocalDB['attention'] | undefined;
+    if (row) this.stmt('delete from attention where id = ?').run(id);
+    return row;
+  }
+
+  // ---- convergence ---------------------------------------------------------------------
+
+  /** The checksum of this device's copy of a school, computed like the server's. */
+  localChecksum(schoolId: number): string {
+    const sum = new ViewChecksum();
+    for (const e of ENTITIES) {
+      const t = TABLES[e];
+      const where = e === 'school' ? 'id = ?' : 'school_id = ?';
+      for (const r of this.stmt(`select id, version from ${t.table} where ${where}`).iterate(
+        schoolId,
+      ) as Iterable<{ id: number; version: number }>) {
+        sum.add(e, r.id, r.version);
+      }
+    }
+    return sum.digest();
+  }
+
+  /** Forgets a school's rows and cursor so the next pull re-fetches its whole view (checksum mismatch). */
+  resetSchool(schoolId: number): void {
+    this.sqlite
+      .transaction(() => {
+        this.deleteSchoolRows(schoolId);
+        this.stmt('delete from sync_state where school_id = ?').run(schoolId);
+      })
+      .immediate();
+  }
+
+  private deleteSchoolRows(schoolId: number): void {
+    for (const [table, col] of SCHOOL_TABLES) {
+      if (table === 'notifications') {
+        this.stmt(
+          'delete from announced_notifications where id in (select id from notifications where school_id = ?)',
+        ).run(schoolId);
+      }
+      this.stmt(`delete from ${table} where ${col} = ?`).run(schoolId);
+    }
+  }
+
+  /**
+   * Removes every trace of a school from this store after a revocation. The teacher's pending
+   * edits for it (and edits awaiting attention) move to the quarantine for export — without any
+   * value that came from the server. Returns the sha256 of the school's cached files.
+   */
+  revokeSchool(schoolId: number, now: string): { fileHashes: string[]; quarantined: number } {
+    const run = this.sqlite.transaction(() => {
+      const school = this.stmt('select name from schools where id = ?').get(schoolId) as
+        { name: string } | undefined;
+      const schoolName = school?.name ?? this.getMeta(`school_name:${schoolId}`) ?? `school ${schoolId}`;
+      const fileHashes = (
+        this.stmt('select distinct sha256 from resources where school_id = ?').all(schoolId) as Array<{
+          sha256: string;
+        }>
+      ).map((r) => r.sha256);
+      const own = [
+        ...(this.stmt('select id, type, args, created_at from outbox where school_id = ? order by seq').all(
+          schoolId,
+        ) as Array<{
+          id: string;
+          type: string;
+          args: string;
+          created_at: string;
+        }>),
+        ...(this.stmt('select id, type, args, created_at from attention where school_id = ?').all(
+          schoolId,
+        ) as Array<{
+          id: string;
+          type: string;
+          args: string;
+          created_at: string;
+        }>),
+        ...(
+          this.stmt(
+            'select id, title, description, file_name, sha256, size, created_at from pending_uploads where school_id = ?',
+          ).all(schoolId) as Array<Record<string, string | number>>
+        ).map((u) => ({
+          id: String(u.id),
+          type: 'upload_resource',
+          args: JSON.stringify(u),
+          created_at: String(u.created_at),
+        })),
+      ];
+      for (const e of own) {
+        this.stmt(
+          'insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at) values (?, ?, ?, ?, ?, ?, ?)',
+        ).run(e.id, schoolId, schoolName, e.type, e.args, e.created_at, now);
+      }
+      this.stmt('delete from outbox where school_id = ?').run(schoolId);
+      this.stmt('delete from attention where school_id = ?').run(schoolId);
+      this.stmt('delete from pending_uploads where school_id = ?').run(schoolId);
+      this.stmt('delete from base_values where school_id = ?').run(schoolId);
+      this.deleteSchoolRows(schoolId);
+      this.stmt('delete from sync_state where school_id = ?').run(schoolId);
+      this.stmt('delete from meta where key = ?').run(`school_name:${schoolId}`);
+      return { fileHashes, quarantined: own.length };
+    });
+    const result = run.immediate();
+    this.scrub();
+    return result;
+  }
+
+  /** Moves committed pages into the database file and empties the WAL, so deleted bytes are gone from both. */
+  scrub(): void {
+    this.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Hashes still referenced by some school's resources or a pending upload. */
+  referencedHashes(hashes: string[]): Set<string> {
+    const out = new Set<string>();
+    for (const h of hashes) {
+      const used =
+        this.stmt('select 1 from resources where sha256 = ? limit 1').get(h) ??
+        this.stmt('select 1 from pending_uploads where sha256 = ? limit 1').get(h) ??
+        this.stmt("select 1 from quarantine where type = 'upload_resource' and args like ? limit 1").get(
+          `%${h}%`,
+        );
+      if (used) out.add(h);
+    }
+    return out;
+  }
+
+  quarantine(): LocalDB['quarantine'][] {
+    return this.stmt('select * from quarantine order by quarantined_at, id').all() as LocalDB['quarantine'][];
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * The offline-first sync engine. It pushes the outbox, pulls each school's scoped view (a first
+ * sync streams it in batches with progress; later syncs fetch changes), checks convergence with
+ * the server's checksum, reacts to socket pokes, polls with backoff while the socket is down,
+ * and wipes a school whose membership was revoked. The app stays usable throughout: every
+ * edit is applied locally first and queued.
+ *
+ * Dependencies come through the constructor (store, transport, clock, logger, fault hook), so
+ * tests can run it against a real server, a fake clock, or kill it at a named point.
+ */
+import { EventEmitter } from 'node:events';
+import type { NotificationRow } from '../../../shared/entities.js';
+import type { MutationArgs, MutationType } from '../../../shared/protocol.js';
+import type { LocalStore, OutboxEntry } from '../store/local-store.js';
+import { noFaults, type Clock, type FaultHook, type Logger } from '../ports.js';
+import { TransportError, type SyncTransport } from './transport.js';
+
+export interface SyncStatus {
+  online: boolean;
+  /** The socket is connected (real-time); otherwise the engine polls. */
+  live: boolean;
+  syncing: boolean;
+  lastSyncedAt: string | null;
+  pending: number;
+  attention: number;
+  lastError: string | null;
+}
+
+export interface SyncProgress {
+  schoolId: number;
+  done: number;
+  total: number;
+}
+
+export interface SchoolSyncSummary {
+  schoolId: number;
+  changes: number;
+  batches: number;
+  checksum: string | null;
+  verified: boolean;
+  refetched: boolean;
+}
+
+export interface SyncSummary {
+  pushed: { applied: number; rejected: number };
+  schools: SchoolSyncSummary[];
+  revoked: number[];
+}
+
+export interface EngineEvents {
+  status: [SyncStatus];
+  progress: [SyncProgress];
+  notification: [NotificationRow];
+  changed: [{ schoolId: number }];
+  revoked: [{ schoolId: number; quarantined: number }];
+  attention: [];
+}
+
+export interface EngineOptions {
+  pullLimit?: number;
+  pushBatch?: number;
+  /** Polling while the socket is down: first delay and ceiling (ms). */
+  pollMinMs?: number;
+  pollMaxMs?: number;
+  /** Called to remove cached files of a revoked school (the file cache's job). */
+  onSchoolFilesRevoked?: (hashes: string[]) => Promise<void>;
+}
+
+export interface EngineDeps {
+  store: LocalStore;
+  transport: SyncTransport;
+  clock: Clock;
+  logger: Logger;
+  faults?: FaultHook;
+  options?: EngineOptions;
+}
+
+export class SyncEngine extends EventEmitter<EngineEvents> {
+  private readonly store: LocalStore;
+  private readonly transport: SyncTransport;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly fault: FaultHook;
+  private readonly opts: Required<Omit<EngineOptions, 'onSchoolFilesRevoked'>> &
+    Pick<EngineOptions, 'onSchoolFilesRevoked'>;
+
+  private running: Promise<SyncSummary> | undefined;
+  private again = false;
+  private started = false;
+  private pollTimer: unknown;
+  private pollDelay: number;
+  private state: SyncStatus;
+
+  constructor(deps: EngineDeps) {
+    super();
+    this.store = deps.store;
+    this.transport = deps.transport;
+    this.clock = deps.clock;
+    this.log = deps.logger;
+    this.fault = deps.faults ?? noFaults;
+    this.opts = {
+      pullLimit: 1000,
+      pushBatch: 100,
+      pollMinMs: 2_000,
+      pollMaxMs: 5 * 60_000,
+      ...deps.options,
+    };
+    this.pollDelay = this.opts.pollMinMs;
+    this.state = {
+      online: false,
+      live: false,
+      syncing: false,
+      lastSyncedAt: this.store.getMeta('last_synced_at') ?? null,
+      pending: this.store.pendingCount(),
+      attention: this.store.attention().length,
+      lastError: null,
+    };
+  }
+
+  get status(): SyncStatus {
+    return { ...this.state };
+  }
+
+  private setStatus(patch: Partial<SyncStatus>): void {
+    this.state = {
+      ...this.state,
+      ...patch,
+      pending: this.store.pendingCount(),
+      attention: this.store.attention().length,
+    };
+    this.emit('status', this.status);
+  }
+
+  /** Connects the socket and syncs; from then on pokes, reconnects and polling keep it in sync. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.transport.connect({
+      onConnect: () => {
+        this.log.info('socket connected');
+        this.pollDelay = this.opts.pollMinMs;
+        this.cancelPoll();
+        this.setStatus({ live: true, online: true });
+        this.requestSync('socket connected');
+      },
+      onDisconnect: (reason) => {
+        this.log.info('socket disconnected', { reason });
+        this.setStatus({ live: false });
+        this.schedulePoll();
+      },
+      onPoke: (e) => {
+        this.log.debug('poke', { school: e.school_id });
+        this.requestSync('poke');
+      },
+      onNotification: (n) => this.receiveNotification(n),
+      onScopeRevoked: (e) =>
+        void this.revoke(e.school_id).catch((err: unknown) =>
+          this.log.error('revocation failed', { err: String(err) }),
+        ),
+      onUnauthorized: () => {
+        this.log.warn('server refused the token');
+        this.setStatus({ online: true, live: false, lastError: 'signed_out' });
+      },
+    });
+    this.requestSync('start');
+  }
+
+  stop(): void {
+    this.started = false;
+    this.cancelPoll();
+    this.transport.disconnect();
+  }
+
+  /** Waits for the sync in progress (and any requested after it) to finish. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
+  /** Asks for a sync; syncs never overlap, one requested during a sync runs right after it. */
+  requestSync(reason: string): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.log.debug('sync requested', { reason });
+    this.running = this.syncOnce()
+      .catch((e: unknown) => {
+        this.log.warn('sync failed', { error: e instanceof Error ? e.message : String(e) });
+        return { pushed: { applied: 0, rejected: 0 }, schools: [], revoked: [] };
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.requestSync('requested during sync');
+        }
+      });
+  }
+
+  private cancelPoll(): void {
+    if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  /** Polls on a timer with exponential backoff and ±25% jitter while the socket is down. */
+  private schedulePoll(): void {
+    if (!this.started || this.state.live || this.pollTimer !== undefined) return;
+    const jitter = 1 + (Math.random() - 0.5) / 2;
+    const delay = Math.round(this.pollDelay * jitter);
+    this.pollDelay = Math.min(this.opts.pollMaxMs, this.pollDelay * 2);
+    this.pollTimer = this.clock.setTimeout(() => {
+      this.pollTimer = undefined;
+      this.requestSync('poll');
+      void this.idle().then(() => this.schedulePoll());
+    }, delay);
+  }
+
+  // ---- edits -------------------------------------------------------------------------------
+
+  /** An edit made by the teacher: applied locally and queued, in one transaction; pushed when possible. */
+  edit<T extends MutationType>(type: T, args: Omit<MutationArgs<T>, 'base_version'>): OutboxEntry {
+    const entry = this.store.enqueue(type, args, this.clock.now().toISOString());
+    this.setStatus({});
+    this.emit('changed', { schoolId: entry.school_id });
+    if (this.started) this.requestSync('edit');
+    return entry;
+  }
+
+  /** Re-queues an edit from the attention list (with the current server version as its base). */
+  retry(attentionId: string): OutboxEntry | undefined {
+    const item = this.store.dismissAttention(attentionId);
+    if (!item) return undefined;
+    const args = JSON.parse(item.args) as Record<string, unknown>;
+    delete args.base_version;
+    return this.edit(item.type as MutationType, args as Omit<MutationArgs<MutationType>, 'base_version'>);
+  }
+
+  discard(attentionId: string): boolean {
+    const ok = this.store.dismissAttention(attentionId) !== undefined;
+    this.setStatus({});
+    return ok;
+  }
+
+  // ---- one sync ----------------------------------------------------------------------------
+
+  private async syncOnce(): Promise<SyncSummary> {
+    this.setStatus({ syncing: true });
+    try {
+      const summary = await this.syncAll();
+      const now = this.clock.now().toISOString();
+      this.store.setMeta('last_synced_at', now);
+      this.setStatus({ syncing: false, online: true, lastSyncedAt: now, lastError: null });
+      return summary;
+    } catch (e) {
+      const offline = e instanceof TransportError && e.kind === 'offline';
+      this.setStatus({
+        syncing: false,
+        online: !offline,
+        lastError: e instanceof Error ? e.message : String(e),
+      });
+      if (!this.state.live) this.schedulePoll();
+      throw e;
+    }
+  }
+
+  /** Push the outbox, then pull every school the teacher is an active teacher of. */
+  async syncAll(): Promise<SyncSummary> {
+    const pushed = await this.pushOutbox();
+    const me = await this.transport.me();
+    const teaching = me.memberships.filter((m) => m.role === 'teacher');
+    const revoked: number[] = [];
+    for (const id of this.store.schoolIds()) {
+      if (!teaching.some((m) => m.school_id === id)) {
+        await this.revoke(id);
+        revoked.push(id);
+      }
+    }
+    const schools: SchoolSyncSummary[] = [];
+    for (const m of teaching) {
+      this.store.setMeta(`school_name:${m.school_id}`, m.school_name);
+      const s = await this.syncSchool(m.school_id);
+      if (s) schools.push(s);
+      else revoked.push(m.school_id);
+    }
+    // Edits made while pulling go out now rather than at the next sync.
+    if (this.store.pendingCount() > 0) {
+      const more = await this.pushOutbox();
+      pushed.applied += more.applied;
+      pushed.rejected += more.rejected;
+    }
+    return { pushed, schools, revoked };
+  }
+
+  /** Sends the outbox in order, in batches; each answer is recorded before the next batch. */
+  async pushOutbox(): Promise<{ applied: number; rejected: number }> {
+    const total = { applied: 0, rejected: 0 };
+    for (;;) {
+      const batch = this.store.pending(this.opts.pushBatch);
+      if (batch.length === 0) break;
+      this.fault('push:before-send');
+      const res = await this.transport.push({
+        client_id: this.store.clientId,
+        mutations: batch.map((m) => ({ id: m.id, type: m.type, args: m.args })),
+      });
+      this.fault('push:after-send');
+      const r = this.store.settle(res.results, this.clock.now().toISOString());
+      this.fault('push:after-settle');
+      total.applied += r.applied;
+      total.rejected += r.rejected;
+      if (r.rejected > 0) this.emit('attention');
+      for (const id of new Set(batch.map((m) => m.school_id))) this.emit('changed', { schoolId: id });
+      this.setStatus({});
+    }
+    return total;
+  }
+
+  /**
+   * Pulls one school until the server has nothing more, then compares checksums; a mismatch
+   * re-fetches that school's whole view once. Returns null when the school was revoked.
+   */
+  async syncSchool(schoolId: number, refetched = false): Promise<SchoolSyncSummary | null> {
+    let batches = 0;
+    let changes = 0;
+    let checksum: string | null = null;
+    for (;;) {
+      const cursor = this.store.syncState(schoolId)?.cursor ?? undefined;
+      let res;
+      try {
+        res = await this.transport.pull(schoolId, cursor, this.opts.pullLimit);
+      } catch (e) {
+        if (e instanceof TransportError && e.status === 403 && e.code === 'scope_revoked') {
+          await this.revoke(schoolId);
+          return null;
+        }
+        if (e instanceof TransportError && e.status === 400 && e.code === 'invalid_input' && cursor) {
+          // A cursor the server no longer accepts: start this school over.
+          this.log.warn('server refused the cursor: re-fetching the school', { school: schoolId });
+          this.store.resetSchool(schoolId);
+          continue;
+        }
+        throw e;
+      }
+      this.fault('pull:before-apply');
+      const applied = this.store.applyPullBatch(
+        schoolId,
+        {
+          changes: res.changes,
+          cursor: res.cursor,
+          total: res.total,
+          done: res.done,
+          checksum: res.checksum,
+        },
+        this.clock.now().toISOString(),
+      );
+      this.fault('pull:after-apply');
+      batches++;
+      changes += res.changes.length;
+      if (res.total !== null && res.done !== null)
+        this.emit('progress', { schoolId, done: res.done, total: res.total });
+      for (const n of applied.newNotifications) this.announce(n);
+      if (res.changes.length > 0) this.emit('changed', { schoolId });
+      if (!res.has_more) {
+        checksum = res.checksum;
+        break;
+      }
+    }
+    const local = this.store.localChecksum(schoolId);
+    const verified = checksum !== null && local === checksum;
+    if (!verified && checksum !== null) {
+      this.log.warn('checksum mismatch: re-fetching the school', {
+        school: schoolId,
+        local,
+        server: checksum,
+      });
+      if (!refetched) {
+        this.store.resetSchool(schoolId);
+        const again = await this.syncSchool(schoolId, true);
+        return again && { ...again, refetched: true };
+      }
+    }
+    return { schoolId, changes, batches, checksum, verified, refetched };
+  }
+
+  /** Compares each school's local checksum with the server's without changing anything. */
+  async verify(): Promise<Array<{ schoolId: number; local: string; server: string | null; match: boolean }>> {
+    const out = [];
+    for (const schoolId of this.store.schoolIds()) {
+      let server: string | null = null;
+      let cursor = this.store.syncState(schoolId)?.cursor ?? undefined;
+      // Read (without applying) up to the head: the server's checksum comes with the last batch.
+      for (;;) {
+        const res = await this.transport.pull(schoolId, cursor, this.opts.pullLimit);
+        if (!res.has_more) {
+          server = res.checksum;
+          // Only a pull that had nothing new describes the same state the device holds.
+          if (res.changes.length > 0) server = null;
+          break;
+        }
+        cursor = res.cursor;
+      }
+      const local = this.store.localChecksum(schoolId);
+      out.push({ schoolId, local, server, match: server === local });
+    }
+    return out;
+  }
+
+  private receiveNotification(n: NotificationRow): void {
+    const applied = this.store.applyNotification(n, this.clock.now().toISOString());
+    for (const x of applied.newNotifications) this.announce(x);
+    this.emit('changed', { schoolId: n.school_id });
+  }
+
+  private announce(n: NotificationRow): void {
+    this.transport.ackNotification(n.id);
+    this.emit('notification', n);
+  }
+
+  /** Removes every trace of a school (rows, cached files, WAL) and quarantines its pending edits. */
+  async revoke(schoolId: number): Promise<void> {
+    if (!this.store.syncState(schoolId) && !this.store.pending().some((p) => p.school_id === schoolId)) {
+      const held = await this.store.db
+        .selectFrom('schools')
+        .select('id')
+        .where('id', '=', schoolId)
+        .executeTakeFirst();
+      if (!held) return;
+    }
+    const { fileHashes, quarantined } = this.store.revokeSchool(schoolId, this.clock.now().toISOString());
+    const stillUsed = this.store.referencedHashes(fileHashes);
+    await this.opts.onSchoolFilesRevoked?.(fileHashes.filter((h) => !stillUsed.has(h)));
+    this.log.info('school revoked: local data removed', { school: schoolId, quarantined });
+    this.emit('revoked', { schoolId, quarantined });
+    this.emit('changed', { schoolId });
+    this.setStatus({});
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The engine's view of the server: HTTP requests and the socket.io connection behind one
+ * adapter. Every answer is validated with the shared schemas; network failures surface as
+ * `TransportError` with kind `offline`, HTTP errors with their status and code.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { MeResponse } from '../../../shared/api.js';
+import type { NotificationRow } from '../../../shared/entities.js';
+import {
+  ApiError,
+  PullResponse,
+  PushResponse,
+  SERVER_EVENTS,
+  type ClientToServerEvents,
+  type PushBody,
+  type ServerToClientEvents,
+} from '../../../shared/protocol.js';
+import type { z } from 'zod';
+
+export class TransportError extends Error {
+  constructor(
+    readonly kind: 'offline' | 'http' | 'protocol',
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RealtimeHandlers {
+  onConnect(): void;
+  onDisconnect(reason: string): void;
+  onPoke(e: { school_id: number; cursor: string }): void;
+  onNotification(n: NotificationRow): void;
+  onScopeRevoked(e: { school_id: number }): void;
+  /** The server refused the socket's token. */
+  onUnauthorized(): void;
+}
+
+export interface SyncTransport {
+  me(): Promise<z.infer<typeof MeResponse>>;
+  pull(schoolId: number, cursor: string | undefined, limit?: number): Promise<PullResponse>;
+  push(body: PushBody): Promise<PushResponse>;
+  connect(handlers: RealtimeHandlers): void;
+  disconnect(): void;
+  ackNotification(id: number): void;
+  /** GET with a Range header; the caller streams the body. */
+  fetchRaw(
+    path: string,
+    init?: { headers?: Record<string, string>; method?: string; body?: BodyInit; signal?: AbortSignal },
+  ): Promise<Response>;
+}
+
+export class HttpTransport implements SyncTransport {
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+
+  constructor(
+    readonly serverUrl: string,
+    private readonly token: () => string | undefined,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  async fetchRaw(
+    path: string,
+    init: { headers?: Record<string, string>; method?: string; body?: BodyInit; signal?: AbortSignal } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...init.headers };
+    const token = this.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    try {
+      return await fetch(new URL(path, this.serverUrl), {
+        method: init.method ?? 'GET',
+        headers,
+        body: init.body,
+        signal: init.signal ?? AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new TransportError(
+        'offline',
+        `cannot reach ${this.serverUrl}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  private async json<S extends z.ZodType>(
+    schema: S,
+    path: string,
+    init?: { method?: string; body?: unknown },
+  ): Promise<z.infer<S>> {
+    const res = await this.fetchRaw(path, {
+      method: init?.method,
+      ...(init?.body !== undefined
+        ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }
+        : {}),
+    });
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      if (!res.ok) throw new TransportError('http', `server answered ${res.status}`, res.status);
+      throw new TransportError('protocol', `server sent an unreadable answer to ${path}`);
+    }
+    if (!res.ok) {
+      const err = ApiError.safeParse(body);
+      throw new TransportError(
+        'http',
+        err.success ? err.data.error.message : `server answered ${res.status}`,
+        res.status,
+        err.success ? err.data.error.code : undefined,
+      );
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success)
+      throw new TransportError(
+        'protocol',
+        `unexpected answer from ${path}: ${parsed.error.issues[0]?.message}`,
+      );
+    return parsed.data;
+  }
+
+  me() {
+    return this.json(MeResponse, '/api/me');
+  }
+
+  pull(schoolId: number, cursor: string | undefined, limit?: number): Promise<PullResponse> {
+    const q = new URLSearchParams({ school_id: String(schoolId) });
+    if (cursor) q.set('cursor', cursor);
+    if (limit) q.set('limit', String(limit));
+    return this.json(PullResponse, `/api/sync/pull?${q.toString()}`) as Promise<PullResponse>;
+  }
+
+  push(body: PushBody) {
+    return this.json(PushResponse, '/api/sync/push', { method: 'POST', body });
+  }
+
+  connect(h: RealtimeHandlers): void {
+    this.disconnect();
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.serverUrl, {
+      transports: ['websocket'],
+      auth: (cb) => cb({ token: this.token() }),
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 30_000,
+      randomizationFactor: 0.5,
+    });
+    this.socket = socket;
+    socket.on('connect', () => h.onConnect());
+    socket.on('disconnect', (reason) => h.onDisconnect(reason));
+    socket.on('connect_error', (err) => {
+      if (err.message === 'unauthorized') h.onUnauthorized();
+      else h.onDisconnect(err.message);
+    });
+    socket.on('poke', (e) => {
+      const p = SERVER_EVENTS.poke.safeParse(e);
+      if (p.success) h.onPoke(p.data);
+    });
+    socket.on('notification', (e) => {
+      const p = SERVER_EVENTS.notification.safeParse(e);
+      if (p.success) h.onNotification(p.data);
+    });
+    socket.on('scope_revoked', (e) => {
+      const p = SERVER_EVENTS.scope_revoked.safeParse(e);
+      if (p.success) h.onScopeRevoked(p.data);
+    });
+  }
+
+  disconnect(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = undefined;
+  }
+
+  ackNotification(id: number): void {
+    this.socket?.emit('notification:ack', { notification_id: id });
+  }
+}

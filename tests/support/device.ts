@@ -1,0 +1,30 @@
+/** A device (local store + engine) signed in against a test server, in its own temp data dir. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Device, signIn } from '../../src/main/core/device.js';
+import { MemorySecretStore } from '../../src/main/core/ports.js';
+import type { EngineOptions } from '../../src/main/core/sync/engine.js';
+
+export interface TestDevice extends Device {
+  dataDir: string;
+  userId: number;
+}
+
+export async function openTestDevice(
+  serverUrl: string,
+  email: string,
+  opts: { dataDir?: string; engine?: EngineOptions } = {},
+): Promise<TestDevice> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-device-'));
+  const { token, user } = await signIn(serverUrl, email, 'classdesk-demo');
+  const device = await Device.open({
+    dataDir,
+    serverUrl,
+    userId: user.id,
+    secrets: new MemorySecretStore(),
+    engine: opts.engine,
+  });
+  await device.setToken(token);
+  return Object.assign(device, { dataDir, userId: user.id });
+}
