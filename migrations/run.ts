@@ -27,10 +27,19 @@ export async function runMigrations(
     provider: new StaticProvider(migrations),
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
-  const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
+  const migrate = () => (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
+  let { error, results } = await migrate();
+  // Its bookkeeping checks also introspect every schema, and fail when another schema is dropped
+  // meanwhile (invalid_schema_name). No migration has run then (`results` is unset): try again.
+  for (let retry = 0; retry < 3 && error && !results && isDroppedSchemaRace(error); retry++) {
+    ({ error, results } = await migrate());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`, { cause: error });
   }
 }
+
+const isDroppedSchemaRace = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';

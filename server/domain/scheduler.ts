@@ -38,10 +38,16 @@ export async function runScheduledWork(
           eb
             .selectFrom('notifications as n')
             .select(eb.lit(1).as('one'))
+            // The literals are cast: PostgreSQL cannot infer a parameter's type inside concat().
             .whereRef(
               'n.dedupe_key',
               '=',
-              eb.fn('concat', [eb.val('reminder:'), 's.id', eb.val(':'), 's.starts_at']),
+              eb.fn('concat', [
+                eb.cast(eb.val('reminder:'), 'text'),
+                's.id',
+                eb.cast(eb.val(':'), 'text'),
+                's.starts_at',
+              ]),
             ),
         ),
       ),

@@ -24,6 +24,8 @@ import { encodeCursor } from '../domain/pull.js';
 
 interface SocketData {
   user: AuthedUser;
+  /** The rooms the socket joins on connection (looked up during the handshake). */
+  rooms: string[];
 }
 type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type AppIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -60,9 +62,12 @@ export function attachRealtime(
     const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string') return next(new Error('unauthorized'));
     authenticate(db, token, now())
-      .then((user) => {
+      .then(async (user) => {
         if (!user) return next(new Error('unauthorized'));
         socket.data.user = user;
+        // Rooms are looked up before the handshake completes and joined synchronously on
+        // connection: once the client sees `connect`, no event addressed to it can be missed.
+        socket.data.rooms = await roomsOf(user);
         next();
       })
       .catch((err: unknown) => {
@@ -73,10 +78,7 @@ export function attachRealtime(
 
   io.on('connection', (socket: AppSocket) => {
     const user = socket.data.user;
-    void joinRooms(socket, user).catch((err: unknown) => {
-      log.error({ err, user: user.id }, 'could not place socket in its rooms');
-      socket.disconnect(true);
-    });
+    void socket.join(socket.data.rooms);
     socket.on('notification:ack', (payload) => {
       const parsed = CLIENT_EVENTS['notification:ack'].safeParse(payload);
       if (!parsed.success) {
@@ -97,7 +99,7 @@ export function attachRealtime(
     });
   });
 
-  async function joinRooms(socket: AppSocket, user: AuthedUser): Promise<void> {
+  async function roomsOf(user: AuthedUser): Promise<string[]> {
     const schools = await db
       .selectFrom('memberships')
       .select('school_id')
@@ -105,11 +107,11 @@ export function attachRealtime(
       .where('role', '=', 'teacher')
       .where('active', '=', 1)
       .execute();
-    await socket.join([
+    return [
       rooms.teacher(user.id),
       rooms.token(user.tokenHash),
       ...schools.flatMap((s) => [rooms.school(s.school_id), rooms.teacherInSchool(user.id, s.school_id)]),
-    ]);
+    ];
   }
 
   const events: DomainEvents = {

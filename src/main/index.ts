@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, session, shell } from 'electron';
 import { registerIpc } from './shell/ipc.js';
+import type { IpcHandlers } from './core/app/handlers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const serverUrl = process.env.CLASSDESK_SERVER_URL ?? null;
@@ -43,7 +44,9 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     let win = createWindow();
     registerIpc(
-      { 'app:info': async () => ({ version: app.getVersion(), serverUrl }) },
+      {
+        'app:info': async () => ({ version: app.getVersion(), platform: process.platform, harness: false }),
+      } as unknown as IpcHandlers,
       (e) => e.senderFrame?.url.startsWith(process.env.ELECTRON_RENDERER_URL ?? 'file://') ?? false,
     );
     app.on('second-instance', () => {

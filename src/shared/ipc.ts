@@ -1,24 +1,266 @@
 /**
- * The IPC contract between the renderer and the main process: each channel's argument and
- * result schemas, written once. Preload builds `window.classdesk` from it; main validates every
- * call against it and answers `{ ok: true, value } | { ok: false, error }`.
+ * The IPC contract between the renderer and the desktop core: each channel's argument and
+ * result schemas, written once. The preload (Electron) and the harness preload (browser) build
+ * `window.classdesk` from it; the main process and the harness validate every call against it
+ * and answer `{ ok: true, value } | { ok: false, error }`. Events flow the other way on one
+ * channel, each validated by `AppEvent`.
  */
 import { z } from 'zod';
+import {
+  AnnouncementRow,
+  Attendance,
+  Id,
+  NotificationRow,
+  ResourceRow,
+  SessionRow,
+  SessionStatus,
+  StudentRow,
+} from './entities.js';
+import { MUTATION_ARGS, type MutationType } from './protocol.js';
+
+const SchoolFilter = Id.nullable();
+const Range = z.enum(['today', 'week', 'month']);
+
+export const AuthState = z.object({
+  signedIn: z.boolean(),
+  user: z.object({ id: Id, email: z.string(), name: z.string() }).nullable(),
+  serverUrl: z.string().nullable(),
+  /** Last server address and email used on this device, to prefill the sign-in form. */
+  lastServerUrl: z.string().nullable(),
+  lastEmail: z.string().nullable(),
+  /** False where the OS offers no real encryption: the token lives in memory only. */
+  tokenPersisted: z.boolean(),
+});
+export type AuthState = z.infer<typeof AuthState>;
+
+export const SyncStatus = z.object({
+  online: z.boolean(),
+  live: z.boolean(),
+  syncing: z.boolean(),
+  lastSyncedAt: z.string().nullable(),
+  pending: z.number().int(),
+  attention: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const SchoolItem = z.object({
+  id: Id,
+  name: z.string(),
+  timezone: z.string().nullable(),
+  ready: z.boolean(),
+  last_synced_at: z.string().nullable(),
+  done: z.number().nullable(),
+  total: z.number().nullable(),
+  unread: z.number().int(),
+  pending_edits: z.number().int(),
+});
+export const SessionItem = SessionRow.extend({
+  course_name: z.string().nullable(),
+  student_count: z.number().int(),
+});
+export const RecentResource = ResourceRow.omit({ course_ids: true });
+export const Dashboard = z.object({
+  school_id: Id.nullable(),
+  range: Range,
+  from: z.string(),
+  to: z.string(),
+  sessions: z.array(SessionItem),
+  counts: z.object({ scheduled: z.number(), completed: z.number(), cancelled: z.number() }),
+  student_count: z.number().int(),
+  unread_notifications: z.number().int(),
+  recent_resources: z.array(RecentResource),
+});
+const page = <T extends z.ZodType>(row: T) => z.object({ rows: z.array(row), total: z.number().int() });
+export const RosterEntry = z.object({
+  enrolment_id: Id,
+  student_id: Id,
+  name: z.string(),
+  email: z.string(),
+  attendance: Attendance,
+  version: z.number().int(),
+});
+export const SessionDetail = z.object({
+  session: SessionItem,
+  course: z.object({ id: Id, name: z.string(), code: z.string() }).nullable(),
+  roster: z.array(RosterEntry),
+  resources: z.array(ResourceRow),
+});
+export const StudentItem = StudentRow.extend({ session_count: z.number().int() });
+export const AttentionItem = z.object({
+  id: z.string(),
+  school_id: Id,
+  type: z.string(),
+  args: z.string(),
+  code: z.string(),
+  message: z.string(),
+  conflict: z.string().nullable(),
+  created_at: z.string(),
+});
+export const QuarantineItem = z.object({
+  id: z.string(),
+  school_id: Id,
+  school_name: z.string(),
+  type: z.string(),
+  args: z.string(),
+  created_at: z.string(),
+  quarantined_at: z.string(),
+});
+export const Settings = z.object({
+  reminderLeadMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
+  popupTypes: z.array(NotificationRow.shape.type),
+  language: z.enum(['system', 'en', 'pt-PT']),
+  storageQuotaMb: z
+    .number()
+    .int()
+    .min(100)
+    .max(1024 * 1024),
+});
+export type Settings = z.infer<typeof Settings>;
+export const UpdateState = z.object({
+  state: z.enum(['idle', 'checking', 'available', 'downloading', 'ready', 'none', 'error', 'unsupported']),
+  version: z.string().nullable(),
+  percent: z.number().nullable(),
+  message: z.string().nullable(),
+});
+export type UpdateState = z.infer<typeof UpdateState>;
+
+/** An edit from the UI: any mutation type with its args minus `base_version` (the core adds it). */
+export const EditRequest = z
+  .object({ type: z.string(), args: z.record(z.string(), z.unknown()) })
+  .superRefine((e, ctx) => {
+    const schema = MUTATION_ARGS[e.type as MutationType] as z.ZodType | undefined;
+    if (!schema) {
+      ctx.addIssue({ code: 'custom', message: `unknown edit type ${e.type}`, path: ['type'] });
+      return;
+    }
+    const r = schema.safeParse({ ...e.args, base_version: 0 });
+    if (!r.success)
+      ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'invalid', path: ['args'] });
+  });
+
+const none = z.tuple([]);
+const one = <T extends z.ZodType>(t: T) => z.tuple([t]);
+const Ok = z.object({ ok: z.literal(true) });
 
 export const IPC = {
   'app:info': {
-    args: z.tuple([]),
-    result: z.object({ version: z.string(), serverUrl: z.string().nullable() }),
+    args: none,
+    result: z.object({ version: z.string(), platform: z.string(), harness: z.boolean() }),
   },
+  'auth:state': { args: none, result: AuthState },
+  'auth:signIn': {
+    args: one(
+      z.object({
+        serverUrl: z.url({ protocol: /^https?$/ }),
+        email: z.string().min(3).max(254),
+        password: z.string().min(1).max(1024),
+      }),
+    ),
+    result: AuthState,
+  },
+  'auth:signOut': { args: none, result: AuthState },
+  'schools:list': { args: none, result: z.array(SchoolItem) },
+  'dashboard:get': { args: one(z.object({ schoolId: SchoolFilter, range: Range })), result: Dashboard },
+  'sessions:list': {
+    args: one(
+      z.object({
+        schoolId: SchoolFilter,
+        search: z.string().max(200).optional(),
+        status: SessionStatus.optional(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+        limit: z.number().int().min(1).max(500),
+        offset: z.number().int().min(0),
+      }),
+    ),
+    result: page(SessionItem),
+  },
+  'session:get': { args: one(z.object({ sessionId: Id })), result: SessionDetail.nullable() },
+  'students:list': {
+    args: one(
+      z.object({
+        schoolId: SchoolFilter,
+        search: z.string().max(200).optional(),
+        limit: z.number().int().min(1).max(500),
+        offset: z.number().int().min(0),
+      }),
+    ),
+    result: page(StudentItem),
+  },
+  'resources:list': {
+    args: one(z.object({ schoolId: SchoolFilter, search: z.string().max(200).optional() })),
+    result: z.array(ResourceRow),
+  },
+  'resource:open': { args: one(z.object({ resourceId: Id })), result: z.object({ path: z.string() }) },
+  'resource:upload': {
+    args: one(
+      z.object({
+        schoolId: Id,
+        title: z.string().trim().min(1).max(200),
+        description: z.string().max(5000),
+        fileName: z.string().min(1).max(255),
+        bytes: z.instanceof(Uint8Array),
+      }),
+    ),
+    result: z.object({ id: z.string() }),
+  },
+  'announcements:list': { args: one(z.object({ schoolId: SchoolFilter })), result: z.array(AnnouncementRow) },
+  'notifications:list': {
+    args: one(z.object({ schoolId: SchoolFilter, unreadOnly: z.boolean().optional() })),
+    result: z.object({ rows: z.array(NotificationRow), unread: z.number().int() }),
+  },
+  edit: { args: one(EditRequest), result: z.object({ id: z.string() }) },
+  'sync:now': { args: none, result: SyncStatus },
+  'sync:status': { args: none, result: SyncStatus },
+  'attention:list': { args: none, result: z.array(AttentionItem) },
+  'attention:retry': { args: one(z.object({ id: z.string() })), result: Ok },
+  'attention:discard': { args: one(z.object({ id: z.string() })), result: Ok },
+  'quarantine:list': { args: none, result: z.array(QuarantineItem) },
+  /** The quarantined edits as a JSON document; the renderer offers it as a file to save. */
+  'quarantine:export': { args: none, result: z.object({ fileName: z.string(), json: z.string() }) },
+  'settings:get': { args: none, result: Settings },
+  'settings:set': { args: one(Settings.partial()), result: Settings },
+  'update:state': { args: none, result: UpdateState },
+  'update:install': { args: none, result: Ok },
+  'external:open': { args: one(z.object({ url: z.url({ protocol: /^https?$/ }) })), result: Ok },
 } as const;
 
 export type IpcChannel = keyof typeof IPC;
 export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC)[C]['args']>;
-export type IpcResult<C extends IpcChannel> = z.infer<(typeof IPC)[C]['result']>;
-export type IpcResponse<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type IpcResult<C extends IpcChannel> = z.input<(typeof IPC)[C]['result']>;
+export type IpcError = { code: string; message: string };
+export type IpcResponse<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+export const IPC_CHANNELS = Object.keys(IPC) as IpcChannel[];
 
-/** The object preload installs on `window`. */
+/** Events from the core to the renderer. */
+export const AppEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), state: AuthState }),
+  z.object({ type: z.literal('status'), status: SyncStatus }),
+  z.object({ type: z.literal('progress'), schoolId: Id, done: z.number(), total: z.number() }),
+  z.object({ type: z.literal('changed'), schoolId: Id.nullable() }),
+  z.object({ type: z.literal('notification'), notification: NotificationRow }),
+  z.object({ type: z.literal('revoked'), schoolId: Id }),
+  z.object({
+    type: z.literal('file-progress'),
+    resourceId: Id.nullable(),
+    received: z.number(),
+    total: z.number().nullable(),
+  }),
+  z.object({ type: z.literal('update'), update: UpdateState }),
+  z.object({ type: z.literal('navigate'), to: z.string() }),
+]);
+export type AppEvent = z.infer<typeof AppEvent>;
+export const EVENT_CHANNEL = 'classdesk:event';
+
+/** The object the preload installs on `window.classdesk`. */
 export type ClassdeskApi = {
   [C in IpcChannel]: (...args: IpcArgs<C>) => Promise<IpcResponse<IpcResult<C>>>;
+} & {
+  /** Subscribes to core events; returns the unsubscribe function. */
+  onEvent(listener: (e: AppEvent) => void): () => void;
 };
-export const IPC_CHANNELS = Object.keys(IPC) as IpcChannel[];

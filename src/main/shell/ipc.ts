@@ -1,15 +1,8 @@
-/** Registers the IPC contract's handlers with ipcMain: arguments validated, sender frame checked. */
+/** Registers every channel of the IPC contract with ipcMain, checking the sender frame first. */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import {
-  IPC,
-  IPC_CHANNELS,
-  type IpcArgs,
-  type IpcChannel,
-  type IpcResponse,
-  type IpcResult,
-} from '../../shared/ipc.js';
-
-export type IpcHandlers = { [C in IpcChannel]: (...args: IpcArgs<C>) => Promise<IpcResult<C>> };
+import { IPC_CHANNELS, type IpcResponse } from '../../shared/ipc.js';
+import { dispatch } from '../core/app/dispatch.js';
+import type { IpcHandlers } from '../core/app/handlers.js';
 
 export function registerIpc(
   handlers: IpcHandlers,
@@ -19,18 +12,7 @@ export function registerIpc(
     ipcMain.handle(channel, async (event, ...raw: unknown[]): Promise<IpcResponse<unknown>> => {
       if (!isTrustedSender(event))
         return { ok: false, error: { code: 'forbidden', message: 'untrusted sender' } };
-      const args = IPC[channel].args.safeParse(raw);
-      if (!args.success)
-        return {
-          ok: false,
-          error: { code: 'invalid_args', message: args.error.issues[0]?.message ?? 'invalid' },
-        };
-      try {
-        const handler = handlers[channel] as (...a: unknown[]) => Promise<unknown>;
-        return { ok: true, value: await handler(...(args.data as unknown[])) };
-      } catch (e) {
-        return { ok: false, error: { code: 'failed', message: e instanceof Error ? e.message : String(e) } };
-      }
+      return dispatch(handlers, channel, raw);
     });
   }
 }

@@ -1,0 +1,122 @@
+/**
+ * The handler of every IPC channel, written once. The Electron shell registers these with
+ * ipcMain; the browser harness answers the same contract over a loopback WebSocket. Arguments
+ * arrive already validated against the contract (src/shared/ipc.ts).
+ */
+import type { IpcArgs, IpcChannel, IpcResult, UpdateState } from '../../../shared/ipc.js';
+import type { MutationArgs, MutationType } from '../../../shared/protocol.js';
+import {
+  dashboard,
+  listAnnouncements,
+  listNotifications,
+  listResources,
+  listSchools,
+  listSessions,
+  listStudents,
+  sessionDetail,
+  unreadCount,
+} from '../store/queries.js';
+import type { AppController } from './controller.js';
+
+export type IpcHandlers = { [C in IpcChannel]: (...args: IpcArgs<C>) => Promise<IpcResult<C>> };
+
+/** What differs between the Electron shell and the harness. */
+export interface Platform {
+  version: string;
+  platform: string;
+  harness: boolean;
+  /** The teacher's time zone for calendar ranges. */
+  timeZone(): string;
+  /** Opens a cached file with the OS's default app (the harness only reports the path). */
+  openPath(path: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+  updateState(): UpdateState;
+  installUpdate(): Promise<void>;
+}
+
+export function createHandlers(app: AppController, platform: Platform): IpcHandlers {
+  const store = () => app.device().store;
+  return {
+    'app:info': async () => ({
+      version: platform.version,
+      platform: platform.platform,
+      harness: platform.harness,
+    }),
+    'auth:state': async () => app.authState(),
+    'auth:signIn': async ({ serverUrl, email, password }) => app.signIn(serverUrl, email, password),
+    'auth:signOut': async () => app.signOut(),
+    'schools:list': async () => listSchools(store()),
+    'dashboard:get': async ({ schoolId, range }) =>
+      dashboard(store(), { schoolId, range, now: app.deps.clock.now(), timeZone: platform.timeZone() }),
+    'sessions:list': async (q) => listSessions(store(), q),
+    'session:get': async ({ sessionId }) => sessionDetail(store(), sessionId),
+    'students:list': async (q) => listStudents(store(), q),
+    'resources:list': async (q) => listResources(store(), q),
+    'resource:open': async ({ resourceId }) => {
+      const path = await app.device().files.ensure(resourceId);
+      await platform.openPath(path);
+      return { path };
+    },
+    'resource:upload': async (u) => {
+      const row = await app.device().files.queueUpload({
+        schoolId: u.schoolId,
+        title: u.title,
+        description: u.description,
+        fileName: u.fileName,
+        bytes: u.bytes,
+      });
+      app.device().engine.requestSync('upload queued');
+      return { id: row.id };
+    },
+    'announcements:list': async (q) => listAnnouncements(store(), q),
+    'notifications:list': async ({ schoolId, unreadOnly }) => ({
+      rows: await listNotifications(store(), { schoolId, unreadOnly }),
+      unread: await unreadCount(store(), schoolId),
+    }),
+    edit: async ({ type, args }) => {
+      const entry = app
+        .device()
+        .engine.edit(type as MutationType, args as Omit<MutationArgs<MutationType>, 'base_version'>);
+      return { id: entry.id };
+    },
+    'sync:now': async () => {
+      const engine = app.device().engine;
+      engine.requestSync('requested by the teacher');
+      await engine.idle();
+      return engine.status;
+    },
+    'sync:status': async () => app.device().engine.status,
+    'attention:list': async () => store().attention(),
+    'attention:retry': async ({ id }) => {
+      const d = app.device();
+      const item = d.store.attention().find((a) => a.id === id);
+      if (item?.type === 'upload_resource') d.files.retryUpload(id);
+      else d.engine.retry(id);
+      d.engine.requestSync('retry');
+      return { ok: true as const };
+    },
+    'attention:discard': async ({ id }) => {
+      app.device().engine.discard(id);
+      return { ok: true as const };
+    },
+    'quarantine:list': async () => store().quarantine(),
+    'quarantine:export': async () => {
+      const items = store().quarantine();
+      return {
+        fileName: `classdesk-quarantine-${app.deps.clock.now().toISOString().slice(0, 10)}.json`,
+        json: JSON.stringify({ exported_at: app.deps.clock.now().toISOString(), edits: items }, null, 2),
+      };
+    },
+    'settings:get': async () => app.settings.get(),
+    'settings:set': async (patch) => app.setSettings(patch),
+    'update:state': async () => platform.updateState(),
+    'update:install': async () => {
+      await platform.installUpdate();
+      return { ok: true as const };
+    },
+    'external:open': async ({ url }) => {
+      await platform.openExternal(url);
+      return { ok: true as const };
+    },
+  };
+}
