@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Device, signIn } from '../../src/main/core/device.js';
-import { MemorySecretStore } from '../../src/main/core/ports.js';
+import { MemorySecretStore, type Clock } from '../../src/main/core/ports.js';
 import type { EngineOptions } from '../../src/main/core/sync/engine.js';
 
 export interface TestDevice extends Device {
@@ -14,16 +14,27 @@ export interface TestDevice extends Device {
 export async function openTestDevice(
   serverUrl: string,
   email: string,
-  opts: { dataDir?: string; engine?: EngineOptions } = {},
+  opts: {
+    dataDir?: string;
+    engine?: EngineOptions;
+    clock?: Clock;
+    files?: { quotaBytes?: number };
+    requestTimeoutMs?: number;
+    /** Where to sign in, when the device reaches the server another way (through a proxy). */
+    loginUrl?: string;
+  } = {},
 ): Promise<TestDevice> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-device-'));
-  const { token, user } = await signIn(serverUrl, email, 'classdesk-demo');
+  const { token, user } = await signIn(opts.loginUrl ?? serverUrl, email, 'classdesk-demo');
   const device = await Device.open({
     dataDir,
     serverUrl,
     userId: user.id,
     secrets: new MemorySecretStore(),
     engine: opts.engine,
+    clock: opts.clock,
+    files: opts.files,
+    requestTimeoutMs: opts.requestTimeoutMs,
   });
   await device.setToken(token);
   return Object.assign(device, { dataDir, userId: user.id });

@@ -1,12 +1,14 @@
 /**
  * A signed-in teacher on this device: their own local store (one per user and server, so
- * people sharing a laptop never see each other's data), the transport and the sync engine.
+ * people sharing a laptop never see each other's data), the transport, the sync engine and the
+ * resource file cache.
  * The Electron shell, the browser harness and the CLI all build on this.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { LoginResponse } from '../../shared/api.js';
 import { ApiError } from '../../shared/protocol.js';
+import { FileCache } from './files/file-cache.js';
 import { LocalStore, type OpenOptions } from './store/local-store.js';
 import { HttpTransport, TransportError } from './sync/transport.js';
 import { SyncEngine, type EngineOptions } from './sync/engine.js';
@@ -89,7 +91,13 @@ export interface DeviceOptions {
   faults?: FaultHook;
   engine?: EngineOptions;
   store?: OpenOptions;
+  /** How long a request to the server may take before it counts as offline (default 30 s). */
+  requestTimeoutMs?: number;
+  files?: { quotaBytes?: number };
 }
+
+/** Default size of the resource file cache. */
+export const DEFAULT_FILE_QUOTA_BYTES = 2 * 1024 ** 3;
 
 export const TOKEN_KEY = 'token';
 
@@ -99,6 +107,7 @@ export class Device {
     readonly store: LocalStore,
     readonly transport: HttpTransport,
     readonly engine: SyncEngine,
+    readonly files: FileCache,
     private token: string | undefined,
     private readonly secrets: SecretStore,
   ) {}
@@ -110,16 +119,40 @@ export class Device {
     store.setMeta('user_id', String(o.userId));
     const token = await o.secrets.get(`${TOKEN_KEY}:${dir}`);
     let device: Device | undefined;
-    const transport = new HttpTransport(o.serverUrl, () => device?.token);
+    const transport = new HttpTransport(o.serverUrl, () => device?.token, o.requestTimeoutMs);
+    const clock = o.clock ?? systemClock;
+    const logger = o.logger ?? silentLogger;
+    const files = new FileCache({
+      store,
+      transport,
+      dir: path.join(dir, 'files'),
+      clock,
+      logger,
+      quotaBytes: o.files?.quotaBytes ?? DEFAULT_FILE_QUOTA_BYTES,
+    });
     const engine = new SyncEngine({
       store,
       transport,
-      clock: o.clock ?? systemClock,
-      logger: o.logger ?? silentLogger,
+      clock,
+      logger,
       faults: o.faults,
-      options: o.engine,
+      options: {
+        ...o.engine,
+        onSchoolFilesRevoked: async (hashes) => {
+          await files.removeHashes(hashes);
+          await o.engine?.onSchoolFilesRevoked?.(hashes);
+        },
+        afterSync: (summary) => {
+          files.afterSync();
+          o.engine?.afterSync?.(summary);
+        },
+      },
     });
-    device = new Device(dir, store, transport, engine, token, o.secrets);
+    // A refused upload lands on the same attention list as refused edits.
+    files.on('error', (f) => {
+      if (f.attention) engine.emit('attention');
+    });
+    device = new Device(dir, store, transport, engine, files, token, o.secrets);
     return device;
   }
 
@@ -146,6 +179,7 @@ export class Device {
   async close(): Promise<void> {
     this.engine.stop();
     await this.engine.idle();
+    await this.files.close();
     await this.store.close();
   }
 }

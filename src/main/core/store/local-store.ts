@@ -638,6 +638,193 @@ export class LocalStore {
     return out;
   }
 
+  // ---- file cache and offline uploads (files/file-cache.ts) -----------------------------
+
+  /** What the file cache needs of a resource to fetch its file. */
+  resourceFile(
+    id: number,
+  ): Pick<LocalDB['resources'], 'id' | 'school_id' | 'sha256' | 'size' | 'scan_status'> | undefined {
+    return this.stmt('select id, school_id, sha256, size, scan_status from resources where id = ?').get(
+      id,
+    ) as Pick<LocalDB['resources'], 'id' | 'school_id' | 'sha256' | 'size' | 'scan_status'> | undefined;
+  }
+
+  /**
+   * Resources linked (through their courses) to sessions that are not cancelled and overlap
+   * [from, until): the files a teacher needs for the coming classes, including one in progress.
+   */
+  upcomingResources(
+    from: string,
+    until: string,
+  ): Array<Pick<LocalDB['resources'], 'id' | 'school_id' | 'sha256' | 'size' | 'scan_status'>> {
+    return this.stmt(
+      `select distinct r.id, r.school_id, r.sha256, r.size, r.scan_status
+       from sessions s
+       join resources r on r.school_id = s.school_id
+       join json_each(r.course_ids) c on c.value = s.course_id
+       where s.status != 'cancelled' and s.starts_at < ? and s.ends_at > ?
+       order by s.starts_at, r.id`,
+    ).all(until, from) as Array<
+      Pick<LocalDB['resources'], 'id' | 'school_id' | 'sha256' | 'size' | 'scan_status'>
+    >;
+  }
+
+  /**
+   * Hashes the cache must keep whatever the quota: files of upcoming sessions, and the bytes of
+   * uploads not yet on the server (pending, awaiting attention, or quarantined for export).
+   */
+  pinnedFileHashes(from: string, until: string): Set<string> {
+    const out = new Set(this.upcomingResources(from, until).map((r) => r.sha256));
+    for (const r of this.stmt('select sha256 from pending_uploads').all() as Array<{ sha256: string }>)
+      out.add(r.sha256);
+    for (const r of this.stmt(
+      "select args from attention where type = 'upload_resource' union all select args from quarantine where type = 'upload_resource'",
+    ).all() as Array<{ args: string }>) {
+      const sha = (JSON.parse(r.args) as { sha256?: unknown }).sha256;
+      if (typeof sha === 'string') out.add(sha);
+    }
+    return out;
+  }
+
+  cachedFile(sha256: string): LocalDB['file_cache'] | undefined {
+    return this.stmt('select * from file_cache where sha256 = ?').get(sha256) as
+      LocalDB['file_cache'] | undefined;
+  }
+
+  /** Cached files, least recently used first. */
+  cachedFiles(): LocalDB['file_cache'][] {
+    return this.stmt(
+      'select * from file_cache order by last_access, sha256',
+    ).all() as LocalDB['file_cache'][];
+  }
+
+  recordCachedFile(sha256: string, size: number, now: string): void {
+    this.stmt(
+      `insert into file_cache (sha256, size, last_access) values (?, ?, ?)
+       on conflict(sha256) do update set size = excluded.size, last_access = excluded.last_access`,
+    ).run(sha256, size, now);
+  }
+
+  touchCachedFile(sha256: string, now: string): void {
+    this.stmt('update file_cache set last_access = ? where sha256 = ?').run(now, sha256);
+  }
+
+  forgetCachedFiles(hashes: string[]): void {
+    const del = this.stmt('delete from file_cache where sha256 = ?');
+    this.sqlite.transaction(() => {
+      for (const h of hashes) del.run(h);
+    })();
+  }
+
+  addPendingUpload(u: LocalDB['pending_uploads']): void {
+    this.stmt(
+      `insert into pending_uploads (id, school_id, title, description, file_name, sha256, size, created_at, last_error)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      u.id,
+      u.school_id,
+      u.title,
+      u.description,
+      u.file_name,
+      u.sha256,
+      u.size,
+      u.created_at,
+      u.last_error,
+    );
+  }
+
+  pendingUploads(): LocalDB['pending_uploads'][] {
+    return this.stmt(
+      'select * from pending_uploads order by created_at, id',
+    ).all() as LocalDB['pending_uploads'][];
+  }
+
+  setPendingUploadError(id: string, message: string | null): void {
+    this.stmt('update pending_uploads set last_error = ? where id = ?').run(message, id);
+  }
+
+  /** A pulled resource that is this upload (same school, bytes and title), if the server has it. */
+  resourceMatchingUpload(
+    u: Pick<LocalDB['pending_uploads'], 'school_id' | 'sha256' | 'title'>,
+  ): number | undefined {
+    return (
+      this.stmt('select id from resources where school_id = ? and sha256 = ? and title = ? limit 1').get(
+        u.school_id,
+        u.sha256,
+        u.title,
+      ) as { id: number } | undefined
+    )?.id;
+  }
+
+  /** The server has the upload: it arrives as a resource row with the next pull. */
+  completePendingUpload(id: string): void {
+    this.sqlite
+      .transaction(() => {
+        this.stmt('delete from pending_uploads where id = ?').run(id);
+        this.stmt('delete from meta where key = ?').run(`upload_attempt:${id}`);
+      })
+      .immediate();
+  }
+
+  /** The server refused the upload: it moves to the attention list (never silently dropped). */
+  rejectPendingUpload(id: string, code: string, message: string, now: string): boolean {
+    return this.sqlite
+      .transaction((): boolean => {
+        const u = this.stmt('select * from pending_uploads where id = ?').get(id) as
+          LocalDB['pending_uploads'] | undefined;
+        if (!u) return false;
+        const args = {
+          school_id: u.school_id,
+          title: u.title,
+          description: u.description,
+          file_name: u.file_name,
+          sha256: u.sha256,
+          size: u.size,
+          queued_at: u.created_at,
+        };
+        this.stmt(
+          'insert or replace into attention (id, school_id, type, args, code, message, conflict, created_at) values (?, ?, ?, ?, ?, ?, null, ?)',
+        ).run(u.id, u.school_id, 'upload_resource', JSON.stringify(args), code, message, now);
+        this.stmt('delete from pending_uploads where id = ?').run(id);
+        this.stmt('delete from meta where key = ?').run(`upload_attempt:${id}`);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Puts an upload from the attention list back in the queue (the teacher retries it). */
+  requeueUpload(attentionId: string, now: string): LocalDB['pending_uploads'] | undefined {
+    return this.sqlite
+      .transaction((): LocalDB['pending_uploads'] | undefined => {
+        const row = this.stmt("select * from attention where id = ? and type = 'upload_resource'").get(
+          attentionId,
+        ) as LocalDB['attention'] | undefined;
+        if (!row) return undefined;
+        const a = JSON.parse(row.args) as {
+          title: string;
+          description: string;
+          file_name: string;
+          sha256: string;
+          size: number;
+        };
+        const u: LocalDB['pending_uploads'] = {
+          id: row.id,
+          school_id: row.school_id,
+          title: a.title,
+          description: a.description,
+          file_name: a.file_name,
+          sha256: a.sha256,
+          size: a.size,
+          created_at: now,
+          last_error: null,
+        };
+        this.stmt('delete from attention where id = ?').run(attentionId);
+        this.addPendingUpload(u);
+        return u;
+      })
+      .immediate();
+  }
+
   quarantine(): LocalDB['quarantine'][] {
     return this.stmt('select * from quarantine order by quarantined_at, id').all() as LocalDB['quarantine'][];
   }

@@ -64,6 +64,8 @@ export interface EngineOptions {
   pollMaxMs?: number;
   /** Called to remove cached files of a revoked school (the file cache's job). */
   onSchoolFilesRevoked?: (hashes: string[]) => Promise<void>;
+  /** Called after each successful syncAll (the file cache sends uploads and prefetches files). */
+  afterSync?: (summary: SyncSummary) => void;
 }
 
 export interface EngineDeps {
@@ -81,8 +83,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly fault: FaultHook;
-  private readonly opts: Required<Omit<EngineOptions, 'onSchoolFilesRevoked'>> &
-    Pick<EngineOptions, 'onSchoolFilesRevoked'>;
+  private readonly opts: Required<Omit<EngineOptions, 'onSchoolFilesRevoked' | 'afterSync'>> &
+    Pick<EngineOptions, 'onSchoolFilesRevoked' | 'afterSync'>;
 
   private running: Promise<SyncSummary> | undefined;
   private again = false;
@@ -90,6 +92,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   private pollTimer: unknown;
   private pollDelay: number;
   private state: SyncStatus;
+  /** Revocations seen per school: a pull answered before one must not be applied after it. */
+  private readonly revocations = new Map<number, number>();
 
   constructor(deps: EngineDeps) {
     super();
@@ -288,7 +292,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       pushed.applied += more.applied;
       pushed.rejected += more.rejected;
     }
-    return { pushed, schools, revoked };
+    const summary = { pushed, schools, revoked };
+    this.opts.afterSync?.(summary);
+    return summary;
   }
 
   /** Sends the outbox in order, in batches; each answer is recorded before the next batch. */
@@ -324,6 +330,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     let checksum: string | null = null;
     for (;;) {
       const cursor = this.store.syncState(schoolId)?.cursor ?? undefined;
+      const revocations = this.revocations.get(schoolId) ?? 0;
       let res;
       try {
         res = await this.transport.pull(schoolId, cursor, this.opts.pullLimit);
@@ -339,6 +346,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
           continue;
         }
         throw e;
+      }
+      if ((this.revocations.get(schoolId) ?? 0) !== revocations) {
+        // scope_revoked arrived while this answer was on its way: applying it would bring the school back.
+        this.log.info('school revoked during a pull: answer dropped', { school: schoolId });
+        return null;
       }
       this.fault('pull:before-apply');
       const applied = this.store.applyPullBatch(
@@ -417,6 +429,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   /** Removes every trace of a school (rows, cached files, WAL) and quarantines its pending edits. */
   async revoke(schoolId: number): Promise<void> {
+    this.revocations.set(schoolId, (this.revocations.get(schoolId) ?? 0) + 1);
     if (!this.store.syncState(schoolId) && !this.store.pending().some((p) => p.school_id === schoolId)) {
       const held = await this.store.db
         .selectFrom('schools')

@@ -94,9 +94,19 @@ export class HttpTransport implements SyncTransport {
         ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }
         : {}),
     });
+    // A connection that breaks (or times out) mid-body is the network's fault, not the server's.
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      throw new TransportError(
+        'offline',
+        `lost the connection to ${this.serverUrl}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
     let body: unknown;
     try {
-      body = await res.json();
+      body = JSON.parse(text);
     } catch {
       if (!res.ok) throw new TransportError('http', `server answered ${res.status}`, res.status);
       throw new TransportError('protocol', `server sent an unreadable answer to ${path}`);
