@@ -189,7 +189,12 @@ const HANDLERS: { [T in MutationType]: Handler<T> } = {
 
   async mark_notification_read(w, c, args) {
     const n = await ownNotification(w, c, args.notification_id);
-    if (n.is_read) return;
+    if (n.is_read) {
+      // Already read (on another device): nothing changes, but the device showed its own read
+      // time; logging the row sends it the server's, or its copy would differ for good.
+      w.touch({ school_id: n.school_id, teacher_id: c.userId, entity: 'notification', row_id: n.id });
+      return;
+    }
     await w.trx
       .updateTable('notifications')
       .set({ is_read: 1, read_at: w.now, version: w.version })

@@ -25,9 +25,14 @@ export class TestApi {
     public token?: string,
   ) {}
 
-  async request<T = unknown>(method: string, url: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    url: string,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const u = new URL(url, this.baseUrl);
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(opts.query ?? {}))
+      if (v !== undefined) u.searchParams.set(k, String(v));
     const headers: Record<string, string> = { ...opts.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let body: BodyInit | undefined = opts.raw;
@@ -38,12 +43,16 @@ export class TestApi {
     const res = await fetch(u, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
-    if (res.headers.get('content-type')?.includes('application/json')) parsed = text ? JSON.parse(text) : null;
+    if (res.headers.get('content-type')?.includes('application/json'))
+      parsed = text ? JSON.parse(text) : null;
     return { status: res.status, body: parsed as T, headers: res.headers, text };
   }
 
   /** A request whose answer is kept as bytes (file downloads). */
-  async bytes(url: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+  async bytes(
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
     const res = await fetch(new URL(url, this.baseUrl), {
       headers: { ...headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
     });
@@ -65,7 +74,10 @@ export class TestApi {
 
   /** Signs in and keeps the token; returns the user id. */
   async login(email: string, password = 'classdesk-demo'): Promise<number> {
-    const r = await this.post<{ token: string; user: { id: number } }>('/api/auth/login', { email, password });
+    const r = await this.post<{ token: string; user: { id: number } }>('/api/auth/login', {
+      email,
+      password,
+    });
     if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${r.text}`);
     this.token = r.body.token;
     return r.body.user.id;
