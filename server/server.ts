@@ -122,6 +122,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       async close() {
         closing = true;
         await scheduler.stop();
+        // io.close() closes the HTTP server and waits for its connections. Idle ones close at
+        // once; one still finishing a response (a download's file stream) would then stay open
+        // for the whole keep-alive time-out (72 s): let such connections go as soon as they finish.
+        app.server.keepAliveTimeout = 1;
         await realtime.io.close();
         await app.close();
         await database.destroy();

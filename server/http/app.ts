@@ -24,6 +24,7 @@ import { adminRoutes } from './routes/admin.js';
 import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiDocument } from './openapi.js';
+import { registerUpdateFeed } from './updates.js';
 
 /** Every API route. The isolation test iterates over exactly this list. */
 export const ROUTES: RouteDef[] = [
@@ -73,38 +74,50 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('user', null);
 
   await app.register(multipart, { limits: { fileSize: cfg.MAX_UPLOAD_MB * 1024 * 1024, files: 1 } });
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) => {
-      const err = new AppError(429, 'rate_limited', `too many requests: try again in ${ctx.after}`);
-      return Object.assign(err, { statusCode: 429 });
-    },
-  });
+  await app.register(rateLimit, { global: false });
+  // A route may have several limits (sign-in: per address and per account). The plugin's own
+  // `rateLimit()` hooks share one "already ran" flag per request, so only the first of them would
+  // ever count; `createRateLimit()` checks a limit without that flag, so every limit applies.
+  const limit = (opts: { max: number; timeWindow: number; keyGenerator: (r: FastifyRequest) => string }) => {
+    const check = app.createRateLimit(opts);
+    return async (req: FastifyRequest): Promise<void> => {
+      const r = await check(req);
+      if (r.isAllowed || !r.isExceeded) return;
+      const headers = { 'Retry-After': String(r.ttlInSeconds) };
+      throw new AppError(
+        429,
+        'rate_limited',
+        `too many requests: try again in ${r.ttlInSeconds} s`,
+        undefined,
+        headers,
+      );
+    };
+  };
 
   const windowMs = 60_000;
   const loginWindow = cfg.RATE_LIMIT_LOGIN_WINDOW_MIN * 60_000;
-  const limiters: Record<RateLimitName, ReturnType<FastifyInstance['rateLimit']>> = {
-    dashboard: app.rateLimit({
+  const limiters: Record<RateLimitName, (req: FastifyRequest) => Promise<void>> = {
+    dashboard: limit({
       max: cfg.RATE_LIMIT_DASHBOARD_PER_MIN,
       timeWindow: windowMs,
       keyGenerator: (r) => `dash:${r.user?.id}`,
     }),
-    notifications: app.rateLimit({
+    notifications: limit({
       max: cfg.RATE_LIMIT_NOTIFICATIONS_PER_MIN,
       timeWindow: windowMs,
       keyGenerator: (r) => `notif:${r.user?.id}`,
     }),
-    sync: app.rateLimit({
+    sync: limit({
       max: cfg.RATE_LIMIT_SYNC_PER_MIN,
       timeWindow: windowMs,
       keyGenerator: (r) => `sync:${r.user?.id}`,
     }),
-    login_address: app.rateLimit({
+    login_address: limit({
       max: cfg.RATE_LIMIT_LOGIN_PER_ADDRESS,
       timeWindow: loginWindow,
       keyGenerator: (r) => `login-ip:${r.ip}`,
     }),
-    login_account: app.rateLimit({
+    login_account: limit({
       max: cfg.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       timeWindow: loginWindow,
       keyGenerator: (r) => {
@@ -145,11 +158,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       if (err.headers) void reply.headers(err.headers);
-      return reply
-        .code(err.status)
-        .send({
-          error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
-        });
+      return reply.code(err.status).send({
+        error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
+      });
     }
     const status = err.statusCode ?? 500;
     if (
@@ -157,11 +168,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       err.code === 'FST_REQ_FILE_TOO_LARGE' ||
       err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
     ) {
-      return reply
-        .code(413)
-        .send({
-          error: { code: 'too_large', message: 'the request or file is larger than this server accepts' },
-        });
+      return reply.code(413).send({
+        error: { code: 'too_large', message: 'the request or file is larger than this server accepts' },
+      });
     }
     if (status >= 400 && status < 500) {
       const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body';
@@ -215,6 +224,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const doc = openApiDocument(ROUTES, opts.version);
   app.get('/api/docs', async () => doc);
   app.get('/healthz', async () => ({ ok: true }));
+  registerUpdateFeed(app, cfg.updatesDir);
   app.get('/readyz', async (_req, reply) => {
     const ready = await opts.isReady().catch(() => false);
     return reply.code(ready ? 200 : 503).send({ ready });

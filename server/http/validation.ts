@@ -11,7 +11,9 @@ export function parseInput<S extends z.ZodType>(
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   let field = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') field = issue.keys.join(',');
+  // An unknown key is named with its path (`mutations.0.school_id`), not bare.
+  if (issue.code === 'unrecognized_keys')
+    field = issue.keys.map((k) => [...issue.path, k].map(String).join('.')).join(',');
   if (!field) field = where;
   const message =
     issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;

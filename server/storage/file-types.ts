@@ -1,7 +1,8 @@
 /**
  * The type of an uploaded file is decided by its bytes (magic numbers), never by the name or
  * the Content-Type the client sent. Text has no magic number: a file with no binary signature
- * is accepted as text only if it is valid UTF-8 without NUL bytes.
+ * is accepted as text only if it is valid UTF-8 without NUL bytes, and only if its name does not
+ * claim one of the binary types (a `report.pdf` that is not a PDF is broken or disguised).
  */
 import { fileTypeFromBuffer } from 'file-type';
 
@@ -31,6 +32,12 @@ export interface DetectedType {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Name extensions of the accepted binary types: such a name over text bytes is refused. */
+const BINARY_EXTENSIONS = new Set([
+  ...Object.keys(ALLOWED).filter((t) => t !== 'txt' && t !== 'md' && t !== 'cfb'),
+  ...['doc', 'xls', 'ppt', 'jpeg'],
+]);
+
 export async function detectFileType(bytes: Buffer, clientName: string): Promise<DetectedType | null> {
   const found = await fileTypeFromBuffer(bytes);
   if (found) {
@@ -41,6 +48,8 @@ export async function detectFileType(bytes: Buffer, clientName: string): Promise
       : null;
   }
   if (bytes.length === 0 || bytes.includes(0)) return null;
+  const claimed = /\.([^./\\]+)$/.exec(clientName)?.[1]?.toLowerCase();
+  if (claimed && BINARY_EXTENSIONS.has(claimed)) return null;
   try {
     utf8.decode(bytes);
   } catch {

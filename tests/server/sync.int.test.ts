@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { viewChecksum } from '../../src/shared/checksum.js';
-import type { PullChange, PullResponse } from '../../src/shared/protocol.js';
+import type { DashboardResponse } from '../../src/shared/api.js';
+import type { PullResponse } from '../../src/shared/protocol.js';
 import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
-import { signedIn, type TestApi } from '../support/api-client.js';
+import { signedIn, type ErrorBody, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 
 /** Pulls until has_more is false, applying changes to an in-memory copy like a device would. */
@@ -19,7 +20,7 @@ async function pullAll(
     expect(r.status).toBe(200);
     last = r.body;
     requests++;
-    for (const c of last.changes as PullChange[]) {
+    for (const c of last.changes) {
       if (c.op === 'upsert') copy.set(`${c.entity}:${c.row.id}`, c.row);
       else copy.delete(`${c.entity}:${c.id}`);
     }
@@ -42,9 +43,12 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
 
   test('a teacher in two schools sees only the requested school on the dashboard', async () => {
     const ana = await signedIn(server.url, 'ana@classdesk.test');
-    const norte = await ana.get('/api/dashboard', { school_id: ids.norte, range: 'month' });
+    const norte = await ana.get<DashboardResponse>('/api/dashboard', {
+      school_id: ids.norte,
+      range: 'month',
+    });
     expect(norte.status).toBe(200);
-    const norteIds = new Set<number>(norte.body.sessions.map((s: { id: number }) => s.id));
+    const norteIds = new Set<number>(norte.body.sessions.map((s) => s.id));
     expect(norteIds.size).toBeGreaterThan(0);
     for (const s of norte.body.sessions) {
       expect(s.school_id).toBe(ids.norte);
@@ -114,7 +118,7 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
     expect(
       (await admin.patch(`/api/admin/schools/${ids.norte}/memberships/${ids.rui}`, { active: false })).status,
     ).toBe(200);
-    const r = await rui.get('/api/sync/pull', { school_id: ids.norte });
+    const r = await rui.get<ErrorBody>('/api/sync/pull', { school_id: ids.norte });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('scope_revoked');
     expect(

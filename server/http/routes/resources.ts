@@ -4,13 +4,18 @@ import { resourceForDownload, scanResource, uploadResource } from '../../domain/
 import { parseInput } from '../validation.js';
 import { route } from '../route-table.js';
 
-/** `bytes=a-b` → inclusive range within `size`; null for no header; 'unsatisfiable' otherwise. */
+/**
+ * `bytes=a-b` → inclusive range within `size`; null (the whole file) for no header, another
+ * range unit (which RFC 9110 §14.2 says to ignore) or several ranges; 'unsatisfiable' otherwise.
+ */
 export function parseRange(
   header: string | undefined,
   size: number,
 ): { start: number; end: number } | null | 'unsatisfiable' {
   if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const spec = header.trim();
+  if (!/^bytes=/i.test(spec) || spec.includes(',')) return null;
+  const m = /^bytes=(\d*)-(\d*)$/i.exec(spec);
   if (!m || (m[1] === '' && m[2] === '')) return 'unsatisfiable';
   let start: number;
   let end: number;
