@@ -15,6 +15,8 @@ export const ConfigSchema = z.object({
   PORT: int(0, 65535).default(4000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().min(1).optional(),
+  /** The desktop app's update feed, served at /updates/ (default: $DATA_DIR/updates). */
+  UPDATES_DIR: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   DEMO_DATA: bool.default(true),
   TOKEN_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
@@ -41,6 +43,7 @@ export const ConfigSchema = z.object({
 export type ServerConfig = z.infer<typeof ConfigSchema> & {
   databaseUrl: string;
   filesDir: string;
+  updatesDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -65,5 +68,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     DATA_DIR: dataDir,
     databaseUrl: c.DATABASE_URL ?? path.join(dataDir, 'classdesk.sqlite'),
     filesDir: path.join(dataDir, 'files'),
+    updatesDir: c.UPDATES_DIR ? path.resolve(c.UPDATES_DIR) : path.join(dataDir, 'updates'),
   };
 }
