@@ -1,6 +1,6 @@
 /** Installs `window.classdesk`: one function per channel of the IPC contract, and onEvent. */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENT_CHANNEL, IPC_CHANNELS, type AppEvent, type ClassdeskApi } from '../shared/ipc.js';
+import { EVENT_CHANNEL, IPC_CHANNELS, type AppEvent } from '../shared/ipc.js';
 
 const api: Record<string, unknown> = Object.fromEntries(
   IPC_CHANNELS.map((channel) => [channel, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args)]),
@@ -11,4 +11,5 @@ api.onEvent = (listener: (e: AppEvent) => void) => {
   return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
 };
 
-contextBridge.exposeInMainWorld('classdesk', api as ClassdeskApi);
+// The renderer sees it as ClassdeskApi (src/shared/ipc.ts): one function per channel, and onEvent.
+contextBridge.exposeInMainWorld('classdesk', api);

@@ -1,0 +1,29 @@
+/** Native desktop notifications for the core's 'popup' rows; a click opens the related page. */
+import { Notification, type NativeImage } from 'electron';
+import type { NotificationRow } from '../../shared/entities.js';
+import { notificationContent, routeForActionUrl } from './notification-route.js';
+
+export class NativeNotifier {
+  // Electron drops click handlers of notifications that were garbage-collected: keep them.
+  private readonly live = new Set<Notification>();
+
+  constructor(
+    private readonly onOpen: (route: string) => void,
+    private readonly icon?: NativeImage,
+  ) {}
+
+  show(row: NotificationRow): void {
+    if (!Notification.isSupported()) return;
+    const n = new Notification({ ...notificationContent(row), ...(this.icon ? { icon: this.icon } : {}) });
+    const route = routeForActionUrl(row.action_url);
+    this.live.add(n);
+    n.on('click', () => {
+      this.live.delete(n);
+      this.onOpen(route);
+    });
+    n.on('close', () => this.live.delete(n));
+    n.show();
+    // Notifications the user never touches: let them go after a while.
+    setTimeout(() => this.live.delete(n), 10 * 60_000).unref();
+  }
+}
