@@ -1,7 +1,9 @@
 /** The device store's migrations in order. */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-query-indexes.js';
 
 export const clientMigrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-query-indexes': m0002,
 };

@@ -154,10 +154,37 @@ const session: EntityView<'session'> = {
   count: (db, s) => countRows(sessionBase(db, s)),
 };
 
+/**
+ * The rows of enrolmentBase after `afterId`, shaped for a keyset page. SQLite plans
+ * enrolmentBase from the school's memberships and sorts the whole view for every page (a full
+ * pull of 24 000 enrolments re-read them 24 times); taking the ids from the teacher's sessions
+ * through covering indexes first reads only what follows the page's start.
+ */
+const enrolmentPage = (db: Kysely<DB>, s: Scope, afterId: number) =>
+  db
+    .selectFrom('enrolments')
+    .innerJoin('memberships', (j) =>
+      j
+        .onRef('memberships.user_id', '=', 'enrolments.student_id')
+        .onRef('memberships.school_id', '=', 'enrolments.school_id'),
+    )
+    .where('enrolments.school_id', '=', s.schoolId)
+    .where('memberships.role', '=', 'student')
+    .where('memberships.active', '=', 1)
+    .where('enrolments.id', 'in', (eb) =>
+      eb
+        .selectFrom('class_sessions')
+        .innerJoin('enrolments as mine', 'mine.session_id', 'class_sessions.id')
+        .select('mine.id')
+        .where('class_sessions.school_id', '=', s.schoolId)
+        .where('class_sessions.teacher_id', '=', s.teacherId)
+        .where('mine.id', '>', afterId),
+    );
+
 const enrolment: EntityView<'enrolment'> = {
   rows: (db, s, f) =>
     applyFilter(
-      enrolmentBase(db, s).select([
+      (f?.afterId !== undefined ? enrolmentPage(db, s, f.afterId) : enrolmentBase(db, s)).select([
         'enrolments.id',
         'enrolments.school_id',
         'enrolments.session_id',

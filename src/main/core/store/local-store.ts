@@ -54,11 +54,18 @@ export class StoreError extends Error {
 interface TableSpec {
   table: string;
   columns: string[];
+  /** The upsert of a pulled row (built once: the statement cache is keyed by this string). */
+  upsert: string;
   toRow(r: EntityRow[Entity]): unknown[];
 }
 
 const spec = <E extends Entity>(table: string, columns: string[], toRow: (r: EntityRow[E]) => unknown[]) =>
-  ({ table, columns, toRow: toRow as (r: EntityRow[Entity]) => unknown[] }) satisfies TableSpec;
+  ({
+    table,
+    columns,
+    upsert: `insert or replace into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+    toRow: toRow as (r: EntityRow[Entity]) => unknown[],
+  }) satisfies TableSpec;
 
 const TABLES: Record<Entity, TableSpec> = {
   school: spec<'school'>('schools', ['id', 'name', 'timezone', 'version'], (r) => [
@@ -292,6 +299,8 @@ export class LocalStore {
    */
   applyPullBatch(schoolId: number, batch: PullBatch, now: string): ApplyResult {
     const run = this.sqlite.transaction((): ApplyResult => {
+      // Only pending edits need to know which rows came in (a first sync has none).
+      const pending = this.pendingCount() > 0;
       const upserted = new Set<string>();
       const newNotifications: NotificationRow[] = [];
       for (const c of batch.changes) {
@@ -299,10 +308,8 @@ export class LocalStore {
         if (c.op === 'upsert') {
           if (c.entity !== 'school' && (c.row as { school_id: number }).school_id !== schoolId) continue;
           if (c.entity === 'school' && c.row.id !== schoolId) continue;
-          this.stmt(
-            `insert or replace into ${t.table} (${t.columns.join(', ')}) values (${t.columns.map(() => '?').join(', ')})`,
-          ).run(...t.toRow(c.row));
-          upserted.add(`${t.table}:${c.row.id}`);
+          this.stmt(t.upsert).run(...t.toRow(c.row));
+          if (pending) upserted.add(`${t.table}:${c.row.id}`);
           if (c.entity === 'notification') {
             const n = c.row;
             if (!n.is_read && !n.is_dismissed && this.markAnnounced(n.id)) newNotifications.push(n);

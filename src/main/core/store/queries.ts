@@ -1,0 +1,563 @@
+/**
+ * The read queries behind the desktop UI, over the local store: one school (`schoolId`) or every
+ * school the teacher holds on this device (`schoolId: null`). The store only ever holds the
+ * teacher's scoped view, so no query filters by teacher.
+ *
+ * Searches are case- and accent-insensitive ("matematica" finds "Matemática"): both sides go
+ * through `classdesk_fold`, a function registered on the connection, and match with `instr`, so
+ * `%` and `_` in a search are plain characters.
+ */
+import type SQLite from 'better-sqlite3';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type {
+  AnnouncementRow,
+  NotificationRow,
+  ResourceRow,
+  SessionRow,
+  StudentRow,
+} from '../../../shared/entities.js';
+import { calendarRange, type RangeName } from '../../../shared/time-range.js';
+import type { LocalStore } from './local-store.js';
+import type { LocalDB } from './schema.js';
+
+/** One school, or every school on this device. */
+export type SchoolFilter = number | null;
+type SessionStatus = SessionRow['status'];
+
+export interface SessionItem extends SessionRow {
+  course_name: string | null;
+  student_count: number;
+}
+
+export type RecentResource = Omit<ResourceRow, 'course_ids'>;
+
+export interface Dashboard {
+  school_id: number | null;
+  range: RangeName;
+  from: string;
+  to: string;
+  /** The first 50 sessions of the range, by start time. */
+  sessions: SessionItem[];
+  counts: Record<SessionStatus, number>;
+  student_count: number;
+  unread_notifications: number;
+  recent_resources: RecentResource[];
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+export interface RosterEntry {
+  enrolment_id: number;
+  student_id: number;
+  name: string;
+  email: string;
+  attendance: 'unknown' | 'present' | 'absent' | 'late';
+  version: number;
+}
+
+export interface SessionDetail {
+  session: SessionItem;
+  course: { id: number; name: string; code: string } | null;
+  roster: RosterEntry[];
+  /** The teacher's resources linked to the session's course. */
+  resources: ResourceRow[];
+}
+
+export interface StudentItem extends StudentRow {
+  /** How many of the teacher's sessions (in that school) the student is enrolled in. */
+  session_count: number;
+}
+
+export interface SchoolItem {
+  id: number;
+  name: string;
+  timezone: string | null;
+  /** The first sync of the school is complete (the server's checksum arrived). */
+  ready: boolean;
+  last_synced_at: string | null;
+  /** Progress of the last full pull (rows), as the server counted them. */
+  done: number | null;
+  total: number | null;
+  unread: number;
+  pending_edits: number;
+}
+
+export const DASHBOARD_SESSION_LIMIT = 50;
+export const RECENT_RESOURCES = 5;
+const DEFAULT_NOTIFICATION_LIMIT = 200;
+const DEFAULT_ANNOUNCEMENT_LIMIT = 100;
+
+// ---- search --------------------------------------------------------------------------------
+
+/** Lower case without diacritics; ASCII (the common case) skips the Unicode normalisation. */
+export function fold(s: string): string {
+  let f = foldCache.get(s);
+  if (f === undefined) {
+    // eslint-disable-next-line no-control-regex -- the ASCII range
+    f = /^[\x00-\x7f]*$/.test(s) ? s.toLowerCase() : s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    if (foldCache.size >= FOLD_CACHE_SIZE) foldCache.clear();
+    foldCache.set(s, f);
+  }
+  return f;
+}
+
+// A search folds every row's title, location and notes, and titles and places repeat: a memo
+// makes a search over thousands of sessions several times cheaper (tests/bench/sync.bench.ts).
+const FOLD_CACHE_SIZE = 20_000;
+const foldCache = new Map<string, string>();
+
+const folded = new WeakSet<SQLite.Database>();
+
+function ensureFold(store: LocalStore): void {
+  if (folded.has(store.sqlite)) return;
+  store.sqlite.function('classdesk_fold', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? fold(v) : v,
+  );
+  folded.add(store.sqlite);
+}
+
+/** The folded search term, or undefined when there is nothing to search for. */
+function term(store: LocalStore, search: string | undefined): string | undefined {
+  const t = search?.trim();
+  if (!t) return undefined;
+  ensureFold(store);
+  return fold(t);
+}
+
+const matches = (column: string, t: string) =>
+  sql<SqlBool>`instr(classdesk_fold(${sql.ref(column)}), ${t}) > 0`;
+
+/** Alphabetical order as people expect it: "Álvaro" before "Beatriz" (SQLite compares bytes). */
+const byName = (column: string) => sql`classdesk_fold(${sql.ref(column)})`;
+
+/** `col = schoolId`, or true for every school. */
+const schoolIs = (col: string, schoolId: SchoolFilter) =>
+  schoolId === null ? sql<SqlBool>`1` : sql<SqlBool>`${sql.ref(col)} = ${schoolId}`;
+
+// Written as literals, not parameters: SQLite uses the partial index of visible notifications
+// (migrations/client/0002-query-indexes.ts) only when the query states its condition itself.
+const NOT_DISMISSED = sql<SqlBool>`is_dismissed = 0`;
+const UNREAD = sql<SqlBool>`is_read = 0 and is_dismissed = 0`;
+
+// ---- row shapes ----------------------------------------------------------------------------
+
+type ResourceDbRow = LocalDB['resources'];
+
+const toResource = (r: ResourceDbRow): ResourceRow => ({
+  ...r,
+  scan_status: r.scan_status as ResourceRow['scan_status'],
+  shared_with_students: r.shared_with_students !== 0,
+  course_ids: JSON.parse(r.course_ids) as number[],
+});
+
+const toNotification = (r: LocalDB['notifications']): NotificationRow => ({
+  ...r,
+  type: r.type as NotificationRow['type'],
+  is_read: r.is_read !== 0,
+  is_dismissed: r.is_dismissed !== 0,
+  delivered_via_socket: r.delivered_via_socket !== 0,
+});
+
+const SESSION_COLUMNS = [
+  's.id',
+  's.school_id',
+  's.teacher_id',
+  's.course_id',
+  's.title',
+  's.starts_at',
+  's.ends_at',
+  's.status',
+  's.location',
+  's.lesson_notes',
+  's.version',
+] as const;
+
+/** Sessions with their course name and the number of students enrolled. */
+function sessionItems(db: Kysely<LocalDB>) {
+  return db
+    .selectFrom('sessions as s')
+    .leftJoin('courses as c', 'c.id', 's.course_id')
+    .select((eb) => [
+      ...SESSION_COLUMNS,
+      'c.name as course_name',
+      eb
+        .selectFrom('enrolments as e')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('e.session_id', '=', 's.id')
+        .as('student_count'),
+    ]);
+}
+
+const toSessionItem = <R extends { student_count: number | null }>(r: R) => ({
+  ...r,
+  student_count: r.student_count ?? 0,
+});
+
+// ---- dashboard -----------------------------------------------------------------------------
+
+export interface DashboardOptions {
+  schoolId: SchoolFilter;
+  range: RangeName;
+  now: Date;
+  /** Time zone the range's calendar days are counted in (the teacher's). */
+  timeZone: string;
+}
+
+/** The teacher's dashboard: the original analysis's, for one school or all of them. */
+export async function dashboard(store: LocalStore, o: DashboardOptions): Promise<Dashboard> {
+  const { from, to } = calendarRange(o.range, o.timeZone, o.now);
+  const fromIso = from.toISOString();
+  const toIso = to.toISOString();
+  const db = store.db;
+  const school = (col: string) => schoolIs(col, o.schoolId);
+
+  const sessions = await sessionItems(db)
+    .where(school('s.school_id'))
+    .where('s.starts_at', '>=', fromIso)
+    .where('s.starts_at', '<', toIso)
+    .orderBy('s.starts_at')
+    .orderBy('s.id')
+    .limit(DASHBOARD_SESSION_LIMIT)
+    .execute();
+
+  const inRange = (eb: ExpressionBuilder<LocalDB, never>, status: SessionStatus) =>
+    eb
+      .selectFrom('sessions')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where(school('school_id'))
+      .where('status', '=', status)
+      .where('starts_at', '>=', fromIso)
+      .where('starts_at', '<', toIso);
+  const agg = await db
+    .selectNoFrom((eb) => [
+      inRange(eb, 'scheduled').as('scheduled'),
+      inRange(eb, 'completed').as('completed'),
+      inRange(eb, 'cancelled').as('cancelled'),
+      studentCount(eb, o.schoolId).as('students'),
+      eb
+        .selectFrom('notifications')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where(school('school_id'))
+        .where(UNREAD)
+        .as('unread'),
+    ])
+    .executeTakeFirstOrThrow();
+
+  const resources = await db
+    .selectFrom('resources')
+    .selectAll()
+    .where(school('school_id'))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(RECENT_RESOURCES)
+    .execute();
+
+  return {
+    school_id: o.schoolId,
+    range: o.range,
+    from: fromIso,
+    to: toIso,
+    sessions: sessions.map(toSessionItem),
+    counts: {
+      scheduled: agg.scheduled ?? 0,
+      completed: agg.completed ?? 0,
+      cancelled: agg.cancelled ?? 0,
+    },
+    student_count: agg.students ?? 0,
+    unread_notifications: agg.unread ?? 0,
+    recent_resources: resources.map((r) => {
+      const { course_ids: _, ...rest } = toResource(r);
+      return rest;
+    }),
+  };
+}
+
+/** Students of one school, or distinct people across schools (one student may be in two). */
+function studentCount(eb: ExpressionBuilder<LocalDB, never>, schoolId: SchoolFilter) {
+  return schoolId === null
+    ? eb.selectFrom('students').select(sql<number>`count(distinct id)`.as('n'))
+    : eb
+        .selectFrom('students')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('school_id', '=', schoolId);
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+
+export interface SessionQuery {
+  schoolId: SchoolFilter;
+  /** Matches title, location and lesson notes. */
+  search?: string;
+  status?: SessionStatus;
+  /** Sessions starting at or after `from` and before `to` (ISO instants). */
+  from?: string;
+  to?: string;
+  courseId?: number;
+  limit: number;
+  offset: number;
+}
+
+/** One page of sessions by start time, and how many match in all (for a virtualized list). */
+export async function listSessions(store: LocalStore, q: SessionQuery): Promise<Page<SessionItem>> {
+  const t = term(store, q.search);
+  const where = sessionFilter(q, t);
+  if (t) {
+    // A search reads every row of the filter once: take the matching ids in order (the total
+    // is their number), then the page's rows by id, rather than searching twice.
+    const ids = (
+      await store.db
+        .selectFrom('sessions as s')
+        .select('s.id')
+        .where(where)
+        .orderBy('s.starts_at')
+        .orderBy('s.id')
+        .execute()
+    ).map((r) => r.id);
+    const page = ids.slice(q.offset, q.offset + q.limit);
+    const rows = page.length
+      ? await sessionItems(store.db)
+          .where('s.id', 'in', page)
+          .orderBy('s.starts_at')
+          .orderBy('s.id')
+          .execute()
+      : [];
+    return { rows: rows.map(toSessionItem), total: ids.length };
+  }
+  const rows = await sessionItems(store.db)
+    .where(where)
+    .orderBy('s.starts_at')
+    .orderBy('s.id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+  const { n } = await store.db
+    .selectFrom('sessions as s')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(where)
+    .executeTakeFirstOrThrow();
+  return { rows: rows.map(toSessionItem), total: n };
+}
+
+function sessionFilter(q: SessionQuery, t: string | undefined): Expression<SqlBool> {
+  const conds: Array<Expression<SqlBool>> = [schoolIs('s.school_id', q.schoolId)];
+  if (q.status) conds.push(sql<SqlBool>`s.status = ${q.status}`);
+  if (q.from) conds.push(sql<SqlBool>`s.starts_at >= ${q.from}`);
+  if (q.to) conds.push(sql<SqlBool>`s.starts_at < ${q.to}`);
+  if (q.courseId !== undefined) conds.push(sql<SqlBool>`s.course_id = ${q.courseId}`);
+  if (t)
+    conds.push(
+      sql<SqlBool>`(${matches('s.title', t)} or ${matches('s.location', t)} or ${matches('s.lesson_notes', t)})`,
+    );
+  return sql<SqlBool>`${sql.join(conds, sql` and `)}`;
+}
+
+/** A session with its course, roster (by name) and the resources linked to its course. */
+export async function sessionDetail(store: LocalStore, sessionId: number): Promise<SessionDetail | null> {
+  ensureFold(store);
+  const db = store.db;
+  const row = await sessionItems(db)
+    .select(['c.code as course_code'])
+    .where('s.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { course_code, ...session } = row;
+  const roster = await db
+    .selectFrom('enrolments as e')
+    .innerJoin('students as st', (j) =>
+      j.onRef('st.school_id', '=', 'e.school_id').onRef('st.id', '=', 'e.student_id'),
+    )
+    .select([
+      'e.id as enrolment_id',
+      'st.id as student_id',
+      'st.name',
+      'st.email',
+      'e.attendance',
+      'e.version',
+    ])
+    .where('e.session_id', '=', sessionId)
+    .orderBy(byName('st.name'))
+    .orderBy('st.id')
+    .execute();
+  const courseId = session.course_id;
+  const resources =
+    courseId === null
+      ? []
+      : await db
+          .selectFrom('resources as r')
+          .selectAll()
+          .where('r.school_id', '=', session.school_id)
+          .where((eb) =>
+            eb.exists(sql`(select 1 from json_each(${sql.ref('r.course_ids')}) where value = ${courseId})`),
+          )
+          .orderBy(byName('r.title'))
+          .orderBy('r.id')
+          .execute();
+  return {
+    session: toSessionItem(session),
+    course:
+      courseId !== null && session.course_name !== null && course_code !== null
+        ? { id: courseId, name: session.course_name, code: course_code }
+        : null,
+    roster,
+    resources: resources.map(toResource),
+  };
+}
+
+// ---- students, resources, announcements ----------------------------------------------------
+
+export interface StudentQuery {
+  schoolId: SchoolFilter;
+  /** Matches name and email. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Students by name (accents aside), a page at a time. A student of two schools appears once per school. */
+export async function listStudents(store: LocalStore, q: StudentQuery): Promise<Page<StudentItem>> {
+  ensureFold(store);
+  const t = term(store, q.search);
+  const where = sql<SqlBool>`${schoolIs('st.school_id', q.schoolId)}${
+    t ? sql` and (${matches('st.name', t)} or ${matches('st.email', t)})` : sql``
+  }`;
+  // The page is cut first, so each session count is looked up for its 50 rows, not all of them.
+  const page = store.db
+    .selectFrom('students as st')
+    .selectAll('st')
+    .where(where)
+    .orderBy(byName('st.name'))
+    .orderBy('st.school_id')
+    .orderBy('st.id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .as('p');
+  const rows = await store.db
+    .selectFrom(page)
+    .select((eb) => [
+      'p.id',
+      'p.school_id',
+      'p.name',
+      'p.email',
+      'p.version',
+      eb
+        .selectFrom('enrolments as e')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('e.school_id', '=', 'p.school_id')
+        .whereRef('e.student_id', '=', 'p.id')
+        .as('session_count'),
+    ])
+    .orderBy(byName('p.name'))
+    .orderBy('p.school_id')
+    .orderBy('p.id')
+    .execute();
+  const { n } = await store.db
+    .selectFrom('students as st')
+    .where(where)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows: rows.map((r) => ({ ...r, session_count: r.session_count ?? 0 })), total: n };
+}
+
+/** The teacher's resources, newest first. */
+export async function listResources(
+  store: LocalStore,
+  q: { schoolId: SchoolFilter; search?: string },
+): Promise<ResourceRow[]> {
+  const t = term(store, q.search);
+  let qb = store.db.selectFrom('resources as r').selectAll();
+  if (q.schoolId !== null) qb = qb.where('r.school_id', '=', q.schoolId);
+  if (t) qb = qb.where((eb) => eb.or([matches('r.title', t), matches('r.description', t)]));
+  const rows = await qb.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').execute();
+  return rows.map(toResource);
+}
+
+/** School announcements, newest first. */
+export async function listAnnouncements(
+  store: LocalStore,
+  q: { schoolId: SchoolFilter; limit?: number },
+): Promise<AnnouncementRow[]> {
+  let qb = store.db.selectFrom('announcements').selectAll();
+  if (q.schoolId !== null) qb = qb.where('school_id', '=', q.schoolId);
+  return qb
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit ?? DEFAULT_ANNOUNCEMENT_LIMIT)
+    .execute();
+}
+
+// ---- notifications -------------------------------------------------------------------------
+
+/** Notifications not dismissed: unread first, newest first (the newest `limit`, default 200). */
+export async function listNotifications(
+  store: LocalStore,
+  q: { schoolId: SchoolFilter; unreadOnly?: boolean; limit?: number; offset?: number },
+): Promise<NotificationRow[]> {
+  let qb = store.db.selectFrom('notifications').selectAll().where(NOT_DISMISSED);
+  if (q.schoolId !== null) qb = qb.where('school_id', '=', q.schoolId);
+  if (q.unreadOnly) qb = qb.where('is_read', '=', 0);
+  const rows = await qb
+    .orderBy('is_read')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit ?? DEFAULT_NOTIFICATION_LIMIT)
+    .offset(q.offset ?? 0)
+    .execute();
+  return rows.map(toNotification);
+}
+
+/** Notifications neither read nor dismissed (the tray badge). */
+export async function unreadCount(store: LocalStore, schoolId: SchoolFilter): Promise<number> {
+  let qb = store.db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(UNREAD);
+  if (schoolId !== null) qb = qb.where('school_id', '=', schoolId);
+  return (await qb.executeTakeFirstOrThrow()).n;
+}
+
+// ---- schools -------------------------------------------------------------------------------
+
+/** Every school on this device (started syncing), by name, with its sync state and badges. */
+export async function listSchools(store: LocalStore): Promise<SchoolItem[]> {
+  const rows = await store.db
+    .selectFrom('sync_state as ss')
+    .leftJoin('schools as s', 's.id', 'ss.school_id')
+    .leftJoin('meta as m', (j) => j.on('m.key', '=', sql<string>`'school_name:' || ss.school_id`))
+    .select((eb) => [
+      'ss.school_id as id',
+      eb.fn.coalesce('s.name', 'm.value', sql<string>`'school ' || ss.school_id`).as('name'),
+      's.timezone',
+      'ss.checksum',
+      'ss.last_synced_at',
+      'ss.done',
+      'ss.total',
+      eb
+        .selectFrom('notifications as n')
+        .select((e) => e.fn.countAll<number>().as('c'))
+        .whereRef('n.school_id', '=', 'ss.school_id')
+        .where(sql<SqlBool>`n.is_read = 0 and n.is_dismissed = 0`)
+        .as('unread'),
+      eb
+        .selectFrom('outbox as o')
+        .select((e) => e.fn.countAll<number>().as('c'))
+        .whereRef('o.school_id', '=', 'ss.school_id')
+        .as('pending_edits'),
+    ])
+    .orderBy('name')
+    .orderBy('ss.school_id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    timezone: r.timezone,
+    ready: r.checksum !== null,
+    last_synced_at: r.last_synced_at,
+    done: r.done,
+    total: r.total,
+    unread: r.unread ?? 0,
+    pending_edits: r.pending_edits ?? 0,
+  }));
+}
