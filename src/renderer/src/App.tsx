@@ -1,22 +1,52 @@
-import { useEffect, useState } from 'react';
-import type { ClassdeskApi } from '../../shared/ipc.js';
+/** Boots the renderer: listens to the core, then shows sign-in or the app frame. */
+import { useEffect } from 'react';
+import { Shell } from './components/Shell.js';
+import { SignIn } from './screens/SignIn.js';
+import { useI18n } from './i18n/useI18n.js';
+import { useAuth } from './state/auth.js';
+import { connectEvents } from './state/events.js';
+import { startRouter } from './state/router.js';
+import { useSettings } from './state/settings.js';
 
-declare global {
-  interface Window {
-    classdesk: ClassdeskApi;
-  }
-}
-
-/** The app frame. Screens (sign-in, dashboard, sessions…) arrive with the desktop UI. */
 export function App() {
-  const [info, setInfo] = useState<{ version: string; platform: string } | null>(null);
+  const auth = useAuth((s) => s.state);
+  const fatal = useAuth((s) => s.fatal);
+  const { t, language } = useI18n();
+
   useEffect(() => {
-    void window.classdesk['app:info']().then((r) => r.ok && setInfo(r.value));
+    let stopEvents = () => {};
+    try {
+      stopEvents = connectEvents();
+    } catch {
+      // No bridge: auth.load() below reports it.
+    }
+    const stopRouter = startRouter();
+    void useSettings.getState().load();
+    void useAuth.getState().load();
+    return () => {
+      stopEvents();
+      stopRouter();
+    };
   }, []);
-  return (
-    <main>
-      <h1>Classdesk</h1>
-      <p>{info ? `Version ${info.version} (${info.platform})` : 'Starting…'}</p>
-    </main>
-  );
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = t('app.name');
+  }, [language, t]);
+
+  if (fatal)
+    return (
+      <main className="boot">
+        <h1>{t('app.name')}</h1>
+        <p role="alert">{t('app.coreUnavailable', { message: fatal })}</p>
+      </main>
+    );
+  if (!auth)
+    return (
+      <main className="boot" aria-busy="true">
+        <h1>{t('app.name')}</h1>
+        <p>{t('app.starting')}</p>
+      </main>
+    );
+  return auth.signedIn ? <Shell /> : <SignIn auth={auth} />;
 }

@@ -1,0 +1,58 @@
+/** In-app toasts for notifications that arrive while the app is open. */
+import { useEffect, useRef, useState } from 'react';
+import { useI18n } from '../i18n/useI18n.js';
+import { useNotifications, type Toast } from '../state/notifications.js';
+import { parseRoute, routeHref } from '../state/routes.js';
+
+const TOAST_MS = 8_000;
+
+function ToastItem({ toast }: { toast: Toast }) {
+  const { t } = useI18n();
+  const [held, setHeld] = useState(false);
+  const close = () => useNotifications.getState().closeToast(toast.key);
+  const closeRef = useRef(close);
+  closeRef.current = close;
+  useEffect(() => {
+    if (held) return;
+    const timer = setTimeout(() => closeRef.current(), TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [held]);
+  const n = toast.notification;
+  const target = n.action_url ? routeHref(parseRoute(n.action_url)) : null;
+  return (
+    <li
+      className="toast"
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={() => setHeld(false)}
+    >
+      <div className="toast-body">
+        <strong>{n.title}</strong>
+        {n.message && <p>{n.message}</p>}
+        {target && (
+          <a href={target} onClick={close}>
+            {t('notifications.open')}
+          </a>
+        )}
+      </div>
+      <button type="button" className="ghost icon" aria-label={t('toast.close')} onClick={close}>
+        ×
+      </button>
+    </li>
+  );
+}
+
+export function Toasts() {
+  const { t } = useI18n();
+  const toasts = useNotifications((s) => s.toasts);
+  return (
+    <section className="toasts" aria-label={t('toast.region')} aria-live="polite">
+      <ul>
+        {toasts.map((toast) => (
+          <ToastItem key={toast.key} toast={toast} />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,209 @@
+/** The teacher's resources: search, open, and upload a new file (queued while offline). */
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { ErrorLine } from '../components/bits.js';
+import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
+import { useI18n } from '../i18n/useI18n.js';
+import { useDebounced } from '../lib/useDebounced.js';
+import { useChanges } from '../state/changes.js';
+import { useResources } from '../state/resources.js';
+import { useSchools } from '../state/schools.js';
+import { useSync } from '../state/sync.js';
+
+function UploadForm() {
+  const { t } = useI18n();
+  const ids = { file: useId(), title: useId(), description: useId(), school: useId() };
+  const selected = useSchools((s) => s.selected);
+  const schools = useSchools((s) => s.schools);
+  const online = useSync((s) => s.status?.online ?? false);
+  const upload = useResources((s) => s.upload);
+  const [file, setFile] = useState<File | null>(null);
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [school, setSchool] = useState<string>('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const schoolId = selected ?? (schools.length === 1 ? schools[0]!.id : school ? Number(school) : null);
+  const busy = upload.phase === 'reading' || upload.phase === 'sending';
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return setProblem(t('upload.needFile'));
+    if (!title.trim()) return setProblem(t('upload.needTitle'));
+    if (schoolId === null) return setProblem(t('upload.needSchool'));
+    setProblem(null);
+    void useResources
+      .getState()
+      .uploadFile({ schoolId, title, description, file, online })
+      .then((ok) => {
+        if (!ok) return;
+        setFile(null);
+        setTitle('');
+        setDescription('');
+        if (fileInput.current) fileInput.current.value = '';
+      });
+  };
+
+  const progress =
+    upload.phase === 'reading'
+      ? t('upload.reading')
+      : upload.phase === 'sending'
+        ? t('upload.sending')
+        : upload.phase === 'queued'
+          ? upload.offline
+            ? t('upload.queuedOffline', { title: upload.title })
+            : t('upload.queued', { title: upload.title })
+          : upload.phase === 'uploaded'
+            ? t('upload.done', { title: upload.title })
+            : upload.phase === 'failed'
+              ? t('upload.failed', { message: upload.message })
+              : '';
+
+  return (
+    <form className="card upload" onSubmit={submit} noValidate>
+      <h2>{t('upload.heading')}</h2>
+      <div className="field">
+        <label htmlFor={ids.file}>{t('upload.file')}</label>
+        <input
+          ref={fileInput}
+          id={ids.file}
+          type="file"
+          onChange={(e) => {
+            const f = e.target.files?.[0] ?? null;
+            setFile(f);
+            if (f && !title.trim()) setTitle(f.name.replace(/\.[^.]+$/, '').slice(0, 200));
+            useResources.getState().resetUpload();
+          }}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.title}>{t('upload.title')}</label>
+        <input
+          id={ids.title}
+          type="text"
+          maxLength={200}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.description}>{t('upload.description')}</label>
+        <textarea
+          id={ids.description}
+          rows={3}
+          maxLength={5000}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </div>
+      {selected === null && schools.length > 1 && (
+        <div className="field">
+          <label htmlFor={ids.school}>{t('upload.school')}</label>
+          <select id={ids.school} value={school} onChange={(e) => setSchool(e.target.value)}>
+            <option value="">{t('upload.chooseSchool')}</option>
+            {schools.map((s) => (
+              <option key={s.id} value={String(s.id)}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('upload.submit')}
+        </button>
+        <span className="muted" aria-live="polite">
+          {progress}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+export function ResourcesScreen() {
+  const { t, fmt } = useI18n();
+  const searchId = useId();
+  const schoolId = useSchools((s) => s.selected);
+  const schools = useSchools((s) => s.schools);
+  const version = useChanges((s) => s.version);
+  const rows = useResources((s) => s.rows);
+  const loaded = useResources((s) => s.loaded);
+  const error = useResources((s) => s.error);
+  const [search, setSearch] = useState(useResources.getState().search);
+  const debounced = useDebounced(search, 200);
+
+  useEffect(() => {
+    if (debounced !== useResources.getState().search) useResources.getState().setSearch(debounced);
+  }, [debounced]);
+  useEffect(() => {
+    void useResources.getState().load(schoolId);
+  }, [schoolId, version]);
+
+  const showSchool = schoolId === null && schools.length > 1;
+
+  return (
+    <div className="screen">
+      <div className="screen-head">
+        <h1 tabIndex={-1}>{t('resources.title')}</h1>
+      </div>
+      <div className="resources-layout">
+        <section>
+          <div className="filters" role="search">
+            <div className="field">
+              <label htmlFor={searchId}>{t('resources.search')}</label>
+              <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+            </div>
+          </div>
+          <ErrorLine error={error} />
+          {!loaded ? (
+            <p className="muted">{t('common.loading')}</p>
+          ) : rows.length === 0 ? (
+            <p className="empty">{search.trim() ? t('resources.noMatch') : t('resources.none')}</p>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('col.title')}</th>
+                    {showSchool && <th scope="col">{t('session.school')}</th>}
+                    <th scope="col">{t('col.type')}</th>
+                    <th scope="col" className="num">
+                      {t('col.size')}
+                    </th>
+                    <th scope="col">{t('col.added')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('col.actions')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={`${r.school_id}-${r.id}`}>
+                      <td>
+                        <span className="row-title">{r.title}</span> <ScanNote status={r.scan_status} />
+                        {r.description && <p className="muted clamp">{r.description}</p>}
+                      </td>
+                      {showSchool && <td>{schools.find((s) => s.id === r.school_id)?.name}</td>}
+                      <td>{r.file_type.toUpperCase()}</td>
+                      <td className="num nowrap">{fmt.bytes(r.size)}</td>
+                      <td className="nowrap">{fmt.date(r.created_at)}</td>
+                      <td>
+                        <ResourceOpen resource={r} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+        <UploadForm />
+      </div>
+    </div>
+  );
+}

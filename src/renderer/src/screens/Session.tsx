@@ -1,0 +1,173 @@
+/** One session: details, status actions, attendance, lesson notes and the course's resources. */
+import { useEffect, useState } from 'react';
+import { ConfirmDialog, ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
+import { LessonNotes } from '../components/LessonNotes.js';
+import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
+import { Roster } from '../components/Roster.js';
+import { useI18n } from '../i18n/useI18n.js';
+import { useChanges } from '../state/changes.js';
+import { attendanceCounts } from '../state/session-logic.js';
+import { useSession } from '../state/session.js';
+import { routeHref } from '../state/routes.js';
+import { useSchools } from '../state/schools.js';
+import { useSync } from '../state/sync.js';
+
+export function SessionScreen({ id }: { id: number }) {
+  const { t, fmt } = useI18n();
+  const version = useChanges((s) => s.version);
+  const stored = useSession((s) => (s.id === id ? s.detail : null));
+  const notFound = useSession((s) => s.id === id && s.notFound);
+  const error = useSession((s) => s.error);
+  const online = useSync((s) => s.status?.online ?? false);
+  const schools = useSchools((s) => s.schools);
+  const [confirm, setConfirm] = useState<'complete' | 'cancel' | null>(null);
+
+  useEffect(() => {
+    void useSession.getState().load(id);
+  }, [id, version]);
+
+  const back = (
+    <p className="back">
+      <a href={routeHref({ name: 'sessions' })}>{t('session.back')}</a>
+    </p>
+  );
+
+  if (notFound)
+    return (
+      <div className="screen">
+        {back}
+        <h1 tabIndex={-1} ref={takeFocusFromMain}>
+          {t('session.notFoundTitle')}
+        </h1>
+        <p>{t('session.notFound')}</p>
+      </div>
+    );
+  if (!stored)
+    return (
+      <div className="screen">
+        {back}
+        <ErrorLine error={error} />
+        <p className="muted">{t('common.loading')}</p>
+      </div>
+    );
+
+  const { session, course, roster, resources } = stored;
+  const counts = attendanceCounts(stored);
+  const school = schools.find((s) => s.id === session.school_id)?.name;
+
+  return (
+    <div className="screen">
+      {back}
+      <div className="screen-head">
+        <h1 tabIndex={-1} ref={takeFocusFromMain}>
+          {session.title}
+        </h1>
+        <StatusBadge status={session.status} />
+      </div>
+      <ErrorLine error={error} />
+      <dl className="details">
+        <div>
+          <dt>{t('session.when')}</dt>
+          <dd>
+            {fmt.day(session.starts_at)}, {fmt.timeRange(session.starts_at, session.ends_at)}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('col.course')}</dt>
+          <dd>{course ? `${course.name} (${course.code})` : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('col.location')}</dt>
+          <dd>{session.location || '—'}</dd>
+        </div>
+        {school && (
+          <div>
+            <dt>{t('session.school')}</dt>
+            <dd>{school}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('col.students')}</dt>
+          <dd>{fmt.number(roster.length)}</dd>
+        </div>
+      </dl>
+
+      {session.status === 'scheduled' && (
+        <div className="actions">
+          <button type="button" className="primary" onClick={() => setConfirm('complete')}>
+            {t('session.complete')}
+          </button>
+          <button type="button" className="danger" onClick={() => setConfirm('cancel')}>
+            {t('session.cancel')}
+          </button>
+        </div>
+      )}
+      <ConfirmDialog
+        open={confirm !== null}
+        danger={confirm === 'cancel'}
+        title={confirm === 'cancel' ? t('session.cancelTitle') : t('session.completeTitle')}
+        onClose={() => setConfirm(null)}
+        onConfirm={() =>
+          void (confirm === 'cancel' ? useSession.getState().cancel() : useSession.getState().complete())
+        }
+      >
+        <p>
+          {confirm === 'cancel'
+            ? t('session.cancelConfirm', { title: session.title })
+            : t('session.completeConfirm', { title: session.title })}
+        </p>
+      </ConfirmDialog>
+
+      <div className="session-grid">
+        <section className="card">
+          <h2>{t('roster.title')}</h2>
+          {roster.length === 0 ? (
+            <p className="muted">{t('roster.empty')}</p>
+          ) : (
+            <>
+              <p className="muted" aria-live="polite">
+                {t('roster.summary', {
+                  present: counts.present,
+                  absent: counts.absent,
+                  late: counts.late,
+                  unknown: counts.unknown,
+                })}
+              </p>
+              <p className="hint muted">{t('roster.keys')}</p>
+              <Roster
+                roster={roster}
+                onSet={(enrolmentId, a) => void useSession.getState().setAttendance(enrolmentId, a)}
+              />
+            </>
+          )}
+        </section>
+
+        <div className="session-side">
+          <section className="card">
+            <LessonNotes sessionId={session.id} notes={session.lesson_notes} online={online} />
+          </section>
+          <section className="card">
+            <h2>{t('session.resources')}</h2>
+            {resources.length === 0 ? (
+              <p className="muted">{t('session.noResources')}</p>
+            ) : (
+              <ul className="plain-list resource-list">
+                {resources.map((r) => (
+                  <li key={r.id}>
+                    <span className="row-main">
+                      <span className="row-title">{r.title}</span>
+                      <span className="muted">
+                        {r.file_type.toUpperCase()} · {fmt.bytes(r.size)} <ScanNote status={r.scan_status} />
+                      </span>
+                    </span>
+                    <ResourceOpen resource={r} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}

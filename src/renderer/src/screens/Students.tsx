@@ -1,0 +1,88 @@
+/** The students of the teacher's sessions, searchable, read a page at a time. */
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { ErrorLine } from '../components/bits.js';
+import { VirtualList } from '../components/VirtualList.js';
+import { useI18n } from '../i18n/useI18n.js';
+import { useDebounced } from '../lib/useDebounced.js';
+import { useChanges } from '../state/changes.js';
+import { PAGE_SIZE, useStudentList } from '../state/lists.js';
+import { rowAt } from '../state/paged.js';
+import { useSchools } from '../state/schools.js';
+import type { StudentItem } from '../types.js';
+
+const ROW_HEIGHT = 56;
+
+export function StudentsScreen() {
+  const { t } = useI18n();
+  const searchId = useId();
+  const schoolId = useSchools((s) => s.selected);
+  const schools = useSchools((s) => s.schools);
+  const version = useChanges((s) => s.version);
+  const filter = useStudentList((s) => s.filter);
+  const pages = useStudentList((s) => s.pages);
+  const total = useStudentList((s) => s.total);
+  const error = useStudentList((s) => s.error);
+  const [search, setSearch] = useState(filter.search);
+  const debouncedSearch = useDebounced(search, 250);
+  const firstVersion = useRef(version);
+
+  useEffect(() => {
+    useStudentList.getState().setSchool(schoolId);
+  }, [schoolId]);
+  useEffect(() => {
+    if (debouncedSearch !== useStudentList.getState().filter.search)
+      useStudentList.getState().setFilter({ search: debouncedSearch });
+  }, [debouncedSearch]);
+  useEffect(() => {
+    if (version !== firstVersion.current) useStudentList.getState().refresh();
+  }, [version]);
+
+  const onRange = useCallback(
+    (start: number, end: number) => useStudentList.getState().ensure(start, end),
+    [],
+  );
+  const showSchool = schoolId === null && schools.length > 1;
+
+  const renderRow = (s: StudentItem) => (
+    <div className="row-link" tabIndex={0} data-row-focus>
+      <span className="row-main">
+        <span className="row-title">{s.name}</span>
+        <span className="muted">{s.email}</span>
+      </span>
+      {showSchool && <span className="muted">{schools.find((x) => x.id === s.school_id)?.name}</span>}
+      <span className="row-side muted">{t('common.sessions', { count: s.session_count })}</span>
+    </div>
+  );
+
+  return (
+    <div className="screen screen-fill">
+      <div className="screen-head">
+        <h1 tabIndex={-1}>{t('students.title')}</h1>
+        <p className="muted" aria-live="polite">
+          {total === null ? t('common.loading') : t('common.students', { count: total })}
+        </p>
+      </div>
+      <div className="filters" role="search">
+        <div className="field">
+          <label htmlFor={searchId}>{t('students.search')}</label>
+          <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </div>
+      </div>
+      <ErrorLine error={error} />
+      {total === 0 ? (
+        <p className="empty">{filter.search ? t('students.noMatch') : t('students.none')}</p>
+      ) : (
+        <VirtualList
+          label={t('students.listLabel')}
+          count={total ?? 0}
+          rowHeight={ROW_HEIGHT}
+          rowAt={(i) => rowAt(pages, i, PAGE_SIZE)}
+          renderRow={renderRow}
+          placeholder={<span className="row-placeholder muted">{t('common.loading')}</span>}
+          onRange={onRange}
+          resetKey={`${filter.search}|${schoolId}`}
+        />
+      )}
+    </div>
+  );
+}

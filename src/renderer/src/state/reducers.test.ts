@@ -1,0 +1,115 @@
+import { describe, expect, test } from 'vitest';
+import type { NotificationRow, ResourceRow, SessionDetail } from '../types.js';
+import { arrived } from './resources.js';
+import { markedRead, sortNotifications, unreadOf, withoutNotification } from './notifications.js';
+import { attendanceCounts, attendanceForKey, withAttendance, withStatus } from './session-logic.js';
+
+const detail: SessionDetail = {
+  session: {
+    id: 7,
+    school_id: 1,
+    teacher_id: 2,
+    course_id: 3,
+    title: 'Matemática 7A',
+    starts_at: '2025-03-03T09:00:00.000Z',
+    ends_at: '2025-03-03T10:00:00.000Z',
+    status: 'scheduled',
+    location: 'Sala 2',
+    lesson_notes: '',
+    version: 4,
+    course_name: 'Matemática',
+    student_count: 2,
+  },
+  course: { id: 3, name: 'Matemática', code: 'MAT' },
+  roster: [
+    { enrolment_id: 10, student_id: 1, name: 'Ana', email: 'a@x', attendance: 'unknown', version: 1 },
+    { enrolment_id: 11, student_id: 2, name: 'Rui', email: 'r@x', attendance: 'present', version: 1 },
+  ],
+  resources: [],
+};
+
+describe('session page updates', () => {
+  test('setting attendance changes only that student', () => {
+    const d = withAttendance(detail, 10, 'late');
+    expect(d.roster.map((r) => r.attendance)).toEqual(['late', 'present']);
+    expect(detail.roster[0]!.attendance).toBe('unknown');
+    expect(attendanceCounts(d)).toEqual({ unknown: 0, present: 1, absent: 0, late: 1 });
+  });
+
+  test('a status action shows at once', () => {
+    expect(withStatus(detail, 'cancelled').session.status).toBe('cancelled');
+  });
+
+  test('P, A and L mark attendance in English; P, F and A in Portuguese', () => {
+    expect(['p', 'A', 'l', 'x'].map((k) => attendanceForKey(k, 'en'))).toEqual([
+      'present',
+      'absent',
+      'late',
+      null,
+    ]);
+    expect(['p', 'f', 'a', 'l'].map((k) => attendanceForKey(k, 'pt-PT'))).toEqual([
+      'present',
+      'absent',
+      'late',
+      null,
+    ]);
+  });
+});
+
+const note = (id: number, is_read: boolean, created_at: string): NotificationRow => ({
+  id,
+  school_id: 1,
+  user_id: 2,
+  type: 'new_student',
+  title: `n${id}`,
+  message: '',
+  action_url: '',
+  is_read,
+  is_dismissed: false,
+  read_at: null,
+  delivered_via_socket: true,
+  created_at,
+  expires_at: null,
+  version: 1,
+});
+
+describe('notification centre', () => {
+  const rows = [
+    note(1, false, '2025-03-01T00:00:00Z'),
+    note(2, true, '2025-03-03T00:00:00Z'),
+    note(3, false, '2025-03-02T00:00:00Z'),
+  ];
+
+  test('unread come first, newest first', () => {
+    expect(sortNotifications(rows).map((n) => n.id)).toEqual([3, 1, 2]);
+  });
+
+  test('marking read moves it among the read ones and the badge follows', () => {
+    const after = markedRead(sortNotifications(rows), 3, '2025-03-04T00:00:00Z');
+    expect(after.map((n) => n.id)).toEqual([1, 2, 3]); // read ones newest first
+    expect(after.find((n) => n.id === 3)?.read_at).toBe('2025-03-04T00:00:00Z');
+    expect(unreadOf(after)).toBe(1);
+  });
+
+  test('dismissing removes it', () => {
+    expect(withoutNotification(rows, 1).map((n) => n.id)).toEqual([2, 3]);
+  });
+});
+
+describe('upload progress', () => {
+  const resource = (title: string, created_at: string) => ({ title, created_at }) as ResourceRow;
+
+  test('a queued upload reads as uploaded once its row arrives from the server', () => {
+    const queued = {
+      phase: 'queued',
+      offline: false,
+      title: 'Fichas',
+      at: '2025-03-03T10:00:00.000Z',
+    } as const;
+    expect(arrived(queued, [resource('Fichas', '2025-01-01T00:00:00.000Z')])).toBe(queued);
+    expect(arrived(queued, [resource('Fichas', '2025-03-03T10:00:05.000Z')])).toEqual({
+      phase: 'uploaded',
+      title: 'Fichas',
+    });
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, test } from 'vitest';
+import { navSection, parseRoute, routePath } from './routes.js';
+
+describe('routes', () => {
+  test('a navigate event path opens the session page', () => {
+    expect(parseRoute('/sessions/12')).toEqual({ name: 'session', id: 12 });
+  });
+
+  test("a notification's action URL and a hash both parse", () => {
+    expect(parseRoute('classdesk://sessions/5')).toEqual({ name: 'session', id: 5 });
+    expect(parseRoute('#/students')).toEqual({ name: 'students' });
+    expect(parseRoute('classdesk://announcements/3')).toEqual({ name: 'notifications' });
+  });
+
+  test('unknown or malformed paths fall back to a safe screen', () => {
+    expect(parseRoute('')).toEqual({ name: 'dashboard' });
+    expect(parseRoute('/nowhere')).toEqual({ name: 'dashboard' });
+    expect(parseRoute('/sessions/abc')).toEqual({ name: 'sessions' });
+    expect(parseRoute('/sessions/-1')).toEqual({ name: 'sessions' });
+  });
+
+  test('paths round-trip and a session page lights up Sessions', () => {
+    for (const p of ['/dashboard', '/sessions', '/sessions/9', '/settings', '/attention'])
+      expect(routePath(parseRoute(p))).toBe(p);
+    expect(navSection({ name: 'session', id: 1 })).toBe('sessions');
+  });
+});

@@ -1,0 +1,40 @@
+/** Pure updates of a session page's data (optimistic edits before the store answers). */
+import type { Attendance, SessionDetail } from '../types.js';
+
+export function withAttendance(
+  detail: SessionDetail,
+  enrolmentId: number,
+  attendance: Attendance,
+): SessionDetail {
+  return {
+    ...detail,
+    roster: detail.roster.map((r) => (r.enrolment_id === enrolmentId ? { ...r, attendance } : r)),
+  };
+}
+
+export function withStatus(detail: SessionDetail, status: SessionDetail['session']['status']): SessionDetail {
+  return { ...detail, session: { ...detail.session, status } };
+}
+
+export type AttendanceCounts = Record<Attendance, number>;
+
+export function attendanceCounts(detail: SessionDetail): AttendanceCounts {
+  const counts: AttendanceCounts = { unknown: 0, present: 0, absent: 0, late: 0 };
+  for (const r of detail.roster) counts[r.attendance]++;
+  return counts;
+}
+
+/** The attendance a key sets (P, A, L in English; P, F, A in Portuguese: presente, falta, atraso). */
+export function attendanceForKey(key: string, language: 'en' | 'pt-PT'): Attendance | null {
+  const k = key.toLowerCase();
+  if (language === 'pt-PT') {
+    if (k === 'p') return 'present';
+    if (k === 'f') return 'absent';
+    if (k === 'a') return 'late';
+    return null;
+  }
+  if (k === 'p') return 'present';
+  if (k === 'a') return 'absent';
+  if (k === 'l') return 'late';
+  return null;
+}
