@@ -72,6 +72,40 @@ export default tseslint.config(
       ],
     },
   },
+  // The browser harness runs the core in plain Node (never electron); its preload and wire
+  // format run in the page.
+  {
+    files: ['src/harness/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', '**/renderer/*', '**/preload/*'],
+              message: 'the harness is plain Node: no electron, and the renderer only as built files',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/harness/browser/**', 'src/harness/wire.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, 'electron', 'electron/*', '**/main/*', 'ws'],
+              message: 'the harness preload runs in the page: browser APIs only',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['server/**'],
     rules: {

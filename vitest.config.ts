@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'migrations/**/*.test.ts', 'tests/**/*.test.ts'],
-    exclude: ['node_modules', 'out', 'tests/e2e/**'],
+    exclude: ['node_modules', 'out'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

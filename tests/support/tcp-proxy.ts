@@ -58,6 +58,7 @@ export class TcpProxy {
   private readonly links = new Set<Link>();
   private readonly faults: Armed[] = [];
   private stalledAll = false;
+  private refusing = false;
 
   private constructor(
     private readonly listener: net.Server,
@@ -77,6 +78,10 @@ export class TcpProxy {
   }
 
   private accept(client: net.Socket, host: string, port: number): void {
+    if (this.refusing) {
+      client.resetAndDestroy();
+      return;
+    }
     const server = net.connect(port, host);
     const link = new Link(client, server);
     this.links.add(link);
@@ -173,10 +178,17 @@ export class TcpProxy {
     for (const l of this.links) l.stalled = true;
   }
 
+  /** The network is down: every open connection is reset and new ones are refused until `recover()`. */
+  refuseAll(): void {
+    this.refusing = true;
+    this.resetAll();
+  }
+
   /** Disarms the faults and forwards again: held bytes go out, stalled connections resume. */
   recover(): void {
     this.faults.length = 0;
     this.stalledAll = false;
+    this.refusing = false;
     for (const l of this.links) {
       l.fault = undefined;
       if (!l.stalled) continue;

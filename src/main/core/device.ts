@@ -118,8 +118,9 @@ export class Device {
     store.setMeta('server_url', o.serverUrl);
     store.setMeta('user_id', String(o.userId));
     const token = await o.secrets.get(`${TOKEN_KEY}:${dir}`);
-    let device: Device | undefined;
-    const transport = new HttpTransport(o.serverUrl, () => device?.token, o.requestTimeoutMs);
+    // The transport reads the token from the device, which is built after it.
+    const ref: { device?: Device } = {};
+    const transport = new HttpTransport(o.serverUrl, () => ref.device?.token, o.requestTimeoutMs);
     const clock = o.clock ?? systemClock;
     const logger = o.logger ?? silentLogger;
     const files = new FileCache({
@@ -152,7 +153,8 @@ export class Device {
     files.on('error', (f) => {
       if (f.attention) engine.emit('attention');
     });
-    device = new Device(dir, store, transport, engine, files, token, o.secrets);
+    const device = new Device(dir, store, transport, engine, files, token, o.secrets);
+    ref.device = device;
     return device;
   }
 

@@ -4,7 +4,7 @@
  * arrive already validated against the contract (src/shared/ipc.ts).
  */
 import type { IpcArgs, IpcChannel, IpcResult, UpdateState } from '../../../shared/ipc.js';
-import type { MutationArgs, MutationType } from '../../../shared/protocol.js';
+import type { MutationType } from '../../../shared/protocol.js';
 import {
   dashboard,
   listAnnouncements,
@@ -74,9 +74,7 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
       unread: await unreadCount(store(), schoolId),
     }),
     edit: async ({ type, args }) => {
-      const entry = app
-        .device()
-        .engine.edit(type as MutationType, args as Omit<MutationArgs<MutationType>, 'base_version'>);
+      const entry = app.device().engine.edit(type as MutationType, args);
       return { id: entry.id };
     },
     'sync:now': async () => {

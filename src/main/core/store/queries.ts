@@ -18,31 +18,19 @@ import type {
 } from '../../../shared/entities.js';
 import { calendarRange, type RangeName } from '../../../shared/time-range.js';
 import type { LocalStore } from './local-store.js';
+import {
+  toNotification,
+  toResource,
+  toSessionItem,
+  type SchoolFilter,
+  type SessionItem,
+  type SessionStatus,
+} from './rows.js';
 import type { LocalDB } from './schema.js';
 
-/** One school, or every school on this device. */
-export type SchoolFilter = number | null;
-type SessionStatus = SessionRow['status'];
-
-export interface SessionItem extends SessionRow {
-  course_name: string | null;
-  student_count: number;
-}
-
-export type RecentResource = Omit<ResourceRow, 'course_ids'>;
-
-export interface Dashboard {
-  school_id: number | null;
-  range: RangeName;
-  from: string;
-  to: string;
-  /** The first 50 sessions of the range, by start time. */
-  sessions: SessionItem[];
-  counts: Record<SessionStatus, number>;
-  student_count: number;
-  unread_notifications: number;
-  recent_resources: RecentResource[];
-}
+export { dashboard, DASHBOARD_SESSION_LIMIT, RECENT_RESOURCES } from './dashboard.js';
+export type { Dashboard, DashboardOptions } from './dashboard.js';
+export type { RecentResource, SchoolFilter, SessionItem } from './rows.js';
 
 export interface Page<T> {
   rows: T[];
@@ -85,8 +73,6 @@ export interface SchoolItem {
   pending_edits: number;
 }
 
-export const DASHBOARD_SESSION_LIMIT = 50;
-export const RECENT_RESOURCES = 5;
 const DEFAULT_NOTIFICATION_LIMIT = 200;
 const DEFAULT_ANNOUNCEMENT_LIMIT = 100;
 
@@ -144,23 +130,6 @@ const UNREAD = sql<SqlBool>`is_read = 0 and is_dismissed = 0`;
 
 // ---- row shapes ----------------------------------------------------------------------------
 
-type ResourceDbRow = LocalDB['resources'];
-
-const toResource = (r: ResourceDbRow): ResourceRow => ({
-  ...r,
-  scan_status: r.scan_status as ResourceRow['scan_status'],
-  shared_with_students: r.shared_with_students !== 0,
-  course_ids: JSON.parse(r.course_ids) as number[],
-});
-
-const toNotification = (r: LocalDB['notifications']): NotificationRow => ({
-  ...r,
-  type: r.type as NotificationRow['type'],
-  is_read: r.is_read !== 0,
-  is_dismissed: r.is_dismissed !== 0,
-  delivered_via_socket: r.delivered_via_socket !== 0,
-});
-
 const SESSION_COLUMNS = [
   's.id',
   's.school_id',
@@ -189,100 +158,6 @@ function sessionItems(db: Kysely<LocalDB>) {
         .whereRef('e.session_id', '=', 's.id')
         .as('student_count'),
     ]);
-}
-
-const toSessionItem = <R extends { student_count: number | null }>(r: R) => ({
-  ...r,
-  student_count: r.student_count ?? 0,
-});
-
-// ---- dashboard -----------------------------------------------------------------------------
-
-export interface DashboardOptions {
-  schoolId: SchoolFilter;
-  range: RangeName;
-  now: Date;
-  /** Time zone the range's calendar days are counted in (the teacher's). */
-  timeZone: string;
-}
-
-/** The teacher's dashboard: the original analysis's, for one school or all of them. */
-export async function dashboard(store: LocalStore, o: DashboardOptions): Promise<Dashboard> {
-  const { from, to } = calendarRange(o.range, o.timeZone, o.now);
-  const fromIso = from.toISOString();
-  const toIso = to.toISOString();
-  const db = store.db;
-  const school = (col: string) => schoolIs(col, o.schoolId);
-
-  const sessions = await sessionItems(db)
-    .where(school('s.school_id'))
-    .where('s.starts_at', '>=', fromIso)
-    .where('s.starts_at', '<', toIso)
-    .orderBy('s.starts_at')
-    .orderBy('s.id')
-    .limit(DASHBOARD_SESSION_LIMIT)
-    .execute();
-
-  const inRange = (eb: ExpressionBuilder<LocalDB, never>, status: SessionStatus) =>
-    eb
-      .selectFrom('sessions')
-      .select((e) => e.fn.countAll<number>().as('n'))
-      .where(school('school_id'))
-      .where('status', '=', status)
-      .where('starts_at', '>=', fromIso)
-      .where('starts_at', '<', toIso);
-  const agg = await db
-    .selectNoFrom((eb) => [
-      inRange(eb, 'scheduled').as('scheduled'),
-      inRange(eb, 'completed').as('completed'),
-      inRange(eb, 'cancelled').as('cancelled'),
-      studentCount(eb, o.schoolId).as('students'),
-      eb
-        .selectFrom('notifications')
-        .select((e) => e.fn.countAll<number>().as('n'))
-        .where(school('school_id'))
-        .where(UNREAD)
-        .as('unread'),
-    ])
-    .executeTakeFirstOrThrow();
-
-  const resources = await db
-    .selectFrom('resources')
-    .selectAll()
-    .where(school('school_id'))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(RECENT_RESOURCES)
-    .execute();
-
-  return {
-    school_id: o.schoolId,
-    range: o.range,
-    from: fromIso,
-    to: toIso,
-    sessions: sessions.map(toSessionItem),
-    counts: {
-      scheduled: agg.scheduled ?? 0,
-      completed: agg.completed ?? 0,
-      cancelled: agg.cancelled ?? 0,
-    },
-    student_count: agg.students ?? 0,
-    unread_notifications: agg.unread ?? 0,
-    recent_resources: resources.map((r) => {
-      const { course_ids: _, ...rest } = toResource(r);
-      return rest;
-    }),
-  };
-}
-
-/** Students of one school, or distinct people across schools (one student may be in two). */
-function studentCount(eb: ExpressionBuilder<LocalDB, never>, schoolId: SchoolFilter) {
-  return schoolId === null
-    ? eb.selectFrom('students').select(sql<number>`count(distinct id)`.as('n'))
-    : eb
-        .selectFrom('students')
-        .select((e) => e.fn.countAll<number>().as('n'))
-        .where('school_id', '=', schoolId);
 }
 
 // ---- sessions ------------------------------------------------------------------------------

@@ -238,7 +238,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     if (!item) return undefined;
     const args = JSON.parse(item.args) as Record<string, unknown>;
     delete args.base_version;
-    return this.edit(item.type as MutationType, args as Omit<MutationArgs<MutationType>, 'base_version'>);
+    return this.edit(item.type as MutationType, args);
   }
 
   discard(attentionId: string): boolean {

@@ -1,0 +1,125 @@
+/**
+ * The teacher's dashboard over the local store (the original analysis's, for one school or all
+ * of them): sessions in range with course name and student count, counts by status, students,
+ * unread notifications, recent resources.
+ *
+ * The one read of the UI that runs on every change, so it runs hand-prepared better-sqlite3
+ * statements (CONVENTIONS.md: hot paths): through Kysely the same three statements cost 2–5×
+ * as much, mostly building, compiling and re-preparing them (tests/bench/sync.bench.ts).
+ */
+import type SQLite from 'better-sqlite3';
+import { calendarRange, type RangeName } from '../../../shared/time-range.js';
+import type { LocalStore } from './local-store.js';
+import {
+  toRecentResource,
+  type RecentResource,
+  type SchoolFilter,
+  type SessionItem,
+  type SessionStatus,
+} from './rows.js';
+import type { LocalDB } from './schema.js';
+
+export const DASHBOARD_SESSION_LIMIT = 50;
+export const RECENT_RESOURCES = 5;
+
+export interface DashboardOptions {
+  schoolId: SchoolFilter;
+  range: RangeName;
+  now: Date;
+  /** Time zone the range's calendar days are counted in (the teacher's). */
+  timeZone: string;
+}
+
+export interface Dashboard {
+  school_id: number | null;
+  range: RangeName;
+  from: string;
+  to: string;
+  /** The first 50 sessions of the range, by start time. */
+  sessions: SessionItem[];
+  counts: Record<SessionStatus, number>;
+  student_count: number;
+  unread_notifications: number;
+  recent_resources: RecentResource[];
+}
+
+/** The statements for one school (`school`) or for every school (`all`). */
+function statements(school: boolean) {
+  const where = (col: string) => (school ? `${col} = @school and ` : '');
+  const countIn = (status: SessionStatus) =>
+    `(select count(*) from sessions where ${where('school_id')}status = '${status}'
+        and starts_at >= @from and starts_at < @to) as ${status}`;
+  return {
+    sessions: `select s.id, s.school_id, s.teacher_id, s.course_id, s.title, s.starts_at, s.ends_at, s.status,
+        s.location, s.lesson_notes, s.version, c.name as course_name,
+        (select count(*) from enrolments e where e.session_id = s.id) as student_count
+      from sessions s left join courses c on c.id = s.course_id
+      where ${where('s.school_id')}s.starts_at >= @from and s.starts_at < @to
+      order by s.starts_at, s.id limit ${DASHBOARD_SESSION_LIMIT}`,
+    // A student of two schools is one person across schools. The unread condition is written
+    // out (not bound) so SQLite answers it from the partial index of visible notifications.
+    counts: `select ${countIn('scheduled')}, ${countIn('completed')}, ${countIn('cancelled')},
+        (select ${school ? 'count(*)' : 'count(distinct id)'} from students
+          ${school ? 'where school_id = @school' : ''}) as students,
+        (select count(*) from notifications where ${where('school_id')}is_read = 0 and is_dismissed = 0) as unread`,
+    resources: `select * from resources ${school ? 'where school_id = @school' : ''}
+      order by created_at desc, id desc limit ${RECENT_RESOURCES}`,
+  };
+}
+
+type Prepared = Record<keyof ReturnType<typeof statements>, SQLite.Statement>;
+const prepared = new WeakMap<SQLite.Database, { school: Prepared; all: Prepared }>();
+
+function prepare(db: SQLite.Database): { school: Prepared; all: Prepared } {
+  let p = prepared.get(db);
+  if (!p) {
+    const make = (school: boolean): Prepared => {
+      const s = statements(school);
+      return {
+        sessions: db.prepare(s.sessions),
+        counts: db.prepare(s.counts),
+        resources: db.prepare(s.resources),
+      };
+    };
+    p = { school: make(true), all: make(false) };
+    prepared.set(db, p);
+  }
+  return p;
+}
+
+interface Counts {
+  scheduled: number;
+  completed: number;
+  cancelled: number;
+  students: number;
+  unread: number;
+}
+
+export async function dashboard(store: LocalStore, o: DashboardOptions): Promise<Dashboard> {
+  const { from, to } = calendarRange(o.range, o.timeZone, o.now);
+  const fromIso = from.toISOString();
+  const toIso = to.toISOString();
+  const st = o.schoolId === null ? prepare(store.sqlite).all : prepare(store.sqlite).school;
+  const range =
+    o.schoolId === null ? { from: fromIso, to: toIso } : { from: fromIso, to: toIso, school: o.schoolId };
+  // Read in one transaction: the three statements see the same state of the store.
+  const read = store.sqlite.transaction(() => ({
+    sessions: st.sessions.all(range) as SessionItem[],
+    counts: st.counts.get(range) as Counts,
+    resources: (o.schoolId === null ? st.resources.all() : st.resources.all({ school: o.schoolId })) as Array<
+      LocalDB['resources']
+    >,
+  }));
+  const r = read.deferred();
+  return Promise.resolve({
+    school_id: o.schoolId,
+    range: o.range,
+    from: fromIso,
+    to: toIso,
+    sessions: r.sessions,
+    counts: { scheduled: r.counts.scheduled, completed: r.counts.completed, cancelled: r.counts.cancelled },
+    student_count: r.counts.students,
+    unread_notifications: r.counts.unread,
+    recent_resources: r.resources.map(toRecentResource),
+  });
+}

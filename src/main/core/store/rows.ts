@@ -1,0 +1,39 @@
+/** Shapes the desktop read queries answer with, and the mapping from the store's 0/1 flags. */
+import type { NotificationRow, ResourceRow, SessionRow } from '../../../shared/entities.js';
+import type { LocalDB } from './schema.js';
+
+/** One school, or every school on this device. */
+export type SchoolFilter = number | null;
+export type SessionStatus = SessionRow['status'];
+
+export interface SessionItem extends SessionRow {
+  course_name: string | null;
+  student_count: number;
+}
+
+export type RecentResource = Omit<ResourceRow, 'course_ids'>;
+
+export const toResource = (r: LocalDB['resources']): ResourceRow => ({
+  ...r,
+  scan_status: r.scan_status as ResourceRow['scan_status'],
+  shared_with_students: r.shared_with_students !== 0,
+  course_ids: JSON.parse(r.course_ids) as number[],
+});
+
+export const toRecentResource = (r: LocalDB['resources']): RecentResource => {
+  const { course_ids: _, ...rest } = toResource(r);
+  return rest;
+};
+
+export const toNotification = (r: LocalDB['notifications']): NotificationRow => ({
+  ...r,
+  type: r.type as NotificationRow['type'],
+  is_read: r.is_read !== 0,
+  is_dismissed: r.is_dismissed !== 0,
+  delivered_via_socket: r.delivered_via_socket !== 0,
+});
+
+export const toSessionItem = <R extends { student_count: number | null }>(r: R) => ({
+  ...r,
+  student_count: r.student_count ?? 0,
+});

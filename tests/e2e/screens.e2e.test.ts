@@ -1,0 +1,109 @@
+/**
+ * Every main screen, in a realistic state: an accessibility scan (axe) that must find no
+ * serious or critical violation, and a 1280×800 light-mode screenshot of each. Screenshots go
+ * to out/e2e-screenshots; `npm run screenshots` writes them to docs/screenshots for the README.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { upcomingSession } from './support/data.js';
+import { HAS_CHROMIUM, SCREENSHOT_DIR, test } from './support/fixture.js';
+
+const BLOCKING = new Set(['serious', 'critical']);
+
+async function blockingViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => BLOCKING.has(v.impact ?? ''))
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}${v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : ''}`,
+    );
+}
+
+describe.skipIf(!HAS_CHROMIUM)('main screens', { timeout: 300_000 }, () => {
+  test('every main screen passes an accessibility scan, and is photographed', async ({ app }) => {
+    const { page, server, ids, admin } = app;
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const found: Record<string, string[]> = {};
+    const loaded = async () => {
+      await expect.poll(() => page.getByText('Loading…').count()).toBe(0);
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Syncing' }).count()).toBe(0);
+    };
+    const check = async (name: string) => {
+      await loaded();
+      await app.closeToasts();
+      const v = await blockingViolations(page);
+      if (v.length > 0) found[name] = v;
+      // No caret, focus ring or hover state in the picture.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+    };
+
+    // Sign-in, prefilled with the server address as `npm start` and the harness do.
+    await page.goto(app.harness.url);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The address `npm start` serves on, rather than this test's ephemeral port.
+    await page.getByLabel('Server address').fill('http://127.0.0.1:4000');
+    await page.getByLabel('Email').fill('ana@classdesk.test');
+    await check('sign-in');
+
+    await app.signIn('ana@classdesk.test');
+    await page.getByRole('button', { name: 'This week' }).click();
+    await check('dashboard');
+
+    await app.go('Sessions');
+    await check('sessions');
+
+    const session = await upcomingSession(server.database.db, ids.ana, ids.norte, 3);
+    await page.goto(`${app.harness.url}#/sessions/${session.id}`);
+    await page.getByRole('heading', { level: 1, name: session.title }).waitFor();
+    for (const [i, s] of session.roster.slice(0, 3).entries())
+      await page
+        .getByRole('radiogroup', { name: s.name })
+        .getByRole('radio', { name: ['Present', 'Present', 'Late'][i]! })
+        .click();
+    await page.getByLabel('Lesson notes').fill('Rever frações equivalentes; trazer o caderno de exercícios.');
+    await page.getByText('Saved on this device').waitFor();
+    await app.settled();
+    await check('session');
+
+    await app.go('Students');
+    await check('students');
+
+    await app.go('Resources');
+    await check('resources');
+
+    await app.go('Notifications');
+    await check('notifications');
+
+    await app.go('Settings');
+    await check('settings');
+
+    // Needs attention with a real refusal: completed offline, cancelled by the school meanwhile.
+    const other = await upcomingSession(server.database.db, ids.ana, ids.sul);
+    await page.goto(`${app.harness.url}#/sessions/${other.id}`);
+    await page.getByRole('heading', { level: 1, name: other.title }).waitFor();
+    await app.offline();
+    await page.getByRole('button', { name: 'Mark completed' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('status').filter({ hasText: '1 edit waiting to sync' }).waitFor();
+    const r = await admin.patch(`/api/admin/schools/${ids.sul}/sessions/${other.id}`, {
+      status: 'cancelled',
+    });
+    expect(r.status).toBe(200);
+    await app.online();
+    await page.getByRole('button', { name: 'Needs attention (1)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Needs attention' }).waitFor();
+    await page.getByRole('button', { name: 'Discard' }).waitFor();
+    await check('needs-attention');
+
+    expect(found).toEqual({});
+  });
+});
