@@ -1,22 +1,16 @@
 /**
  * The read queries behind the desktop UI, over the local store: one school (`schoolId`) or every
  * school the teacher holds on this device (`schoolId: null`). The store only ever holds the
- * teacher's scoped view, so no query filters by teacher.
+ * teacher's scoped view, so no query filters by teacher. Kysely throughout, except the dashboard
+ * (dashboard.ts), where the benchmark showed Kysely's per-query cost to matter.
  *
  * Searches are case- and accent-insensitive ("matematica" finds "Matemática"): both sides go
  * through `classdesk_fold`, a function registered on the connection, and match with `instr`, so
  * `%` and `_` in a search are plain characters.
  */
 import type SQLite from 'better-sqlite3';
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type {
-  AnnouncementRow,
-  NotificationRow,
-  ResourceRow,
-  SessionRow,
-  StudentRow,
-} from '../../../shared/entities.js';
-import { calendarRange, type RangeName } from '../../../shared/time-range.js';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { AnnouncementRow, NotificationRow, ResourceRow, StudentRow } from '../../../shared/entities.js';
 import type { LocalStore } from './local-store.js';
 import {
   toNotification,
