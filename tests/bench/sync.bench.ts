@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateServer } from '../../server/db/migrate.js';
@@ -597,18 +597,47 @@ function queryCases(b: Bench, store: LocalStore, now: Date): QueryCase[] {
   ];
 }
 
-/** The SQL a query function runs, as Kysely compiles it, captured on the same connection. */
-async function captureSql(store: LocalStore, c: QueryCase): Promise<CompiledQuery[]> {
-  const captured: CompiledQuery[] = [];
+interface CapturedSql {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The SQL a query function runs, captured on the same connection: what Kysely compiles (from its
+ * query log) and what it prepares with better-sqlite3 directly (through a proxy of the handle).
+ */
+async function captureSql(store: LocalStore, c: QueryCase): Promise<CapturedSql[]> {
+  const captured: CapturedSql[] = [];
   const db = new Kysely<LocalDB>({
     dialect: new SqliteDialect({ database: store.sqlite }),
     log: (e) => {
-      if (e.level === 'query') captured.push(e.query);
+      if (e.level === 'query') captured.push({ sql: e.query.sql, params: [...e.query.parameters] });
     },
   });
-  const spy = Object.create(store, { db: { value: db } }) as LocalStore;
+  const real = store.sqlite;
+  const statement = (st: SQLite.Statement, sql: string) =>
+    new Proxy(st, {
+      get(target, key) {
+        const v = Reflect.get(target, key, target) as unknown;
+        if (typeof v !== 'function') return v;
+        if (key === 'all' || key === 'get' || key === 'run' || key === 'iterate')
+          return (...params: unknown[]) => {
+            captured.push({ sql, params });
+            return (v as (...a: unknown[]) => unknown).apply(target, params);
+          };
+        return (v as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+  const sqlite = new Proxy(real, {
+    get(target, key) {
+      const v = Reflect.get(target, key, target) as unknown;
+      if (key === 'prepare') return (sql: string) => statement(target.prepare(sql), sql);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const spy = Object.create(store, { db: { value: db }, sqlite: { value: sqlite } }) as LocalStore;
   await c.run(spy);
-  return captured;
+  return captured.filter((q) => !/^(begin|commit|rollback|savepoint|release)\b/i.test(q.sql));
 }
 
 interface QueryResult {
@@ -624,7 +653,7 @@ async function benchQueries(b: Bench, store: LocalStore): Promise<QueryResult[]>
   for (const c of queryCases(b, store, now)) {
     const statements = (await captureSql(store, c)).map((q) => ({
       stmt: store.sqlite.prepare(q.sql),
-      params: q.parameters as unknown[],
+      params: q.params,
     }));
     const raw = () => {
       for (const s of statements) {

@@ -157,11 +157,12 @@ describe('sync invariants over random offline work, admin changes and outages', 
     ({ token } = await signIn(server.url, 'ana@classdesk.test', 'classdesk-demo'));
     devices.push(await openDevice(), await openDevice());
   });
+  // Closing waits for background file work cut short by the last outage (request time-outs).
   afterAll(async () => {
     for (const d of devices) await d.close();
     await server?.stop();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   const db = () => server.database.db;
   const at = <T>(list: T[], n: number): T | undefined => (list.length ? list[n % list.length] : undefined);

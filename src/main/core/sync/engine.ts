@@ -173,6 +173,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   stop(): void {
     this.started = false;
+    this.again = false;
     this.cancelPoll();
     this.transport.disconnect();
   }
@@ -196,7 +197,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       })
       .finally(() => {
         this.running = undefined;
-        if (this.again) {
+        // A stopped engine finishes the sync in progress and starts no other.
+        if (this.again && this.started) {
           this.again = false;
           this.requestSync('requested during sync');
         }
