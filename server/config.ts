@@ -35,6 +35,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_LOGIN_WINDOW_MIN: int(1, 1440).default(15),
   TRUST_PROXY: bool.default(false),
   SLOW_REQUEST_MS: int(1, 600_000).default(1000),
+  /** Rows of scoped views whose checksums are kept in memory (0: computed on every pull). */
+  CHECKSUM_CACHE_ROWS: int(0, 100_000_000).default(2_000_000),
+  /** Longest time a kept checksum is used before the view is read again and compared. */
+  CHECKSUM_CACHE_MAX_AGE_SECONDS: int(1, 86_400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** scrypt cost: `owasp` (N=2^17) in production; `test` only for test suites. */
   PASSWORD_HASH_COST: z.enum(['owasp', 'test']).default('owasp'),

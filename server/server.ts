@@ -15,6 +15,7 @@ import { setDecoyHash } from './domain/auth.js';
 import { FileStore } from './storage/file-store.js';
 import { BuiltinScanner, ClamdScanner, type Scanner } from './storage/scanner.js';
 import { Scheduler } from './domain/scheduler.js';
+import { ChecksumCache } from './domain/checksum-cache.js';
 import type { DomainEvents } from './domain/events.js';
 import type { FastifyInstance } from 'fastify';
 
@@ -31,6 +32,7 @@ export interface RunningServer {
   io: AppIo;
   realtime: RealtimeStats;
   scheduler: Scheduler;
+  checksums: ChecksumCache;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -85,8 +87,17 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       scopeGranted: (u, s) => late.sink?.scopeGranted(u, s),
       tokenRevoked: (t) => late.sink?.tokenRevoked(t),
     };
+    const checksums = new ChecksumCache({
+      maxRows: config.CHECKSUM_CACHE_ROWS,
+      maxAgeMs: config.CHECKSUM_CACHE_MAX_AGE_SECONDS * 1000,
+      onDrift: (scope, cached, actual) =>
+        logger.error(
+          { scope, cached, actual },
+          'kept checksum disagreed with the view: change log missed a row',
+        ),
+    });
     const app = await buildApp({
-      services: { config, files, scanner, events, now, rootDb: database.db },
+      services: { config, files, scanner, events, now, rootDb: database.db, checksums },
       logger,
       version: SERVER_VERSION,
       isReady: async () => {
@@ -118,6 +129,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       io: realtime.io,
       realtime: realtime.stats,
       scheduler,
+      checksums,
       logger,
       async close() {
         closing = true;

@@ -9,10 +9,10 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
 import type { PullChange, PullResponse } from '../../src/shared/protocol.js';
-import { ViewChecksum } from '../../src/shared/checksum.js';
 import type { DB } from '../db/schema.js';
 import { VIEW, type Scope } from './scope.js';
 import { badRequest } from './errors.js';
+import { scopeChecksum, type ChecksumCache } from './checksum-cache.js';
 
 const FullCursor = z.object({
   v: z.literal(1),
@@ -44,6 +44,7 @@ export async function pull(
   scope: Scope,
   rawCursor: string | undefined,
   limit = DEFAULT_PULL_LIMIT,
+  checksums?: ChecksumCache,
 ): Promise<PullResponse> {
   let cursor: Cursor | undefined = rawCursor ? decodeCursor(rawCursor) : undefined;
   return db
@@ -114,7 +115,12 @@ export async function pull(
       }
       const hasMore = logged.length === budget;
       const next: Cursor = { v: 1, m: 'delta', s: logged.length ? logged[logged.length - 1]!.seq : cursor.s };
-      const checksum = hasMore ? null : await scopeChecksum(trx, scope);
+      let checksum: string | null = null;
+      if (!hasMore) {
+        checksum = checksums
+          ? await checksums.checksum(trx, scope, cursor.s, next.s, changes)
+          : await scopeChecksum(trx, scope);
+      }
       return respond(scope, changes, next, hasMore, total, done, checksum);
     });
 }
@@ -146,15 +152,6 @@ async function headSeq(db: Kysely<DB>, schoolId: number): Promise<number> {
     .where('school_id', '=', schoolId)
     .executeTakeFirst();
   return Number(row?.head ?? 0);
-}
-
-/** The checksum of the whole scoped view (see src/shared/checksum.ts). */
-export async function scopeChecksum(db: Kysely<DB>, scope: Scope): Promise<string> {
-  const sum = new ViewChecksum();
-  for (const e of ENTITIES) {
-    for (const r of await VIEW[e].refs(db, scope)) sum.add(e, r.id, r.version);
-  }
-  return sum.digest();
 }
 
 /** The cursor a poke carries: the newest change-log position of the school. */

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { DB } from '../db/schema.js';
 import type { AuthedUser } from '../domain/auth.js';
 import type { DomainContext } from '../domain/context.js';
+import type { ChecksumCache } from '../domain/checksum-cache.js';
 import type { ServerConfig } from '../config.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { Scanner } from '../storage/scanner.js';
@@ -26,6 +27,8 @@ export interface Services {
   now(): Date;
   /** Raw database for background work (the request's own is in the handler context). */
   rootDb: Kysely<DB>;
+  /** Scoped-view checksums kept up to date from the change log. */
+  checksums: ChecksumCache;
 }
 
 export interface HandlerContext<Q, B, P> {

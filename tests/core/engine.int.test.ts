@@ -4,6 +4,8 @@ import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
+import { until } from '../support/until.js';
+import type { SyncSummary } from '../../src/main/core/sync/engine.js';
 
 describe('sync engine against a real server', () => {
   let server: TestServer;
@@ -173,6 +175,69 @@ describe('sync engine against a real server', () => {
       .where('id', '=', session.id)
       .executeTakeFirstOrThrow();
     expect(row.lesson_notes).toBe('from laptop B');
+  });
+
+  test('a poke pulls the poked school alone; a school granted later gets a whole sync', async () => {
+    const summaries: SyncSummary[] = [];
+    const ana = await openTestDevice(server.url, 'ana@classdesk.test', {
+      engine: { pullLimit: 40, afterSync: (s) => summaries.push(s) },
+    });
+    devices.push(ana);
+    const admin = await signedIn(server.url, 'admin@classdesk.test');
+    ana.engine.start();
+    await until('the first live sync', () =>
+      ana.engine.status.live && summaries.length > 0 && !ana.engine.status.syncing ? true : undefined,
+    );
+    await ana.engine.idle();
+    expect(summaries[0]!.schools.map((s) => s.schoolId).sort()).toEqual([ids.norte, ids.sul].sort());
+
+    const session = await ana.store.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('school_id', '=', ids.sul)
+      .executeTakeFirstOrThrow();
+    summaries.length = 0;
+    const title = `Poked ${Date.now()}`;
+    expect(
+      (await admin.patch(`/api/admin/schools/${ids.sul}/sessions/${session.id}`, { title })).status,
+    ).toBe(200);
+    await until('the new title on the device', async () => {
+      const row = await ana.store.db
+        .selectFrom('sessions')
+        .select('title')
+        .where('id', '=', session.id)
+        .executeTakeFirstOrThrow();
+      return row.title === title ? true : undefined;
+    });
+    await ana.engine.idle();
+    // Only Escola Sul was pulled, and its checksum verified.
+    expect(summaries.flatMap((s) => s.schools.map((x) => x.schoolId))).toEqual([ids.sul]);
+    expect(summaries[0]!.schools[0]!.verified).toBe(true);
+
+    // rui is granted Escola Sul: the poke names a school his device does not hold.
+    const rui = await openTestDevice(server.url, 'rui@classdesk.test', { engine: { pullLimit: 40 } });
+    devices.push(rui);
+    rui.engine.start();
+    await until('rui live', () => (rui.engine.status.live ? true : undefined));
+    await rui.engine.idle();
+    expect(rui.store.schoolIds()).toEqual([ids.norte]);
+    const added = await admin.post(`/api/admin/schools/${ids.sul}/memberships`, {
+      email: 'rui@classdesk.test',
+      role: 'teacher',
+    });
+    expect(added.status).toBe(201);
+    await until("Escola Sul on rui's device", () =>
+      rui.store.schoolIds().includes(ids.sul) && rui.store.syncState(ids.sul)?.checksum ? true : undefined,
+    );
+    await rui.engine.idle();
+    expect(rui.store.getMeta(`school_name:${ids.sul}`)).toBe('Escola Sul');
+    rui.engine.stop();
+    ana.engine.stop();
+    await server.database.db
+      .deleteFrom('memberships')
+      .where('school_id', '=', ids.sul)
+      .where('user_id', '=', ids.rui)
+      .execute();
   });
 
   test('revocation removes the school from the device and quarantines its pending edits', async () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
+import { until } from '../support/until.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
 import { integrity } from '../support/sync-audit.js';
 
@@ -33,15 +34,6 @@ function filesHolding(dir: string, marker: string): string[] {
       return needles.some((n) => bytes.includes(n));
     })
     .map((f) => path.relative(dir, f));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 describe('revocation leaves no byte of the school on the device', () => {

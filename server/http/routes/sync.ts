@@ -33,9 +33,10 @@ export const syncRoutes = [
     query: PullQuery,
     response: PullResponse,
     rateLimits: ['sync'],
-    async handler({ user, query, dom }) {
+    async handler({ user, query, dom, services }) {
       await requireTeacherSchool(dom.db, user!.id, query.school_id);
-      return pull(dom.db, { teacherId: user!.id, schoolId: query.school_id }, query.cursor, query.limit);
+      const scope = { teacherId: user!.id, schoolId: query.school_id };
+      return pull(dom.db, scope, query.cursor, query.limit, services.checksums);
     },
   }),
   route({

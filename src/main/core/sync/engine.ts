@@ -56,6 +56,15 @@ export interface EngineEvents {
   attention: [];
 }
 
+/** What a sync covers: every school of the teacher, or some schools the device holds. */
+type SyncScope = 'all' | Set<number>;
+
+function mergeScopes(a: SyncScope | undefined, b: SyncScope): SyncScope {
+  if (a === undefined) return b;
+  if (a === 'all' || b === 'all') return 'all';
+  return new Set([...a, ...b]);
+}
+
 export interface EngineOptions {
   pullLimit?: number;
   pushBatch?: number;
@@ -87,7 +96,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     Pick<EngineOptions, 'onSchoolFilesRevoked' | 'afterSync'>;
 
   private running: Promise<SyncSummary> | undefined;
-  private again = false;
+  /** Sync asked for while one runs: everything, or only these schools (pokes). */
+  private queued: SyncScope | undefined;
   private started = false;
   private pollTimer: unknown;
   private pollDelay: number;
@@ -156,7 +166,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       },
       onPoke: (e) => {
         this.log.debug('poke', { school: e.school_id });
-        this.requestSync('poke');
+        this.requestSync('poke', e.school_id);
       },
       onNotification: (n) => this.receiveNotification(n),
       onScopeRevoked: (e) =>
@@ -173,7 +183,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   stop(): void {
     this.started = false;
-    this.again = false;
+    this.queued = undefined;
     this.cancelPoll();
     this.transport.disconnect();
   }
@@ -183,14 +193,22 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     while (this.running) await this.running.catch(() => undefined);
   }
 
-  /** Asks for a sync; syncs never overlap, one requested during a sync runs right after it. */
-  requestSync(reason: string): void {
+  /**
+   * Asks for a sync; syncs never overlap, one requested during a sync runs right after it.
+   * With `schoolId` (a poke) only that school is pulled, without asking the server for the
+   * memberships first: a school the device does not hold yet still gets a whole sync.
+   */
+  requestSync(reason: string, schoolId?: number): void {
+    this.runSync(reason, schoolId === undefined ? 'all' : new Set([schoolId]));
+  }
+
+  private runSync(reason: string, scope: SyncScope): void {
     if (this.running) {
-      this.again = true;
+      this.queued = mergeScopes(this.queued, scope);
       return;
     }
-    this.log.debug('sync requested', { reason });
-    this.running = this.syncOnce()
+    this.log.debug('sync requested', { reason, schools: scope === 'all' ? 'all' : [...scope] });
+    this.running = this.syncOnce(scope)
       .catch((e: unknown) => {
         this.log.warn('sync failed', { error: e instanceof Error ? e.message : String(e) });
         return { pushed: { applied: 0, rejected: 0 }, schools: [], revoked: [] };
@@ -198,10 +216,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       .finally(() => {
         this.running = undefined;
         // A stopped engine finishes the sync in progress and starts no other.
-        if (this.again && this.started) {
-          this.again = false;
-          this.requestSync('requested during sync');
-        }
+        const next = this.queued;
+        this.queued = undefined;
+        if (next && this.started) this.runSync('requested during sync', next);
       });
   }
 
@@ -251,10 +268,14 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   // ---- one sync ----------------------------------------------------------------------------
 
-  private async syncOnce(): Promise<SyncSummary> {
+  private async syncOnce(scope: SyncScope): Promise<SyncSummary> {
     this.setStatus({ syncing: true });
     try {
-      const summary = await this.syncAll();
+      const held = new Set(this.store.schoolIds());
+      const summary =
+        scope !== 'all' && [...scope].every((id) => held.has(id))
+          ? await this.syncSchools([...scope])
+          : await this.syncAll();
       const now = this.clock.now().toISOString();
       this.store.setMeta('last_synced_at', now);
       this.setStatus({ syncing: false, online: true, lastSyncedAt: now, lastError: null });
@@ -283,13 +304,21 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         revoked.push(id);
       }
     }
+    for (const m of teaching) this.store.setMeta(`school_name:${m.school_id}`, m.school_name);
+    const summary = await this.syncSchools(teaching.map((m) => m.school_id));
+    summary.revoked.unshift(...revoked);
+    return summary;
+  }
+
+  /** Push the outbox, then pull these schools (the device holds them, or the server just granted them). */
+  async syncSchools(schoolIds: number[]): Promise<SyncSummary> {
+    const revoked: number[] = [];
     const pushed = await this.pushOutbox();
     const schools: SchoolSyncSummary[] = [];
-    for (const m of teaching) {
-      this.store.setMeta(`school_name:${m.school_id}`, m.school_name);
-      const s = await this.syncSchool(m.school_id);
+    for (const id of schoolIds) {
+      const s = await this.syncSchool(id);
       if (s) schools.push(s);
-      else revoked.push(m.school_id);
+      else revoked.push(id);
     }
     // Edits made while pulling go out now rather than at the next sync.
     if (this.store.pendingCount() > 0) {
