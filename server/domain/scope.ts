@@ -7,7 +7,7 @@
  * publishes its expiry (a logged change), so the view only changes through the change log.
  */
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
-import type { Entity, EntityRow } from '../../src/shared/entities.js';
+import { ENTITY_COLUMNS, type Entity, type EntityRow } from '../../src/shared/entities.js';
 import type { DB, NotificationsTable } from '../db/schema.js';
 
 export interface Scope {
@@ -311,22 +311,7 @@ export function toNotificationRow(
   };
 }
 
-export const NOTIFICATION_COLUMNS = [
-  'id',
-  'school_id',
-  'user_id',
-  'type',
-  'title',
-  'message',
-  'action_url',
-  'is_read',
-  'is_dismissed',
-  'read_at',
-  'delivered_via_socket',
-  'created_at',
-  'expires_at',
-  'version',
-] as const;
+export const NOTIFICATION_COLUMNS = ENTITY_COLUMNS.notification;
 
 const notification: EntityView<'notification'> = {
   async rows(db, s, f) {

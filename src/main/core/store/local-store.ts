@@ -15,7 +15,13 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { ViewChecksum } from '../../../shared/checksum.js';
-import { ENTITIES, type Entity, type EntityRow, type NotificationRow } from '../../../shared/entities.js';
+import {
+  ENTITIES,
+  ENTITY_COLUMNS,
+  type Entity,
+  type EntityRow,
+  type NotificationRow,
+} from '../../../shared/entities.js';
 import {
   MUTATION_ARGS,
   type MutationArgs,
@@ -59,157 +65,42 @@ interface TableSpec {
   toRow(r: EntityRow[Entity]): unknown[];
 }
 
-const spec = <E extends Entity>(table: string, columns: string[], toRow: (r: EntityRow[E]) => unknown[]) =>
-  ({
-    table,
-    columns,
-    upsert: `insert or replace into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-    toRow: toRow as (r: EntityRow[Entity]) => unknown[],
-  }) satisfies TableSpec;
-
-const TABLES: Record<Entity, TableSpec> = {
-  school: spec<'school'>('schools', ['id', 'name', 'timezone', 'version'], (r) => [
-    r.id,
-    r.name,
-    r.timezone,
-    r.version,
-  ]),
-  course: spec<'course'>('courses', ['id', 'school_id', 'name', 'code', 'version'], (r) => [
-    r.id,
-    r.school_id,
-    r.name,
-    r.code,
-    r.version,
-  ]),
-  student: spec<'student'>('students', ['school_id', 'id', 'name', 'email', 'version'], (r) => [
-    r.school_id,
-    r.id,
-    r.name,
-    r.email,
-    r.version,
-  ]),
-  session: spec<'session'>(
-    'sessions',
-    [
-      'id',
-      'school_id',
-      'teacher_id',
-      'course_id',
-      'title',
-      'starts_at',
-      'ends_at',
-      'status',
-      'location',
-      'lesson_notes',
-      'version',
-    ],
-    (r) => [
-      r.id,
-      r.school_id,
-      r.teacher_id,
-      r.course_id,
-      r.title,
-      r.starts_at,
-      r.ends_at,
-      r.status,
-      r.location,
-      r.lesson_notes,
-      r.version,
-    ],
-  ),
-  enrolment: spec<'enrolment'>(
-    'enrolments',
-    ['id', 'school_id', 'session_id', 'student_id', 'attendance', 'version'],
-    (r) => [r.id, r.school_id, r.session_id, r.student_id, r.attendance, r.version],
-  ),
-  resource: spec<'resource'>(
-    'resources',
-    [
-      'id',
-      'school_id',
-      'teacher_id',
-      'title',
-      'description',
-      'file_type',
-      'mime_type',
-      'size',
-      'sha256',
-      'shared_with_students',
-      'course_ids',
-      'scan_status',
-      'created_at',
-      'version',
-    ],
-    (r) => [
-      r.id,
-      r.school_id,
-      r.teacher_id,
-      r.title,
-      r.description,
-      r.file_type,
-      r.mime_type,
-      r.size,
-      r.sha256,
-      r.shared_with_students ? 1 : 0,
-      JSON.stringify(r.course_ids),
-      r.scan_status,
-      r.created_at,
-      r.version,
-    ],
-  ),
-  announcement: spec<'announcement'>(
-    'announcements',
-    ['id', 'school_id', 'title', 'message', 'created_at', 'version'],
-    (r) => [r.id, r.school_id, r.title, r.message, r.created_at, r.version],
-  ),
-  notification: spec<'notification'>(
-    'notifications',
-    [
-      'id',
-      'school_id',
-      'user_id',
-      'type',
-      'title',
-      'message',
-      'action_url',
-      'is_read',
-      'is_dismissed',
-      'read_at',
-      'delivered_via_socket',
-      'created_at',
-      'expires_at',
-      'version',
-    ],
-    (r) => [
-      r.id,
-      r.school_id,
-      r.user_id,
-      r.type,
-      r.title,
-      r.message,
-      r.action_url,
-      r.is_read ? 1 : 0,
-      r.is_dismissed ? 1 : 0,
-      r.read_at,
-      r.delivered_via_socket ? 1 : 0,
-      r.created_at,
-      r.expires_at,
-      r.version,
-    ],
-  ),
+const TABLE_OF: Record<Entity, string> = {
+  school: 'schools',
+  course: 'courses',
+  student: 'students',
+  session: 'sessions',
+  enrolment: 'enrolments',
+  resource: 'resources',
+  announcement: 'announcements',
+  notification: 'notifications',
 };
 
+/** A field as SQLite stores it: flags as 0/1, lists as JSON text. */
+const toColumn = (v: unknown): unknown =>
+  typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? JSON.stringify(v) : v;
+
+const TABLES = Object.fromEntries(
+  ENTITIES.map((e): [Entity, TableSpec] => {
+    const columns: string[] = ENTITY_COLUMNS[e];
+    const table = TABLE_OF[e];
+    return [
+      e,
+      {
+        table,
+        columns,
+        upsert: `insert or replace into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+        toRow: (r) => columns.map((c) => toColumn((r as Record<string, unknown>)[c])),
+      },
+    ];
+  }),
+) as Record<Entity, TableSpec>;
+
 /** Tables holding a school's rows, with the column naming the school. */
-const SCHOOL_TABLES: Array<[string, string]> = [
-  ['schools', 'id'],
-  ['courses', 'school_id'],
-  ['students', 'school_id'],
-  ['sessions', 'school_id'],
-  ['enrolments', 'school_id'],
-  ['resources', 'school_id'],
-  ['announcements', 'school_id'],
-  ['notifications', 'school_id'],
-];
+const SCHOOL_TABLES: Array<[string, string]> = ENTITIES.map((e) => [
+  TABLE_OF[e],
+  e === 'school' ? 'id' : 'school_id',
+]);
 
 export interface PullBatch {
   changes: PullChange[];
