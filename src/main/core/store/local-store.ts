@@ -33,6 +33,7 @@ import { clientMigrations } from '../../../../migrations/client/index.js';
 import { runMigrations } from '../../../../migrations/run.js';
 import { fieldWrites, targetOf, VERSIONED, type FieldWrite, type LocalTable } from './mutations.js';
 import type { LocalDB } from './schema.js';
+import { keepingStatements } from '../../../shared/sqlite-statements.js';
 
 export interface OpenOptions {
   /** Path of better-sqlite3's native module built for this runtime (Electron); default: Node's. */
@@ -129,7 +130,7 @@ export class LocalStore {
     readonly sqlite: SQLite.Database,
     readonly file: string,
   ) {
-    this.db = new Kysely<LocalDB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    this.db = new Kysely<LocalDB>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) });
   }
 
   static async open(file: string, opts: OpenOptions = {}): Promise<LocalStore> {

@@ -1,0 +1,34 @@
+/**
+ * A better-sqlite3 database for Kysely's SqliteDialect that keeps its prepared statements.
+ * Kysely prepares every query afresh; a statement is compiled by SQLite each time, which is a
+ * large share of a small query's cost. Queries built by the same code have the same SQL text,
+ * so statements are kept by text, least recently used out beyond `max` (queries with `in (…)`
+ * lists of varying length make new texts). Used by the server and the desktop store alike.
+ *
+ * Reusing a statement is safe here because Kysely runs one query at a time on a SQLite
+ * connection (its driver holds a mutex for the query, or for a whole transaction).
+ */
+import type { Database as SQLiteDatabase, Statement } from 'better-sqlite3';
+import type { SqliteDatabase } from 'kysely';
+
+export function keepingStatements(sqlite: SQLiteDatabase, max = 512): SqliteDatabase {
+  const kept = new Map<string, Statement>();
+  return {
+    close: () => {
+      kept.clear();
+      sqlite.close();
+    },
+    prepare(sql: string) {
+      let stmt = kept.get(sql);
+      if (stmt) {
+        // Re-inserted: the Map's order is the order of last use.
+        kept.delete(sql);
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (kept.size >= max) kept.delete(kept.keys().next().value!);
+      }
+      kept.set(sql, stmt);
+      return stmt;
+    },
+  };
+}
