@@ -2,6 +2,7 @@
  * Server configuration from environment variables, validated at start: a wrong value stops the
  * server with a message naming the variable. docs/CONFIGURATION.md lists every variable.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -9,14 +10,36 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// A leading or trailing space (an env file's stray blank) or a control character is never meant.
+const text = z
+  .string()
+  .min(1)
+  .refine((v) => v === v.trim() && !/\p{Cc}/u.test(v), {
+    message: 'must not start or end with spaces or contain control characters',
+    abort: true,
+  });
+const HOSTNAME = /^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*$/;
+const host = text.refine((v) => isIP(v) !== 0 || (v.length <= 253 && HOSTNAME.test(v)), {
+  message: 'expected an IP address or a host name',
+});
+// Anything with a URL scheme must be a postgres URL: `mysql://…` must not become a SQLite file name.
+const databaseUrl = text.refine(
+  (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || (/^postgres(ql)?:\/\//.test(v) && URL.canParse(v)),
+  { message: 'expected a postgres:// URL or a SQLite file path' },
+);
+const redisUrl = text.refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), {
+  message: 'expected a redis:// or rediss:// URL',
+});
+/** Variables whose values an error message never repeats (they may hold passwords or tokens). */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 
 export const ConfigSchema = z.object({
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: host.default('127.0.0.1'),
   PORT: int(0, 65535).default(4000),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.string().min(1).optional(),
+  DATA_DIR: text.default('./data'),
+  DATABASE_URL: databaseUrl.optional(),
   /** The desktop app's update feed, served at /updates/ (default: $DATA_DIR/updates). */
-  UPDATES_DIR: z.string().min(1).optional(),
+  UPDATES_DIR: text.optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   DEMO_DATA: bool.default(true),
   TOKEN_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
@@ -24,7 +47,7 @@ export const ConfigSchema = z.object({
   MAX_BODY_KB: int(16, 10_240).default(1024),
   REMINDER_LEAD_MINUTES: int(1, 24 * 60).default(15),
   SCHEDULER_INTERVAL_SECONDS: int(1, 3600).default(30),
-  CLAMAV_HOST: z.string().min(1).optional(),
+  CLAMAV_HOST: host.optional(),
   CLAMAV_PORT: int(1, 65535).default(3310),
   SCAN_TIMEOUT_MS: int(100, 600_000).default(30_000),
   RATE_LIMIT_DASHBOARD_PER_MIN: int(1, 100_000).default(60),
@@ -35,6 +58,20 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_LOGIN_WINDOW_MIN: int(1, 1440).default(15),
   TRUST_PROXY: bool.default(false),
   SLOW_REQUEST_MS: int(1, 600_000).default(1000),
+  /** Several processes on one PostgreSQL database: socket.io events travel through this Redis. */
+  REDIS_URL: redisUrl.optional(),
+  /** Prefix of the Redis stream and channels, so several deployments can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1 to 64 characters of A-Z a-z 0-9 _ . : -')
+    .default('classdesk'),
+  /** On SIGTERM, how long /readyz answers 503 before the server stops accepting connections. */
+  SHUTDOWN_DRAIN_SECONDS: int(0, 600).default(5),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset, loopback only. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, 'expected at least 16 characters of A-Z a-z 0-9 . _ ~ + / -')
+    .optional(),
   /** Rows of scoped views whose checksums are kept in memory (0: computed on every pull). */
   CHECKSUM_CACHE_ROWS: int(0, 100_000_000).default(2_000_000),
   /** Longest time a kept checksum is used before the view is read again and compared. */
@@ -60,12 +97,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (i) => `  ${i.path.join('.')}=${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`,
-    );
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const value = SECRET_VARIABLES.has(name) ? '(value not shown)' : JSON.stringify(raw[name]);
+      return `  ${i.path.join('.')}=${value}: ${i.message}`;
+    });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  if (c.REDIS_URL !== undefined && !/^postgres(ql)?:\/\//.test(c.DATABASE_URL ?? ''))
+    throw new ConfigError(
+      'invalid configuration:\n  REDIS_URL=(value not shown): several server processes need one shared ' +
+        'PostgreSQL database; set DATABASE_URL to a postgres:// URL as well (SQLite serves one process)',
+    );
   const dataDir = path.resolve(c.DATA_DIR);
   return {
     ...c,

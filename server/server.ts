@@ -7,14 +7,17 @@ import { pino, type Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateServer } from './db/migrate.js';
+import { withStartupLock } from './db/startup-lock.js';
 import { buildApp } from './http/app.js';
 import { attachRealtime, type AppIo, type RealtimeStats } from './realtime/socket.js';
+import { connectRedis, type RedisLink } from './realtime/redis-adapter.js';
 import { createDemo, DEMO_PASSWORD, isEmpty } from './domain/demo.js';
 import { hashPassword, OWASP_SCRYPT, TEST_SCRYPT } from './domain/passwords.js';
 import { setDecoyHash } from './domain/auth.js';
 import { FileStore } from './storage/file-store.js';
 import { BuiltinScanner, ClamdScanner, type Scanner } from './storage/scanner.js';
 import { Scheduler } from './domain/scheduler.js';
+import { ServerMetrics } from './metrics.js';
 import { ChecksumCache } from './domain/checksum-cache.js';
 import type { DomainEvents } from './domain/events.js';
 import type { FastifyInstance } from 'fastify';
@@ -31,10 +34,17 @@ export interface RunningServer {
   app: FastifyInstance;
   io: AppIo;
   realtime: RealtimeStats;
+  metrics: ServerMetrics;
   scheduler: Scheduler;
   checksums: ChecksumCache;
   logger: Logger;
-  close(): Promise<void>;
+  /**
+   * Shuts down: /readyz answers 503 at once and, for `drainMs`, the server keeps serving while a
+   * load balancer stops routing to it; then the scheduler stops, its sockets are disconnected (to
+   * reconnect to another process), it stops accepting connections, finishes the requests in
+   * flight, and closes Redis and the database.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -62,15 +72,18 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     poolSize: config.DATABASE_POOL_SIZE,
   });
   const cost = config.PASSWORD_HASH_COST === 'test' ? TEST_SCRYPT : OWASP_SCRYPT;
+  let redis: RedisLink | undefined;
   try {
-    await migrateServer(database.db);
     const files = new FileStore(config.filesDir);
     const demoHash = await hashPassword(DEMO_PASSWORD, cost);
     setDecoyHash(demoHash);
-    if (config.DEMO_DATA && (await isEmpty(database.db))) {
-      await createDemo(database.db, files, demoHash, now());
-      logger.info('created the demo schools and accounts (password: classdesk-demo)');
-    }
+    await withStartupLock(database, async (db) => {
+      await migrateServer(db);
+      if (config.DEMO_DATA && (await isEmpty(db))) {
+        await createDemo(db, files, demoHash, now());
+        logger.info('created the demo schools and accounts (password: classdesk-demo)');
+      }
+    });
     const scanner =
       opts.scanner ??
       (config.CLAMAV_HOST
@@ -96,8 +109,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
           'kept checksum disagreed with the view: change log missed a row',
         ),
     });
+    const metrics = new ServerMetrics(database, config.DATABASE_POOL_SIZE, SERVER_VERSION);
     const app = await buildApp({
-      services: { config, files, scanner, events, now, rootDb: database.db, checksums },
+      services: { config, files, scanner, events, now, rootDb: database.db, checksums, metrics },
       logger,
       version: SERVER_VERSION,
       isReady: async () => {
@@ -106,14 +120,27 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         return true;
       },
     });
-    const realtime = attachRealtime(app.server, database.db, logger, now);
+    if (config.REDIS_URL) {
+      redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, logger);
+      logger.info(
+        { prefix: config.REDIS_PREFIX },
+        'socket.io events shared with other processes through Redis',
+      );
+    }
+    const realtime = attachRealtime(app.server, database.db, logger, now, redis?.adapter);
     late.sink = realtime.events;
     const scheduler = new Scheduler(
       { db: database.db, events, now },
       config.REMINDER_LEAD_MINUTES,
       config.SCHEDULER_INTERVAL_SECONDS * 1000,
       (err) => logger.error({ err }, 'scheduled work failed'),
+      (leader) =>
+        logger.info(
+          { holder: scheduler.lease.holder },
+          leader ? 'this process now runs the scheduled work' : 'another process runs the scheduled work',
+        ),
     );
+    metrics.bind({ io: realtime.io, realtime: realtime.stats, scheduler });
     await app.listen({ host: config.HOST, port: config.PORT });
     if (opts.scheduler !== false) scheduler.start();
     const address = app.server.address();
@@ -128,22 +155,40 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       app,
       io: realtime.io,
       realtime: realtime.stats,
+      metrics,
       scheduler,
       checksums,
       logger,
-      async close() {
+      async close(options = {}) {
+        const step = (done: string, detail: Record<string, unknown> = {}) =>
+          logger.info(detail, `shutdown: ${done}`);
         closing = true;
+        const drainMs = options.drainMs ?? 0;
+        if (drainMs > 0) {
+          step('not ready (/readyz answers 503); draining', { drainMs });
+          await new Promise((resolve) => setTimeout(resolve, drainMs));
+        }
         await scheduler.stop();
-        // io.close() closes the HTTP server and waits for its connections. Idle ones close at
-        // once; one still finishing a response (a download's file stream) would then stay open
-        // for the whole keep-alive time-out (72 s): let such connections go as soon as they finish.
+        step('scheduler stopped');
+        // io.close() disconnects this process's sockets, stops accepting connections and waits for
+        // the open ones to end. Idle ones close at once; one still finishing a response (a
+        // download's file stream) would then stay open for the whole keep-alive time-out (72 s):
+        // let such connections go as soon as they finish.
         app.server.keepAliveTimeout = 1;
+        const sockets = realtime.io.of('/').sockets.size;
         await realtime.io.close();
+        step('sockets disconnected, no longer accepting, requests in flight finished', { sockets });
         await app.close();
+        if (redis) {
+          await redis.close();
+          step('Redis closed');
+        }
         await database.destroy();
+        step('database closed');
       },
     };
   } catch (e) {
+    await redis?.close().catch(() => undefined);
     await database.destroy();
     throw e;
   }

@@ -5,14 +5,13 @@
  * creates: tables, defaults, constraints, indexes, the seeded change counter; and down() then
  * up() gives the same empty schema back.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { openDatabase, type Database } from '../../server/db/database.js';
+import type { Database } from '../../server/db/database.js';
 import { migrateServer } from '../../server/db/migrate.js';
 import type { DB } from '../../server/db/schema.js';
-import { PG_URL, dialectsHere, type Dialect } from '../../tests/support/server-fixture.js';
+import { dialectsHere } from '../../tests/support/server-fixture.js';
+import { openEmpty } from '../../tests/support/empty-database.js';
 import * as m0001 from './0001-initial.js';
 import { serverMigrations } from './index.js';
 
@@ -52,32 +51,6 @@ const INDEXES = [
   'sync_changes_school_seq',
 ];
 const TS = '2030-01-07T09:00:00.000Z';
-
-async function openEmpty(dialect: Dialect): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const database = openDatabase({ url: ':memory:' });
-    return { database, drop: () => database.destroy() };
-  }
-  const schema = `m_${randomBytes(6).toString('hex')}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    try {
-      await c.query(query);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create schema ${schema}`);
-  const database = openDatabase({ url: PG_URL, pgSchema: schema, poolSize: 2 });
-  return {
-    database,
-    drop: async () => {
-      await database.destroy();
-      await admin(`drop schema ${schema} cascade`);
-    },
-  };
-}
 
 async function tablesOf(database: Database): Promise<string[]> {
   const q =

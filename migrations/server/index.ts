@@ -1,7 +1,9 @@
 /** The server's migrations in order. A new migration is a new file here and a line below. */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-scheduler-lease.js';
 
 export const serverMigrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-scheduler-lease': m0002,
 };

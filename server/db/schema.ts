@@ -143,6 +143,13 @@ export interface ChangeCounterTable {
   id: number;
   value: ColumnType<number, number, number>;
 }
+/** Which server process may run a kind of scheduled work, until when (server/domain/scheduler-lease.ts). */
+export interface SchedulerLeaseTable {
+  name: string;
+  holder: string;
+  expires_at: Ts;
+  renewed_at: Ts;
+}
 
 export interface DB {
   schools: SchoolsTable;
@@ -159,4 +166,5 @@ export interface DB {
   push_receipts: PushReceiptsTable;
   sync_changes: SyncChangesTable;
   change_counter: ChangeCounterTable;
+  scheduler_lease: SchedulerLeaseTable;
 }

@@ -3,22 +3,26 @@
  * session, and publishing the expiry of notifications (they then leave the teachers' views).
  * Reminders carry a dedupe key (session and start time), so each is created exactly once even
  * when the scheduler runs again after a restart or on several processes at once; a rescheduled
- * session gets a reminder for its new time.
+ * session gets a reminder for its new time. With several processes on one database, a lease
+ * (scheduler-lease.ts) lets one of them run the rounds; another takes over when it stops renewing.
  */
 import { write, type DomainContext } from './context.js';
 import { createNotifications } from './notifications.js';
+import { Lease, leaseHolderId } from './scheduler-lease.js';
 
 export interface SchedulerRun {
   reminders: number;
   expired: number;
   /** How late the run started relative to its due time, in ms. */
   lagMs: number;
+  /** Whether this process held the lease and did the work (another process did otherwise). */
+  leader: boolean;
 }
 
 export async function runScheduledWork(
   ctx: DomainContext,
   leadMinutes: number,
-): Promise<Omit<SchedulerRun, 'lagMs'>> {
+): Promise<Omit<SchedulerRun, 'lagMs' | 'leader'>> {
   const now = ctx.now();
   const until = new Date(now.getTime() + leadMinutes * 60_000).toISOString();
   const due = await ctx.db
@@ -90,7 +94,8 @@ export async function runScheduledWork(
         .limit(500)
         .execute();
       if (rows.length === 0) return 0;
-      await w.trx
+      // Only rows still unpublished are published (and logged): never twice, whoever ran first.
+      const published = await w.trx
         .updateTable('notifications')
         .set({ expiry_published: 1, version: w.version })
         .where(
@@ -98,10 +103,12 @@ export async function runScheduledWork(
           'in',
           rows.map((r) => r.id),
         )
+        .where('expiry_published', '=', 0)
+        .returning(['id', 'school_id', 'user_id'])
         .execute();
-      for (const r of rows)
+      for (const r of published)
         w.touch({ school_id: r.school_id, teacher_id: r.user_id, entity: 'notification', row_id: r.id });
-      return rows.length;
+      return published.length;
     });
     expired += n;
     if (n < 500) break;
@@ -113,22 +120,43 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   lastRun: SchedulerRun | undefined;
+  /** Totals since start (for metrics). */
+  readonly totals = { runs: 0, reminders: 0, expired: 0 };
+  /** Held while this process runs the rounds; expires after three missed rounds. */
+  readonly lease: Lease;
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly leadMinutes: number,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
-  ) {}
+    /** Told when this process takes or loses the lease. */
+    private readonly onLeadership: (leader: boolean) => void = () => undefined,
+  ) {
+    this.lease = new Lease(ctx.db, 'scheduled-work', leaseHolderId(), 3 * intervalMs, () => ctx.now());
+  }
+
+  /** One round: renew or take the lease, and do the work only while holding it. */
+  private async round(lagMs: number): Promise<void> {
+    const wasLeader = this.lease.held;
+    const leader = await this.lease.acquire();
+    if (leader !== wasLeader) this.onLeadership(leader);
+    if (!leader) {
+      this.lastRun = { reminders: 0, expired: 0, lagMs, leader };
+      return;
+    }
+    const r = await runScheduledWork(this.ctx, this.leadMinutes);
+    this.lastRun = { ...r, lagMs, leader };
+    this.totals.runs++;
+    this.totals.reminders += r.reminders;
+    this.totals.expired += r.expired;
+  }
 
   start(): void {
     let due = Date.now();
     const tick = () => {
       const lagMs = Math.max(0, Date.now() - due);
-      this.running = runScheduledWork(this.ctx, this.leadMinutes)
-        .then((r) => {
-          this.lastRun = { ...r, lagMs };
-        })
+      this.running = this.round(lagMs)
         .catch(this.onError)
         .finally(() => {
           this.running = undefined;
@@ -139,9 +167,11 @@ export class Scheduler {
     this.timer = setTimeout(tick, 0);
   }
 
+  /** Stops the loop after the round in progress and releases the lease. */
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.lease.release().catch(this.onError);
   }
 }

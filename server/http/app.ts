@@ -25,6 +25,7 @@ import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiDocument } from './openapi.js';
 import { registerUpdateFeed } from './updates.js';
+import { registerMetricsEndpoint } from './metrics-endpoint.js';
 
 /** Every API route. The isolation test iterates over exactly this list. */
 export const ROUTES: RouteDef[] = [
@@ -143,8 +144,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onResponse', async (req, reply) => {
     const ms = reply.elapsedTime;
+    // The route template, never the requested URL: ids stay out of logs and metric labels.
+    const route = req.routeOptions.url ?? 'unmatched';
+    services.metrics.observeRequest(route, req.method, reply.statusCode, ms / 1000);
     const entry = {
-      route: req.routeOptions.url ?? 'unmatched',
+      route,
       method: req.method,
       status: reply.statusCode,
       ms: Math.round(ms),
@@ -225,6 +229,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/docs', async () => doc);
   app.get('/healthz', async () => ({ ok: true }));
   registerUpdateFeed(app, cfg.updatesDir);
+  registerMetricsEndpoint(app, services.metrics, cfg.METRICS_TOKEN);
   app.get('/readyz', async (_req, reply) => {
     const ready = await opts.isReady().catch(() => false);
     return reply.code(ready ? 200 : 503).send({ ready });

@@ -11,6 +11,7 @@ import type { AuthedUser } from '../domain/auth.js';
 import type { DomainContext } from '../domain/context.js';
 import type { ChecksumCache } from '../domain/checksum-cache.js';
 import type { ServerConfig } from '../config.js';
+import type { ServerMetrics } from '../metrics.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { Scanner } from '../storage/scanner.js';
 
@@ -27,6 +28,8 @@ export interface Services {
   now(): Date;
   /** Raw database for background work (the request's own is in the handler context). */
   rootDb: Kysely<DB>;
+  /** Prometheus metrics (`GET /metrics`). */
+  metrics: ServerMetrics;
   /** Scoped-view checksums kept up to date from the change log. */
   checksums: ChecksumCache;
 }

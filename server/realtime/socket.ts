@@ -4,10 +4,12 @@
  * `school:<id>` (school-wide events) and `teacher:<id>:school:<id>` (that teacher's events in
  * that school); and `token:<hash>` so signing out disconnects exactly that token's sockets.
  * Leaving a school means leaving both of its rooms, so nothing of it reaches the socket again.
- * Implements the domain's events: pokes, notifications, scope revocation.
+ * Implements the domain's events: pokes, notifications, scope revocation. With an adapter
+ * (redis-adapter.ts) the rooms span every server process: an event caused by a request on one
+ * process reaches the sockets connected to the others.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import {
@@ -47,8 +49,11 @@ export function attachRealtime(
   db: Kysely<DB>,
   log: Logger,
   now: () => Date,
+  /** Shares rooms and events with other processes (the Redis streams adapter). */
+  adapter?: ServerOptions['adapter'],
 ): { io: AppIo; events: DomainEvents; stats: RealtimeStats } {
   const io: AppIo = new Server(httpServer, {
+    ...(adapter ? { adapter } : {}),
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,

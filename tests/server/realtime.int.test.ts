@@ -5,107 +5,23 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import {
-  SERVER_EVENTS,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-} from '../../src/shared/protocol.js';
+import type { Socket } from 'socket.io-client';
+import { SERVER_EVENTS } from '../../src/shared/protocol.js';
 import type { NotificationRow } from '../../src/shared/entities.js';
 import { hashToken } from '../../server/domain/auth.js';
 import { rooms } from '../../server/realtime/socket.js';
 import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-interface Received {
-  event: string;
-  payload: unknown;
-}
-
-const WAIT_MS = 10_000;
-
-function openSocket(url: string, auth: Record<string, unknown>): ClientSocket {
-  return io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
-}
-
-/** Every event a socket receives, in order, with a way to wait for one. */
-class Inbox {
-  readonly received: Received[] = [];
-  private waiters: Array<{ match: (r: Received) => boolean; resolve: (r: Received) => void }> = [];
-
-  constructor(readonly socket: ClientSocket) {
-    socket.onAny((event: string, payload: unknown) => {
-      const r = { event, payload };
-      this.received.push(r);
-      this.waiters = this.waiters.filter((w) => {
-        if (!w.match(r)) return true;
-        w.resolve(r);
-        return false;
-      });
-    });
-  }
-
-  /** The first event, already received or still to come, that matches. */
-  waitFor(what: string, match: (r: Received) => boolean): Promise<Received> {
-    const seen = this.received.find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`no ${what} arrived; received: ${JSON.stringify(this.received)}`));
-      }, WAIT_MS);
-      this.waiters.push({
-        match,
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-      });
-    });
-  }
-
-  /** Waits for the notification of this type and title and checks it against the shared schema. */
-  async notification(type: NotificationRow['type'], title: string): Promise<NotificationRow> {
-    const r = await this.waitFor(`${type} notification "${title}"`, (e) => {
-      if (e.event !== 'notification') return false;
-      const n = e.payload as Partial<NotificationRow>;
-      return n.type === type && n.title === title;
-    });
-    return SERVER_EVENTS.notification.parse(r.payload);
-  }
-
-  async poke(schoolId: number): Promise<{ school_id: number; cursor: string }> {
-    const r = await this.waitFor(
-      `poke for school ${schoolId}`,
-      (e) => e.event === 'poke' && (e.payload as { school_id?: unknown }).school_id === schoolId,
-    );
-    return SERVER_EVENTS.poke.parse(r.payload);
-  }
-
-  /** Events received before the first one that matches `marker`. */
-  before(marker: Received): Received[] {
-    return this.received.slice(0, this.received.indexOf(marker));
-  }
-}
-
-function connected(socket: ClientSocket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (err) => reject(err));
-  });
-}
-
-function refused(socket: ClientSocket): Promise<Error> {
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => reject(new Error('the server accepted the connection')));
-    socket.once('connect_error', (err) => resolve(err));
-  });
-}
-
-function disconnected(socket: ClientSocket): Promise<string> {
-  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
-}
+import {
+  Inbox,
+  WAIT_MS,
+  connected,
+  disconnected,
+  openSocket,
+  refused,
+  type ClientSocket,
+} from '../support/socket-inbox.js';
 
 async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + WAIT_MS;

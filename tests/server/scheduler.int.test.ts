@@ -2,6 +2,8 @@
  * Scheduled work against a real database on a fake clock: session reminders exactly once (across
  * repeated, concurrent and restarted runs), none for cancelled sessions or inactive teachers, a
  * new one after a reschedule; and notification expiry published as a change that devices pull.
+ * The lease that lets one of several processes run the rounds: taken, renewed, refused to others,
+ * taken over once it expires, handed on when its holder stops.
  */
 import fs from 'node:fs';
 import pg from 'pg';
@@ -11,7 +13,8 @@ import { io } from 'socket.io-client';
 import { viewChecksum } from '../../src/shared/checksum.js';
 import { SERVER_EVENTS, type PullChange, type PullResponse } from '../../src/shared/protocol.js';
 import type { NotificationRow, SessionRow } from '../../src/shared/entities.js';
-import { runScheduledWork } from '../../server/domain/scheduler.js';
+import { Scheduler, runScheduledWork } from '../../server/domain/scheduler.js';
+import { Lease } from '../../server/domain/scheduler-lease.js';
 import { silentEvents, type DomainEvents } from '../../server/domain/events.js';
 import type { ChangeRef } from '../../server/domain/changes.js';
 import { startServer, type RunningServer } from '../../server/server.js';
@@ -407,6 +410,112 @@ describe.each(dialectsHere())('the scheduler loop of a running server on %s', (d
       expect(await remindersOf(again, session.id)).toHaveLength(1);
     } finally {
       socket.disconnect();
+    }
+  });
+});
+
+describe.each(dialectsHere())('the scheduler lease on %s', (dialect) => {
+  let server: TestServer;
+  let ids: DemoIds;
+  let admin: TestApi;
+  let clock = new Date(START);
+  const now = () => clock;
+  const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect, LOGIN_LIMITS, { now });
+    ids = await demoIds(server.database.db);
+    admin = await signedIn(server.url, 'admin@classdesk.test');
+  });
+  afterAll(() => server?.stop());
+
+  const holderOf = async (name: string) =>
+    (
+      await server.database.db
+        .selectFrom('scheduler_lease')
+        .select('holder')
+        .where('name', '=', name)
+        .executeTakeFirst()
+    )?.holder;
+
+  test('one holder at a time; a holder that stops renewing loses the lease once it expires', async () => {
+    const name = `lease-${dialect}-expiry`;
+    const lease = (holder: string) => new Lease(server.database.db, name, holder, 30_000, now);
+    const [one, two, three] = [lease('one'), lease('two'), lease('three')];
+
+    expect(await one.acquire()).toBe(true);
+    expect(await two.acquire()).toBe(false);
+    expect(await holderOf(name)).toBe('one');
+    // Renewing and asking at the same moment: the holder keeps it.
+    expect(await Promise.all([one.acquire(), two.acquire(), three.acquire()])).toEqual([true, false, false]);
+
+    // Renewed within its time, it stays; not renewed (its process died), it expires.
+    advance(29_000);
+    expect(await one.acquire()).toBe(true);
+    advance(29_000);
+    expect(await two.acquire()).toBe(false);
+    advance(1_001);
+    expect(await two.acquire()).toBe(true);
+    expect(await holderOf(name)).toBe('two');
+    expect(await one.acquire()).toBe(false);
+    expect(one.held).toBe(false);
+
+    // An expired lease asked for by several at once goes to exactly one of them.
+    advance(30_001);
+    const winners = (await Promise.all([one.acquire(), two.acquire(), three.acquire()])).filter(Boolean);
+    expect(winners).toHaveLength(1);
+
+    // A released lease is free at once, without waiting for it to expire.
+    const holder = [one, two, three].find((l) => l.held)!;
+    await holder.release();
+    const next = [one, two, three].find((l) => l !== holder)!;
+    expect(await next.acquire()).toBe(true);
+    expect(await holderOf(name)).toBe(next.holder);
+  });
+
+  test('two schedulers on one database: one runs the rounds, and the other takes over when it stops', async () => {
+    const session = await schedule(
+      admin,
+      ids.norte,
+      ids.rui,
+      clock.getTime() + 10 * MINUTE,
+      'Ciências — dois processos',
+    );
+    const created: NotificationRow[] = [];
+    const failures: unknown[] = [];
+    const events: DomainEvents = { ...silentEvents, notificationCreated: (n) => created.push(n) };
+    const make = () =>
+      new Scheduler({ db: server.database.db, events, now }, LEAD_MINUTES, 50, (e) => failures.push(e));
+    const schedulers = [make(), make()];
+    for (const s of schedulers) s.start();
+    try {
+      await waitUntil('both schedulers ran a round', () => schedulers.every((s) => s.lastRun));
+      await waitUntil('the reminder exists', async () => (await remindersOf(server, session.id)).length > 0);
+      // Some more rounds each.
+      for (const s of schedulers) {
+        const runs = s.totals.runs;
+        const previous = s.lastRun;
+        await waitUntil('another round', () => s.lastRun !== previous && s.totals.runs >= runs);
+      }
+      const leaders = schedulers.filter((s) => s.lastRun?.leader);
+      expect(leaders).toHaveLength(1);
+      const [leader] = leaders;
+      const other = schedulers.find((s) => s !== leader)!;
+      expect(other.totals.runs).toBe(0);
+      expect(leader!.totals.reminders).toBe(1);
+      expect(created.map((n) => n.action_url)).toEqual([`classdesk://sessions/${session.id}`]);
+      expect(await remindersOf(server, session.id)).toHaveLength(1);
+      expect(await holderOf('scheduled-work')).toBe(leader!.lease.holder);
+
+      // The leader stops (and releases the lease): the other runs the next rounds.
+      await leader!.stop();
+      await waitUntil('the other scheduler led a round', () => other.lastRun?.leader === true);
+      expect(await holderOf('scheduled-work')).toBe(other.lease.holder);
+      expect(other.totals.runs).toBeGreaterThan(0);
+      expect(await remindersOf(server, session.id)).toHaveLength(1);
+      expect(failures).toEqual([]);
+    } finally {
+      for (const s of schedulers) await s.stop();
     }
   });
 });

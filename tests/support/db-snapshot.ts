@@ -23,6 +23,7 @@ const ALL_TABLES: Record<keyof DB, true> = {
   push_receipts: true,
   sync_changes: true,
   change_counter: true,
+  scheduler_lease: true,
 };
 
 export type TableName = keyof DB;

@@ -1,7 +1,8 @@
 /**
- * Runs tests/support/engine-child.ts in a process of its own and reports how it ended.
+ * Runs children for crash and cluster tests: tests/support/engine-child.ts (a device) and
+ * server/main.ts (a sync server, as `npm run server` starts it), and reports how they ended.
  *
- * The child is bundled once (esbuild, the compiler tsx and vite use) into one file under
+ * The engine child is bundled once (esbuild, the compiler tsx and vite use) into one file under
  * node_modules/.cache: a bundled child starts in well under half the time `node --import tsx`
  * needs to compile its ~100 modules, and the crash tests start dozens of children.
  */
@@ -100,4 +101,58 @@ export async function runEngineChild(o: ChildOptions): Promise<ChildExit> {
       });
     });
   });
+}
+
+export interface ServerChild {
+  pid: number;
+  /** Resolves with the server's URL once it listens; rejects when it exits before. */
+  listening: Promise<string>;
+  /** Resolves when the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything it wrote so far (pino's JSON lines and the start line). */
+  stdout(): string;
+  stderr(): string;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Starts `server/main.ts` through tsx in a process of its own with these environment variables
+ * (PORT=0 gives an ephemeral port; the URL is read from the line it prints when listening).
+ * Not bundled like the engine child: the server reads files relative to its own source.
+ */
+export function spawnServer(env: Record<string, string>): ServerChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      const m = /Classdesk sync server on (http:\/\/\S+)/.exec(stdout);
+      if (m) resolve(m[1]!);
+    });
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`the server exited before listening (${code ?? signal}): ${stderr || stdout}`)),
+    );
+  });
+  // A test that only waits for the exit (a refused configuration) does not await this.
+  listening.catch(() => undefined);
+  return {
+    pid: child.pid!,
+    listening,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+  };
 }

@@ -7,6 +7,7 @@
  *   notices through its own timeout.
  * Faults can wait for a request whose first line matches a pattern and fire after N bytes of
  * its request (`up`) or of its response (`down`), so a test can break a pull or a push midway.
+ * It can also switch to another server (`retarget`), as a load balancer does when one dies.
  */
 import net from 'node:net';
 
@@ -63,6 +64,7 @@ export class TcpProxy {
   private constructor(
     private readonly listener: net.Server,
     readonly port: number,
+    private target: { host: string; port: number },
   ) {}
 
   get url(): string {
@@ -72,17 +74,25 @@ export class TcpProxy {
   static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
     const listener = net.createServer();
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    const proxy = new TcpProxy(listener, (listener.address() as net.AddressInfo).port);
-    listener.on('connection', (client: net.Socket) => proxy.accept(client, targetHost, targetPort));
+    const proxy = new TcpProxy(listener, (listener.address() as net.AddressInfo).port, {
+      host: targetHost,
+      port: targetPort,
+    });
+    listener.on('connection', (client: net.Socket) => proxy.accept(client));
     return proxy;
   }
 
-  private accept(client: net.Socket, host: string, port: number): void {
+  /** Sends new connections to another server; open ones stay where they are. */
+  retarget(targetPort: number, targetHost = '127.0.0.1'): void {
+    this.target = { host: targetHost, port: targetPort };
+  }
+
+  private accept(client: net.Socket): void {
     if (this.refusing) {
       client.resetAndDestroy();
       return;
     }
-    const server = net.connect(port, host);
+    const server = net.connect(this.target.port, this.target.host);
     const link = new Link(client, server);
     this.links.add(link);
     if (this.stalledAll) link.stalled = true;

@@ -36,7 +36,10 @@ export const syncRoutes = [
     async handler({ user, query, dom, services }) {
       await requireTeacherSchool(dom.db, user!.id, query.school_id);
       const scope = { teacherId: user!.id, schoolId: query.school_id };
-      return pull(dom.db, scope, query.cursor, query.limit, services.checksums);
+      const batch = await pull(dom.db, scope, query.cursor, query.limit, services.checksums);
+      // `total` is set on every batch of a full pull and null on incremental ones.
+      services.metrics.observePull(batch.total === null ? 'delta' : 'full', batch.changes.length);
+      return batch;
     },
   }),
   route({
