@@ -24,8 +24,10 @@
  * Resources have metadata only: no file is written (`storage_name` is a fixed fake uuid).
  * See BIG_VIEW and WIDE_ROSTER for the recipes the benchmarks use.
  */
+import { randomBytes } from 'node:crypto';
 import { PostgresAdapter, sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { hashToken } from './auth.js';
 import { writeTransaction, type WriteContext } from './changes.js';
 import { DEMO_PASSWORD } from './demo.js';
 import { expiryFrom } from './notifications.js';
@@ -578,4 +580,36 @@ export async function generateSynthetic(
   );
   const { counts, ...ids } = result.value;
   return { version: result.version, counts: { ...counts, sync_changes: result.changes.length }, ids };
+}
+
+/**
+ * Sign-in tokens for many accounts at once, for load tests that open thousands of sockets:
+ * stored exactly as `login` stores them (256 random bits, only their SHA-256 kept), without
+ * checking any password. Returns the tokens in the order of `userIds`.
+ */
+export async function createSyntheticTokens(
+  db: Kysely<DB>,
+  userIds: readonly number[],
+  ttlMs: number,
+  now = new Date(),
+): Promise<string[]> {
+  const tokens = userIds.map(() => randomBytes(32).toString('base64url'));
+  const createdAt = now.toISOString();
+  const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+  await db.transaction().execute(async (trx) => {
+    const rows = new Batch<Insertable<DB['auth_tokens']>>(5, (r) =>
+      trx.insertInto('auth_tokens').values(r).execute(),
+    );
+    for (const [i, userId] of userIds.entries()) {
+      await rows.add({
+        user_id: userId,
+        token_hash: hashToken(tokens[i]!),
+        created_at: createdAt,
+        expires_at: expiresAt,
+        revoked_at: null,
+      });
+    }
+    await rows.flush();
+  });
+  return tokens;
 }

@@ -9,8 +9,10 @@ import type { DB } from '../../server/db/schema.js';
 import { DEMO_PASSWORD } from '../../server/domain/demo.js';
 import { hashPassword, TEST_SCRYPT, verifyPassword } from '../../server/domain/passwords.js';
 import { VIEW } from '../../server/domain/scope.js';
+import { authenticate, hashToken } from '../../server/domain/auth.js';
 import {
   BIG_VIEW,
+  createSyntheticTokens,
   generateSynthetic,
   SyntheticOptionsError,
   WIDE_ROSTER,
@@ -179,6 +181,31 @@ describe.each(dialectsHere())('synthetic data on %s', (dialect) => {
       .where('email', '=', 'student50@synthetic.test')
       .executeTakeFirstOrThrow();
     expect(last.id).toBe(s.ids.students.first + 49);
+  });
+
+  test('synthetic tokens sign their users in and are stored only as their SHA-256', async () => {
+    database = await freshDatabase(dialect);
+    const db = database.db;
+    const s = await generateSynthetic(db, { ...ODD, passwordHash: await passwordHash() });
+    const now = new Date('2030-01-01T00:00:00.000Z');
+    // More rows than one multi-row insert holds (6 000), cycling over the 7 teachers.
+    const userIds = Array.from({ length: 6003 }, (_, i) => s.ids.teachers.first + (i % 7));
+    const tokens = await createSyntheticTokens(db, userIds, 3_600_000, now);
+    expect(new Set(tokens).size).toBe(6003);
+    expect(await tableCount(db, 'auth_tokens')).toBe(6003);
+    for (const i of [0, 6, 6002]) {
+      expect((await authenticate(db, tokens[i]!, now))?.id).toBe(userIds[i]);
+      const row = await db
+        .selectFrom('auth_tokens')
+        .selectAll()
+        .where('token_hash', '=', hashToken(tokens[i]!))
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ user_id: userIds[i], revoked_at: null });
+      expect(new Date(row.expires_at).toISOString()).toBe('2030-01-01T01:00:00.000Z');
+    }
+    const plain = await db.selectFrom('auth_tokens').select('id').where('token_hash', 'in', tokens).execute();
+    expect(plain).toEqual([]);
+    expect(await authenticate(db, tokens[0]!, new Date('2030-01-01T01:00:01.000Z'))).toBeNull();
   });
 
   test('a second dataset continues the ids and the app still inserts rows afterwards', async () => {
