@@ -7,7 +7,8 @@
  * publishes its expiry (a logged change), so the view only changes through the change log.
  */
 import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
-import { ENTITY_COLUMNS, type Entity, type EntityRow } from '../../src/shared/entities.js';
+import type { Entity, EntityRow } from '../../src/shared/entities.js';
+import { ENTITY_COLUMNS } from '../../src/shared/entity-columns.js';
 import type { DB, NotificationsTable } from '../db/schema.js';
 
 export interface Scope {

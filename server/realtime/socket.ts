@@ -55,6 +55,8 @@ export function attachRealtime(
   const io: AppIo = new Server(httpServer, {
     ...(adapter ? { adapter } : {}),
     path: '/socket.io',
+    // The desktop app connects over WebSocket only: no long-polling, so no sticky sessions.
+    transports: ['websocket'],
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     pingInterval: 25_000,
@@ -122,13 +124,15 @@ export function attachRealtime(
   const events: DomainEvents = {
     changed(changes: ChangeRef[], lastSeq: number) {
       const cursor = encodeCursor({ v: 1, m: 'delta', s: lastSeq });
+      // A poke to a school's room reaches every socket of its teachers' rooms in that school
+      // (they are joined and left together): those need no poke of their own. An announcement
+      // to 5 000 teachers is then one poke, not 5 001.
+      const wholeSchool = new Set(changes.filter((c) => c.teacher_id === null).map((c) => c.school_id));
       const targets = new Map<string, number>();
+      for (const s of wholeSchool) targets.set(rooms.school(s), s);
       for (const c of changes) {
-        const room =
-          c.teacher_id === null
-            ? rooms.school(c.school_id)
-            : rooms.teacherInSchool(c.teacher_id, c.school_id);
-        targets.set(room, c.school_id);
+        if (c.teacher_id !== null && !wholeSchool.has(c.school_id))
+          targets.set(rooms.teacherInSchool(c.teacher_id, c.school_id), c.school_id);
       }
       for (const [room, schoolId] of targets) {
         io.to(room).emit('poke', { school_id: schoolId, cursor });

@@ -145,11 +145,6 @@ export type EntityRow = {
   [E in Entity]: z.infer<(typeof ENTITY_ROW)[E]>;
 };
 
-/** Each entity's fields, in schema order: the columns a row is stored in, server and device. */
-export const ENTITY_COLUMNS = Object.fromEntries(
-  ENTITIES.map((e) => [e, Object.keys(ENTITY_ROW[e].shape)]),
-) as { [E in Entity]: Array<keyof EntityRow[E] & string> };
-
 export const UserPublic = z.object({ id: Id, email: z.string(), name: z.string() });
 export type UserPublic = z.infer<typeof UserPublic>;
 export const MembershipPublic = z.object({

@@ -15,13 +15,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { ViewChecksum } from '../../../shared/checksum.js';
-import {
-  ENTITIES,
-  ENTITY_COLUMNS,
-  type Entity,
-  type EntityRow,
-  type NotificationRow,
-} from '../../../shared/entities.js';
+import { ENTITIES, type Entity, type EntityRow, type NotificationRow } from '../../../shared/entities.js';
+import { ENTITY_COLUMNS } from '../../../shared/entity-columns.js';
 import {
   MUTATION_ARGS,
   type MutationArgs,

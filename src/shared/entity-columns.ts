@@ -1,0 +1,10 @@
+/**
+ * Each entity's fields, in schema order: the columns a row is stored in, on the server and on
+ * the device. Derived from the wire schemas (entities.ts), kept out of that module because it
+ * is not itself part of the wire protocol.
+ */
+import { ENTITIES, ENTITY_ROW, type Entity, type EntityRow } from './entities.js';
+
+export const ENTITY_COLUMNS = Object.fromEntries(
+  ENTITIES.map((e) => [e, Object.keys(ENTITY_ROW[e].shape)]),
+) as { [E in Entity]: Array<keyof EntityRow[E] & string> };
