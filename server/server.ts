@@ -110,23 +110,24 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         ),
     });
     const metrics = new ServerMetrics(database, config.DATABASE_POOL_SIZE, SERVER_VERSION);
+    if (config.REDIS_URL) {
+      redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, logger);
+      logger.info(
+        { prefix: config.REDIS_PREFIX },
+        'socket.io events and rate limits shared with other processes through Redis',
+      );
+    }
     const app = await buildApp({
       services: { config, files, scanner, events, now, rootDb: database.db, checksums, metrics },
       logger,
       version: SERVER_VERSION,
+      ...(redis ? { rateLimitRedis: { client: redis.client, prefix: config.REDIS_PREFIX } } : {}),
       isReady: async () => {
         if (closing) return false;
         await database.db.selectFrom('change_counter').select('value').executeTakeFirstOrThrow();
         return true;
       },
     });
-    if (config.REDIS_URL) {
-      redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, logger);
-      logger.info(
-        { prefix: config.REDIS_PREFIX },
-        'socket.io events shared with other processes through Redis',
-      );
-    }
     const realtime = attachRealtime(app.server, database.db, logger, now, redis?.adapter);
     late.sink = realtime.events;
     const scheduler = new Scheduler(

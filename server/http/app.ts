@@ -2,6 +2,8 @@
  * The Fastify application: registers every route of the table with authentication, input
  * validation, rate limits, per-request query counting (Server-Timing) and one error shape.
  */
+import type { RedisClient } from '../realtime/redis-adapter.js';
+import { rateLimitRedis } from './rate-limit-redis.js';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -50,6 +52,8 @@ export interface AppOptions {
   version: string;
   /** Readiness: false while starting or shutting down. */
   isReady(): Promise<boolean>;
+  /** Counts rate limits in Redis, shared by every process (several processes); in memory without. */
+  rateLimitRedis?: { client: RedisClient; prefix: string };
 }
 
 function bearer(req: FastifyRequest): string | null {
@@ -75,7 +79,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('user', null);
 
   await app.register(multipart, { limits: { fileSize: cfg.MAX_UPLOAD_MB * 1024 * 1024, files: 1 } });
-  await app.register(rateLimit, { global: false });
+  const shared = opts.rateLimitRedis;
+  await app.register(rateLimit, {
+    global: false,
+    ...(shared
+      ? {
+          redis: rateLimitRedis(shared.client),
+          nameSpace: `${shared.prefix}:rate-limit:`,
+          // Redis unreachable: serve the request rather than refuse everyone (it is logged).
+          skipOnError: true,
+        }
+      : {}),
+  });
   // A route may have several limits (sign-in: per address and per account). The plugin's own
   // `rateLimit()` hooks share one "already ran" flag per request, so only the first of them would
   // ever count; `createRateLimit()` checks a limit without that flag, so every limit applies.

@@ -10,7 +10,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import type { Logger } from 'pino';
 
-type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = ReturnType<typeof createClient>;
 
 export interface RedisLink {
   /** The socket.io adapter factory (`new Server(…, { adapter })`). */

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createClient } from 'redis';
 import { SERVER_EVENTS } from '../../src/shared/protocol.js';
 import type { NotificationRow, SessionRow } from '../../src/shared/entities.js';
 import { hashToken } from '../../server/domain/auth.js';
@@ -580,6 +581,35 @@ describeCluster('two server processes on one PostgreSQL database and one Redis',
     expect(await p.exited).toEqual({ code: 1, signal: null });
     expect(p.stdout()).toContain('second signal');
     expect(p.stdout()).not.toContain('shutdown complete');
+  });
+
+  test('rate limits are counted in Redis: requests spread over two processes share one limit', async () => {
+    const limited = { RATE_LIMIT_LOGIN_PER_ACCOUNT: '3', SCHEDULER_INTERVAL_SECONDS: '3600' };
+    const [c, d] = await Promise.all([cluster.start('C', limited), cluster.start('D', limited)]);
+    const email = `${unique('nobody').replace(' ', '-')}@classdesk.test`;
+    const attempt = (p: ClusterProcess) =>
+      new TestApi(p.url).post('/api/auth/login', { email, password: 'not the password' });
+    // Three attempts, two of them on C and one on D: each process alone has seen fewer than 3.
+    for (const p of [c, c, d]) expect((await attempt(p)).status).toBe(401);
+    const refused = await attempt(d);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The count is a key under the deployment's prefix in Redis.
+    const redis = createClient({ url: REDIS_URL });
+    await redis.connect();
+    try {
+      const keys = await redis.keys(`${cluster.redisPrefix}:rate-limit:*${email}`);
+      expect(keys).toHaveLength(1);
+      expect(Number(await redis.get(keys[0]!))).toBe(4);
+    } finally {
+      await redis.close();
+    }
+    c.kill('SIGTERM');
+    d.kill('SIGTERM');
+    expect(await Promise.all([c.exited, d.exited])).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
   });
 
   test('REDIS_URL is refused with a SQLite database and when it is not a redis URL', async () => {
