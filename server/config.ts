@@ -2,7 +2,7 @@
  * Server configuration from environment variables, validated at start: a wrong value stops the
  * server with a message naming the variable. docs/CONFIGURATION.md lists every variable.
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -33,6 +33,35 @@ const redisUrl = text.refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), 
 /** Variables whose values an error message never repeats (they may hold passwords or tokens). */
 const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 
+/** An IP address, or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrRange(v: string): boolean {
+  const [address = '', bits, ...rest] = v.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  if (!/^\d+$/.test(bits) || n > (family === 4 ? 32 : 128)) return false;
+  new BlockList().addSubnet(address, n, family === 4 ? 'ipv4' : 'ipv6');
+  return true;
+}
+/**
+ * Which X-Forwarded-For hops to believe (Fastify's `trustProxy`): `false`; the proxies' own
+ * addresses or ranges (the client's address is then the last hop that is not one of them, so a
+ * client cannot choose its own through a proxy that appends to the header); or `true` (every
+ * hop: right only behind a proxy that replaces the header).
+ */
+const trustProxy = text.transform((v, ctx): boolean | string[] => {
+  if (/^(true|yes|1)$/.test(v)) return true;
+  if (/^(false|no|0)$/.test(v)) return false;
+  const list = v.split(',').map((s) => s.trim());
+  if (list.every(isAddressOrRange)) return list;
+  ctx.addIssue({
+    code: 'custom',
+    message: "expected false, true, or the proxies' addresses/CIDR ranges, comma-separated (e.g. 127.0.0.1)",
+  });
+  return z.NEVER;
+});
+
 export const ConfigSchema = z.object({
   HOST: host.default('127.0.0.1'),
   PORT: int(0, 65535).default(4000),
@@ -56,7 +85,7 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_LOGIN_PER_ACCOUNT: int(1, 10_000).default(10),
   RATE_LIMIT_LOGIN_PER_ADDRESS: int(1, 100_000).default(50),
   RATE_LIMIT_LOGIN_WINDOW_MIN: int(1, 1440).default(15),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   SLOW_REQUEST_MS: int(1, 600_000).default(1000),
   /** Several processes on one PostgreSQL database: socket.io events travel through this Redis. */
   REDIS_URL: redisUrl.optional(),

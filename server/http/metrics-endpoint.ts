@@ -4,7 +4,7 @@
  *
  * Who may read it: with METRICS_TOKEN set, whoever sends `Authorization: Bearer <token>` (401
  * without it, 403 with another); without it, loopback addresses only (403 for anyone else).
- * With TRUST_PROXY=true every address of the X-Forwarded-For chain must be loopback too: a
+ * With TRUST_PROXY every believed address of the X-Forwarded-For chain must be loopback too: a
  * request relayed by a local reverse proxy from outside is refused, and so is one whose client
  * wrote `X-Forwarded-For: 127.0.0.1` itself (a proxy that appends leaves the real address in).
  */
