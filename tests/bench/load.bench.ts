@@ -19,7 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createClient } from 'redis';
 import { sql } from 'kysely';
 import { ConfigSchema, loadConfig } from '../../server/config.js';
@@ -43,6 +42,8 @@ import {
 } from './load-parts.js';
 import { killChildren, startChild, type ServerChild } from './load-support.js';
 import { fanoutRows, fmt, printTable, pullRows, socketRows, type PullReport } from './load-report.js';
+import { benchServerEnv } from './bench-env.js';
+import { pgAdmin } from '../support/pg-admin.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,21 +86,6 @@ if (
 const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const benchEnv = (dataDir: string): Record<string, string> => ({
-  HOST: '127.0.0.1',
-  PORT: '0',
-  DATA_DIR: dataDir,
-  DEMO_DATA: 'false',
-  LOG_LEVEL: 'silent',
-  PASSWORD_HASH_COST: 'test',
-  RATE_LIMIT_DASHBOARD_PER_MIN: '100000',
-  RATE_LIMIT_SYNC_PER_MIN: '100000',
-  RATE_LIMIT_NOTIFICATIONS_PER_MIN: '100000',
-  RATE_LIMIT_LOGIN_PER_ACCOUNT: '10000',
-  RATE_LIMIT_LOGIN_PER_ADDRESS: '100000',
-  SLOW_REQUEST_MS: '600000',
-});
-
 // ---- clean-up on every way out ------------------------------------------------------------------
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -128,16 +114,6 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
-async function pgAdmin(statement: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
-
 // ---- parts ---------------------------------------------------------------------------------------
 
 interface SinglePart {
@@ -153,7 +129,7 @@ interface SinglePart {
 async function singleProcess(): Promise<SinglePart> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-load-'));
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  const env = benchEnv(path.join(dir, 'server'));
+  const env = benchServerEnv(path.join(dir, 'server'));
   const seeding = openDatabase({ url: loadConfig(env).databaseUrl });
   await migrateServer(seeding.db);
   progress(`seeding ${SOCKETS} socket teachers (${TEACHERS} in school A) and ${PULL_TEACHERS} pull teachers`);
@@ -231,8 +207,8 @@ async function twoProcesses(): Promise<RedisPart> {
     return { skipped: `no Redis at ${new URL(REDIS_URL).host}` };
 
   const name = `classdesk_load_${randomBytes(6).toString('hex')}`;
-  await pgAdmin(`create database ${name}`);
-  cleanups.push(() => pgAdmin(`drop database if exists ${name} with (force)`));
+  await pgAdmin(`create database ${name}`, PG_ADMIN_URL);
+  cleanups.push(() => pgAdmin(`drop database if exists ${name} with (force)`, PG_ADMIN_URL));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
@@ -257,7 +233,7 @@ async function twoProcesses(): Promise<RedisPart> {
   const servers: ServerChild[] = [];
   for (let i = 0; i < 2; i++) {
     const s = await startChild('server', {
-      ...benchEnv(path.join(dir, `server${i}`)),
+      ...benchServerEnv(path.join(dir, `server${i}`)),
       DATABASE_URL: databaseUrl,
       REDIS_URL,
       REDIS_PREFIX: redisPrefix,

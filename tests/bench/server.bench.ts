@@ -34,6 +34,8 @@ import {
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
 import type { PullResponse } from '../../src/shared/protocol.js';
 import { DEFAULT_PULL_LIMIT } from '../../server/domain/pull.js';
+import { benchServerEnv } from './bench-env.js';
+import { pgAdmin } from '../support/pg-admin.js';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const { values: args } = parseArgs({
@@ -262,31 +264,6 @@ interface Bench {
   cleanup(): Promise<void>;
 }
 
-async function pgAdmin(statement: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(statement);
-  } finally {
-    await c.end();
-  }
-}
-
-const benchEnv = (dir: string): Record<string, string> => ({
-  HOST: '127.0.0.1',
-  PORT: '0',
-  DATA_DIR: dir,
-  DEMO_DATA: 'false',
-  LOG_LEVEL: 'silent',
-  PASSWORD_HASH_COST: 'test',
-  RATE_LIMIT_DASHBOARD_PER_MIN: '100000',
-  RATE_LIMIT_SYNC_PER_MIN: '100000',
-  RATE_LIMIT_NOTIFICATIONS_PER_MIN: '100000',
-  RATE_LIMIT_LOGIN_PER_ACCOUNT: '10000',
-  RATE_LIMIT_LOGIN_PER_ADDRESS: '100000',
-  SLOW_REQUEST_MS: '600000',
-});
-
 /**
  * Seeds the data once, then starts one server per variant: on PostgreSQL one (after ANALYZE,
  * as autovacuum would have run by then); on SQLite two, on two copies of the same file — as
@@ -307,7 +284,7 @@ async function setUp(): Promise<Bench> {
   try {
     if (schema) await pgAdmin(`create schema ${schema}`);
     const plainDir = path.join(dir, 'plain');
-    const config = loadConfig({ ...benchEnv(plainDir), ...(schema ? { DATABASE_URL: PG_URL } : {}) });
+    const config = loadConfig({ ...benchServerEnv(plainDir), ...(schema ? { DATABASE_URL: PG_URL } : {}) });
     // Seed first and then start the server, like `npm run seed` followed by `npm run server`.
     const seeding = openDatabase({ url: config.databaseUrl, ...(schema ? { pgSchema: schema } : {}) });
     await migrateServer(seeding.db);
@@ -336,7 +313,7 @@ async function setUp(): Promise<Bench> {
     await start('', config);
     if (!schema) {
       const analyzedDir = path.join(dir, 'analyzed');
-      const analyzed = loadConfig(benchEnv(analyzedDir));
+      const analyzed = loadConfig(benchServerEnv(analyzedDir));
       fs.mkdirSync(analyzedDir, { recursive: true });
       fs.copyFileSync(config.databaseUrl, analyzed.databaseUrl);
       const db = new SQLite(analyzed.databaseUrl);

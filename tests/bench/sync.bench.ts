@@ -30,6 +30,7 @@ import { LocalStore } from '../../src/main/core/store/local-store.js';
 import type { LocalDB } from '../../src/main/core/store/schema.js';
 import * as queries from '../../src/main/core/store/queries.js';
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
+import { benchServerEnv } from './bench-env.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -132,20 +133,7 @@ interface Bench {
 
 async function setUp(): Promise<Bench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-sync-bench-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: path.join(dir, 'server'),
-    DEMO_DATA: 'false',
-    LOG_LEVEL: 'silent',
-    PASSWORD_HASH_COST: 'test',
-    RATE_LIMIT_DASHBOARD_PER_MIN: '100000',
-    RATE_LIMIT_SYNC_PER_MIN: '100000',
-    RATE_LIMIT_NOTIFICATIONS_PER_MIN: '100000',
-    RATE_LIMIT_LOGIN_PER_ACCOUNT: '10000',
-    RATE_LIMIT_LOGIN_PER_ADDRESS: '100000',
-    SLOW_REQUEST_MS: '600000',
-  });
+  const config = loadConfig(benchServerEnv(path.join(dir, 'server')));
   // Seed, then start the server on the seeded database (like `npm run seed` + `npm run server`).
   const seeding = openDatabase({ url: config.databaseUrl });
   await migrateServer(seeding.db);

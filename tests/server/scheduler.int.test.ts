@@ -10,8 +10,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { io } from 'socket.io-client';
-import { viewChecksum } from '../../src/shared/checksum.js';
-import { SERVER_EVENTS, type PullChange, type PullResponse } from '../../src/shared/protocol.js';
+import { SERVER_EVENTS } from '../../src/shared/protocol.js';
 import type { NotificationRow, SessionRow } from '../../src/shared/entities.js';
 import { Scheduler, runScheduledWork } from '../../server/domain/scheduler.js';
 import { Lease } from '../../server/domain/scheduler-lease.js';
@@ -21,6 +20,7 @@ import { startServer, type RunningServer } from '../../server/server.js';
 import { PG_URL, dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
+import { pullAll } from '../support/view-copy.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -75,28 +75,6 @@ async function waitUntil(what: string, check: () => Promise<boolean> | boolean):
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-/** Pulls until has_more is false, keeping a device-like copy of the view. */
-async function pullAll(api: TestApi, schoolId: number, copy = new Map<string, number>(), cursor?: string) {
-  const changes: PullChange[] = [];
-  let last: PullResponse;
-  do {
-    const r = await api.get<PullResponse>('/api/sync/pull', { school_id: schoolId, cursor });
-    expect(r.status).toBe(200);
-    last = r.body;
-    for (const c of last.changes) {
-      changes.push(c);
-      if (c.op === 'upsert') copy.set(`${c.entity}:${c.row.id}`, c.row.version);
-      else copy.delete(`${c.entity}:${c.id}`);
-    }
-    cursor = last.cursor;
-  } while (last.has_more);
-  const local = viewChecksum(
-    [...copy].map(([k, version]) => ({ entity: k.split(':')[0]!, id: Number(k.split(':')[1]), version })),
-  );
-  expect(last.checksum).toBe(local);
-  return { copy, cursor, changes };
 }
 
 describe.each(dialectsHere())('scheduled work on %s', (dialect) => {
@@ -250,7 +228,8 @@ describe.each(dialectsHere())('scheduled work on %s', (dialect) => {
   test("an expired notification is published as a change and leaves the teacher's pull", async () => {
     const db = server.database.db;
     const ana = await signedIn(server.url, 'ana@classdesk.test');
-    const { copy, cursor } = await pullAll(ana, ids.norte);
+    const { copy, cursor, checksum, localChecksum } = await pullAll(ana, ids.norte);
+    expect(checksum).toBe(localChecksum);
     const mine = await db
       .selectFrom('notifications')
       .select(['id'])
@@ -305,11 +284,13 @@ describe.each(dialectsHere())('scheduled work on %s', (dialect) => {
     await run();
     expect(await logged()).toHaveLength(loggedBefore + 1);
 
-    const incremental = await pullAll(ana, ids.norte, copy, cursor);
+    const incremental = await pullAll(ana, ids.norte, { copy, cursor });
+    expect(incremental.checksum).toBe(incremental.localChecksum);
     expect(incremental.changes).toContainEqual({ op: 'delete', entity: 'notification', id: expiring });
     expect(incremental.copy.has(`notification:${expiring}`)).toBe(false);
     expect(incremental.copy.has(`notification:${staying}`)).toBe(true);
     const fresh = await pullAll(ana, ids.norte);
+    expect(fresh.checksum).toBe(fresh.localChecksum);
     expect(fresh.copy.has(`notification:${expiring}`)).toBe(false);
     expect(fresh.copy.has(`notification:${staying}`)).toBe(true);
   });

@@ -1,36 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { viewChecksum } from '../../src/shared/checksum.js';
 import type { DashboardResponse } from '../../src/shared/api.js';
-import type { PullResponse } from '../../src/shared/protocol.js';
 import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
-import { signedIn, type ErrorBody, type TestApi } from '../support/api-client.js';
+import { signedIn, type ErrorBody } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
-
-/** Pulls until has_more is false, applying changes to an in-memory copy like a device would. */
-async function pullAll(
-  api: TestApi,
-  schoolId: number,
-  copy = new Map<string, { id: number; version: number }>(),
-  cursor?: string,
-) {
-  let last: PullResponse;
-  let requests = 0;
-  do {
-    const r = await api.get<PullResponse>('/api/sync/pull', { school_id: schoolId, cursor, limit: 50 });
-    expect(r.status).toBe(200);
-    last = r.body;
-    requests++;
-    for (const c of last.changes) {
-      if (c.op === 'upsert') copy.set(`${c.entity}:${c.row.id}`, c.row);
-      else copy.delete(`${c.entity}:${c.id}`);
-    }
-    cursor = last.cursor;
-  } while (last.has_more);
-  const localChecksum = viewChecksum(
-    [...copy.entries()].map(([k, row]) => ({ entity: k.split(':')[0]!, id: row.id, version: row.version })),
-  );
-  return { copy, cursor: cursor, checksum: last.checksum, localChecksum, requests, last };
-}
+import { pullAll } from '../support/view-copy.js';
 
 describe.each(dialectsHere())('sync API on %s', (dialect) => {
   let server: TestServer;
@@ -67,7 +40,7 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
 
   test('a first pull streams the whole scoped view in batches and its checksum matches the copy', async () => {
     const ana = await signedIn(server.url, 'ana@classdesk.test');
-    const { copy, checksum, localChecksum, requests, last } = await pullAll(ana, ids.norte);
+    const { copy, checksum, localChecksum, requests, last } = await pullAll(ana, ids.norte, { limit: 50 });
     expect(requests).toBeGreaterThan(1);
     expect(checksum).toBe(localChecksum);
     expect(last.total).toBeGreaterThan(0);
@@ -86,7 +59,7 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
   test('an incremental pull brings admin changes and removes rows that left the view', async () => {
     const ana = await signedIn(server.url, 'ana@classdesk.test');
     const admin = await signedIn(server.url, 'admin@classdesk.test');
-    const first = await pullAll(ana, ids.norte);
+    const first = await pullAll(ana, ids.norte, { limit: 50 });
     const session = [...first.copy.entries()].find(([k]) => k.startsWith('session:'))![1] as unknown as {
       id: number;
     };
@@ -102,13 +75,13 @@ describe.each(dialectsHere())('sync API on %s', (dialect) => {
     });
     expect(announce.status).toBe(201);
 
-    const second = await pullAll(ana, ids.norte, first.copy, first.cursor);
+    const second = await pullAll(ana, ids.norte, { copy: first.copy, cursor: first.cursor, limit: 50 });
     expect(second.copy.has(`session:${session.id}`)).toBe(false);
     expect([...second.copy.keys()].some((k) => k.startsWith('announcement:'))).toBe(true);
     expect(second.checksum).toBe(second.localChecksum);
 
     // A fresh full pull agrees with the incrementally maintained copy.
-    const fresh = await pullAll(ana, ids.norte);
+    const fresh = await pullAll(ana, ids.norte, { limit: 50 });
     expect(fresh.checksum).toBe(second.checksum);
   });
 

@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createClient } from 'redis';
 import { openDatabase, type Database } from '../../server/db/database.js';
 import { PG_URL, postgresAvailable } from './server-fixture.js';
 import { spawnServer, type ServerChild } from './run-child.js';
+import { pgAdmin } from './pg-admin.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -58,20 +58,10 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-async function admin(query: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
-}
-
 export async function createCluster(env: Record<string, string> = {}): Promise<Cluster> {
   const tag = randomBytes(5).toString('hex');
   const dbName = `classdesk_cluster_${tag}`;
-  await admin(`create database ${dbName}`);
+  await pgAdmin(`create database ${dbName}`);
   const url = new URL(PG_URL);
   url.pathname = `/${dbName}`;
   const databaseUrl = url.toString();
@@ -114,7 +104,7 @@ export async function createCluster(env: Record<string, string> = {}): Promise<C
       for (const p of processes) p.kill('SIGKILL');
       await Promise.all(processes.map((p) => p.exited));
       await database.destroy();
-      await admin(`drop database if exists ${dbName} with (force)`);
+      await pgAdmin(`drop database if exists ${dbName} with (force)`);
       const redis = createClient({ url: REDIS_URL });
       redis.on('error', () => undefined);
       await redis.connect();

@@ -1,8 +1,8 @@
 /** An empty server database for migration tests: SQLite in memory, or a fresh PostgreSQL schema. */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase, type Database } from '../../server/db/database.js';
 import { PG_URL, type Dialect } from './server-fixture.js';
+import { pgAdmin } from './pg-admin.js';
 
 export async function openEmpty(
   dialect: Dialect,
@@ -12,22 +12,13 @@ export async function openEmpty(
     return { database, drop: () => database.destroy() };
   }
   const schema = `m_${randomBytes(6).toString('hex')}`;
-  const admin = async (query: string) => {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    try {
-      await c.query(query);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create schema ${schema}`);
+  await pgAdmin(`create schema ${schema}`);
   const database = openDatabase({ url: PG_URL, pgSchema: schema, poolSize: 2 });
   return {
     database,
     drop: async () => {
       await database.destroy();
-      await admin(`drop schema ${schema} cascade`);
+      await pgAdmin(`drop schema ${schema} cascade`);
     },
   };
 }
