@@ -86,6 +86,19 @@ export function attachRealtime(
   io.on('connection', (socket: AppSocket) => {
     const user = socket.data.user;
     void socket.join(socket.data.rooms);
+    // A membership that changed between the handshake's lookup and this join found no socket to
+    // move (its scopeRevoked/scopeGranted ran before the socket was in any room): look again now
+    // that it is in its rooms. A change committed after this second lookup moves it as usual.
+    roomsOf(user).then(
+      (current) => {
+        const now = new Set(current);
+        const then = new Set(socket.data.rooms);
+        for (const room of then) if (!now.has(room)) void socket.leave(room);
+        void socket.join(current.filter((room) => !then.has(room)));
+        socket.data.rooms = current;
+      },
+      (err: unknown) => log.error({ err, user: user.id }, 'could not re-check the rooms of a new socket'),
+    );
     socket.on('notification:ack', (payload) => {
       const parsed = CLIENT_EVENTS['notification:ack'].safeParse(payload);
       if (!parsed.success) {

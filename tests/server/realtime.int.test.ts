@@ -11,6 +11,7 @@ import type { NotificationRow } from '../../src/shared/entities.js';
 import { hashToken } from '../../server/domain/auth.js';
 import { rooms } from '../../server/realtime/socket.js';
 import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
+import { until } from '../support/until.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import {
@@ -301,6 +302,41 @@ describe.each(dialectsHere())('real-time events on %s', (dialect) => {
     const again = unique('Sul after reactivation');
     await announce(ids.sul, again);
     expect((await ana.notification('school_announcement', again)).school_id).toBe(ids.sul);
+  });
+
+  test('a membership deactivated between the handshake and the join does not leave the socket in its rooms', async () => {
+    const ana = await signedIn(server.url, 'ana@classdesk.test');
+    // Runs after the server's own handshake middleware has looked the rooms up, before the join:
+    // the deactivation commits (and its scopeRevoked finds no socket) in exactly that window.
+    let armed = true;
+    server.io.use((_socket, next) => {
+      if (!armed) return next();
+      armed = false;
+      admin
+        .patch(`/api/admin/schools/${ids.sul}/memberships/${ids.ana}`, { active: false })
+        .then(
+          (r) => next(r.status === 200 ? undefined : new Error(`deactivation failed: ${r.status}`)),
+          next,
+        );
+    });
+    try {
+      const socket = (await inboxOf(ana)).socket;
+      const inRoom = async (room: string) =>
+        (await server.io.in(room).fetchSockets()).some((x) => x.id === socket.id);
+      // The handshake had found Sul: the re-check after the join takes the socket out again.
+      await until('the socket to leave Sul', async () =>
+        !(await inRoom(rooms.school(ids.sul))) && !(await inRoom(rooms.teacherInSchool(ids.ana, ids.sul)))
+          ? true
+          : undefined,
+      );
+      expect(await inRoom(rooms.school(ids.norte))).toBe(true);
+      expect(await inRoom(rooms.teacherInSchool(ids.ana, ids.norte))).toBe(true);
+    } finally {
+      armed = false;
+      expect(
+        (await admin.patch(`/api/admin/schools/${ids.sul}/memberships/${ids.ana}`, { active: true })).status,
+      ).toBe(200);
+    }
   });
 
   test("signing out disconnects that token's sockets and not another token's socket of the same user", async () => {
