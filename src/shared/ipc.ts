@@ -96,6 +96,8 @@ export const AttentionItem = z.object({
   message: z.string(),
   conflict: z.string().nullable(),
   created_at: z.string(),
+  /** The title of what the edit was about (session, resource, notification), while the device holds it. */
+  subject: z.string().nullable(),
 });
 export const QuarantineItem = z.object({
   id: z.string(),

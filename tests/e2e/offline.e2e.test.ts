@@ -87,6 +87,9 @@ describe.skipIf(!HAS_CHROMIUM)('offline work', { timeout: 180_000 }, () => {
     expect(item!.type).toBe('complete_session');
     const entry = page.getByRole('listitem').filter({ hasText: 'Mark session completed' });
     await expect.poll(() => entry.textContent()).toContain(`Server’s reason: ${item!.message}`);
+    // Named by the session's title, not its id.
+    expect(item!.subject).toBe(session.title);
+    await expect.poll(() => entry.getByRole('heading').textContent()).toContain(session.title);
     expect(item!.message).toMatch(/status|cancelled/);
 
     // The server kept the school's decision, and the app shows it.

@@ -401,8 +401,22 @@ export class LocalStore {
     }
   }
 
-  attention(): LocalDB['attention'][] {
-    return this.stmt('select * from attention order by created_at, id').all() as LocalDB['attention'][];
+  /**
+   * The attention list, each entry with `subject`: the title of what the edit was about (the
+   * session, the session of an attendance mark, the resource, the notification) while this
+   * device still holds it.
+   */
+  attention(): Array<LocalDB['attention'] & { subject: string | null }> {
+    return this.stmt(
+      `select a.*, coalesce(
+         (select title from sessions where id = json_extract(a.args, '$.session_id')),
+         (select s.title from enrolments e join sessions s on s.id = e.session_id
+           where e.id = json_extract(a.args, '$.enrolment_id')),
+         (select title from resources where id = json_extract(a.args, '$.resource_id')),
+         (select title from notifications where id = json_extract(a.args, '$.notification_id'))
+       ) as subject
+       from attention a order by a.created_at, a.id`,
+    ).all() as Array<LocalDB['attention'] & { subject: string | null }>;
   }
 
   /** Removes an entry from the attention list (the teacher discarded it, or it was retried). */

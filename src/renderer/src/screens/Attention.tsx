@@ -20,6 +20,7 @@ const TYPE_LABELS: Record<string, MessageKey> = {
 };
 
 const ATTENDANCE_VALUES = ['unknown', 'present', 'absent', 'late'] as const;
+const STATUS_VALUES = ['scheduled', 'completed', 'cancelled'] as const;
 
 function useTypeLabel() {
   const { t } = useI18n();
@@ -37,14 +38,17 @@ function AttentionEntry({ view }: { view: AttentionView }) {
   const school = schools.find((s) => s.id === item.school_id)?.name;
   const show = (v: unknown) => {
     const a = ATTENDANCE_VALUES.find((x) => x === v);
-    return a ? t(`attendance.${a}`) : valueText(v);
+    if (a) return t(`attendance.${a}`);
+    const s = conflict?.field === 'status' ? STATUS_VALUES.find((x) => x === v) : undefined;
+    return s ? t(`status.${s}`) : valueText(v);
   };
   const subject =
-    typeof args.title === 'string'
+    item.subject ??
+    (typeof args.title === 'string'
       ? args.title
       : typeof args.session_id === 'number'
         ? t('attention.session', { id: args.session_id })
-        : null;
+        : null);
   return (
     <li className="card attention-item">
       <h2 className="h3">

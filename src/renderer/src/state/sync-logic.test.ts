@@ -84,6 +84,7 @@ describe('attention items', () => {
     message: 'the notes changed on the server',
     conflict: JSON.stringify({ field: 'lesson_notes', server_value: 'theirs', your_value: 'mine' }),
     created_at: '2025-03-03T10:00:00Z',
+    subject: null,
     ...patch,
   });
 
