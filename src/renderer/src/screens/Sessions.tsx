@@ -4,8 +4,7 @@ import { ErrorLine, StatusBadge } from '../components/bits.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { dateInputToIso } from '../i18n/format.js';
 import { useI18n } from '../i18n/useI18n.js';
-import { useDebounced } from '../lib/useDebounced.js';
-import { useChanges } from '../state/changes.js';
+import { usePagedList } from '../lib/usePagedList.js';
 import { PAGE_SIZE, sessionIndexAt, useSessionList } from '../state/lists.js';
 import { rowAt } from '../state/paged.js';
 import { routeHref } from '../state/routes.js';
@@ -17,27 +16,8 @@ const ROW_HEIGHT = 64;
 export function SessionsScreen() {
   const { t, fmt } = useI18n();
   const ids = { search: useId(), status: useId(), from: useId(), to: useId() };
-  const schoolId = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
-  const version = useChanges((s) => s.version);
-  const filter = useSessionList((s) => s.filter);
-  const pages = useSessionList((s) => s.pages);
-  const total = useSessionList((s) => s.total);
-  const error = useSessionList((s) => s.error);
-  const [search, setSearch] = useState(filter.search);
-  const debouncedSearch = useDebounced(search, 250);
-  const firstVersion = useRef(version);
-
-  useEffect(() => {
-    useSessionList.getState().setSchool(schoolId);
-  }, [schoolId]);
-  useEffect(() => {
-    if (debouncedSearch !== useSessionList.getState().filter.search)
-      useSessionList.getState().setFilter({ search: debouncedSearch });
-  }, [debouncedSearch]);
-  useEffect(() => {
-    if (version !== firstVersion.current) useSessionList.getState().refresh();
-  }, [version]);
+  const { schoolId, filter, pages, total, error, search, setSearch, onRange } = usePagedList(useSessionList);
 
   // The list is ordered by start time: open it at today, and offer to come back to today.
   const [jump, setJump] = useState<{ index: number; seq: number } | null>(null);
@@ -56,10 +36,6 @@ export function SessionsScreen() {
     void goToToday().catch(() => undefined);
   }, [total, listKey, goToToday]);
 
-  const onRange = useCallback(
-    (start: number, end: number) => useSessionList.getState().ensure(start, end),
-    [],
-  );
   const showSchool = schoolId === null && schools.length > 1;
   const schoolName = (id: number) => schools.find((s) => s.id === id)?.name ?? '';
   const filtered = !!(filter.search || filter.status || filter.from || filter.to);

@@ -1,10 +1,9 @@
 /** The students of the teacher's sessions, searchable, read a page at a time. */
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { ErrorLine } from '../components/bits.js';
 import { VirtualList } from '../components/VirtualList.js';
 import { useI18n } from '../i18n/useI18n.js';
-import { useDebounced } from '../lib/useDebounced.js';
-import { useChanges } from '../state/changes.js';
+import { usePagedList } from '../lib/usePagedList.js';
 import { PAGE_SIZE, useStudentList } from '../state/lists.js';
 import { rowAt } from '../state/paged.js';
 import { useSchools } from '../state/schools.js';
@@ -15,32 +14,9 @@ const ROW_HEIGHT = 56;
 export function StudentsScreen() {
   const { t } = useI18n();
   const searchId = useId();
-  const schoolId = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
-  const version = useChanges((s) => s.version);
-  const filter = useStudentList((s) => s.filter);
-  const pages = useStudentList((s) => s.pages);
-  const total = useStudentList((s) => s.total);
-  const error = useStudentList((s) => s.error);
-  const [search, setSearch] = useState(filter.search);
-  const debouncedSearch = useDebounced(search, 250);
-  const firstVersion = useRef(version);
+  const { schoolId, filter, pages, total, error, search, setSearch, onRange } = usePagedList(useStudentList);
 
-  useEffect(() => {
-    useStudentList.getState().setSchool(schoolId);
-  }, [schoolId]);
-  useEffect(() => {
-    if (debouncedSearch !== useStudentList.getState().filter.search)
-      useStudentList.getState().setFilter({ search: debouncedSearch });
-  }, [debouncedSearch]);
-  useEffect(() => {
-    if (version !== firstVersion.current) useStudentList.getState().refresh();
-  }, [version]);
-
-  const onRange = useCallback(
-    (start: number, end: number) => useStudentList.getState().ensure(start, end),
-    [],
-  );
   const showSchool = schoolId === null && schools.length > 1;
 
   const renderRow = (s: StudentItem) => (
