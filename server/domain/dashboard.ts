@@ -7,6 +7,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DashboardResponse } from '../../src/shared/api.js';
 import type { DB } from '../db/schema.js';
 import { calendarRange, type RangeName } from '../../src/shared/time-range.js';
+import { columnsOf } from '../../src/shared/entity-columns.js';
 
 export async function dashboard(
   db: Kysely<DB>,
@@ -23,17 +24,7 @@ export async function dashboard(
     .selectFrom('class_sessions as s')
     .leftJoin('courses as c', 'c.id', 's.course_id')
     .select((eb) => [
-      's.id',
-      's.school_id',
-      's.teacher_id',
-      's.course_id',
-      's.title',
-      's.starts_at',
-      's.ends_at',
-      's.status',
-      's.location',
-      's.lesson_notes',
-      's.version',
+      ...columnsOf('session', 's'),
       'c.name as course_name',
       eb
         .selectFrom('enrolments as e')

@@ -8,3 +8,11 @@ import { ENTITIES, ENTITY_ROW, type Entity, type EntityRow } from './entities.js
 export const ENTITY_COLUMNS = Object.fromEntries(
   ENTITIES.map((e) => [e, Object.keys(ENTITY_ROW[e].shape)]),
 ) as { [E in Entity]: Array<keyof EntityRow[E] & string> };
+
+/** An entity's columns qualified by a table alias (`s.id`, `s.title`, …), for a query's select list. */
+export function columnsOf<E extends Entity, A extends string>(
+  entity: E,
+  alias: A,
+): Array<`${A}.${keyof EntityRow[E] & string}`> {
+  return ENTITY_COLUMNS[entity].map((c) => `${alias}.${c}` as const);
+}

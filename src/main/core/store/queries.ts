@@ -11,6 +11,7 @@
 import type SQLite from 'better-sqlite3';
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { AnnouncementRow, NotificationRow, ResourceRow, StudentRow } from '../../../shared/entities.js';
+import { columnsOf } from '../../../shared/entity-columns.js';
 import type { LocalStore } from './local-store.js';
 import {
   toNotification,
@@ -124,19 +125,7 @@ const UNREAD = sql<SqlBool>`is_read = 0 and is_dismissed = 0`;
 
 // ---- row shapes ----------------------------------------------------------------------------
 
-const SESSION_COLUMNS = [
-  's.id',
-  's.school_id',
-  's.teacher_id',
-  's.course_id',
-  's.title',
-  's.starts_at',
-  's.ends_at',
-  's.status',
-  's.location',
-  's.lesson_notes',
-  's.version',
-] as const;
+const SESSION_COLUMNS = columnsOf('session', 's');
 
 /** Sessions with their course name and the number of students enrolled. */
 function sessionItems(db: Kysely<LocalDB>) {
