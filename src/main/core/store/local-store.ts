@@ -479,38 +479,31 @@ export class LocalStore {
           sha256: string;
         }>
       ).map((r) => r.sha256);
-      const own = [
-        ...(this.stmt('select id, type, args, created_at from outbox where school_id = ? order by seq').all(
-          schoolId,
-        ) as Array<{
-          id: string;
-          type: string;
-          args: string;
-          created_at: string;
-        }>),
-        ...(this.stmt('select id, type, args, created_at from attention where school_id = ?').all(
-          schoolId,
-        ) as Array<{
-          id: string;
-          type: string;
-          args: string;
-          created_at: string;
-        }>),
-        ...(
-          this.stmt(
-            'select id, title, description, file_name, sha256, size, created_at from pending_uploads where school_id = ?',
-          ).all(schoolId) as Array<Record<string, string | number>>
-        ).map((u) => ({
-          id: String(u.id),
-          type: 'upload_resource',
-          args: JSON.stringify(u),
-          created_at: String(u.created_at),
-        })),
-      ];
-      for (const e of own) {
+      // Pending edits and edits awaiting attention move as they are; files added offline as an
+      // upload_resource entry carrying their metadata.
+      let quarantined = 0;
+      for (const table of ['outbox', 'attention']) {
+        quarantined += this.stmt(
+          `insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at)
+           select id, school_id, ?, type, args, created_at, ? from ${table} where school_id = ?`,
+        ).run(schoolName, now, schoolId).changes;
+      }
+      const uploads = this.stmt(
+        'select id, title, description, file_name, sha256, size, created_at from pending_uploads where school_id = ?',
+      ).all(schoolId) as Array<Record<string, string | number>>;
+      for (const u of uploads) {
         this.stmt(
           'insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at) values (?, ?, ?, ?, ?, ?, ?)',
-        ).run(e.id, schoolId, schoolName, e.type, e.args, e.created_at, now);
+        ).run(
+          String(u.id),
+          schoolId,
+          schoolName,
+          'upload_resource',
+          JSON.stringify(u),
+          String(u.created_at),
+          now,
+        );
+        quarantined++;
       }
       this.stmt('delete from outbox where school_id = ?').run(schoolId);
       this.stmt('delete from attention where school_id = ?').run(schoolId);
@@ -519,7 +512,7 @@ export class LocalStore {
       this.deleteSchoolRows(schoolId);
       this.stmt('delete from sync_state where school_id = ?').run(schoolId);
       this.stmt('delete from meta where key = ?').run(`school_name:${schoolId}`);
-      return { fileHashes, quarantined: own.length };
+      return { fileHashes, quarantined };
     });
     const result = run.immediate();
     this.scrub();
