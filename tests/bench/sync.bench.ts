@@ -26,7 +26,8 @@ import { hashPassword, TEST_SCRYPT } from '../../server/domain/passwords.js';
 import { BIG_VIEW, generateSynthetic, type SyntheticSummary } from '../../server/domain/synthetic.js';
 import { Device, signIn } from '../../src/main/core/device.js';
 import { MemorySecretStore } from '../../src/main/core/ports.js';
-import { LocalStore } from '../../src/main/core/store/local-store.js';
+import { LocalStore, TABLE_OF } from '../../src/main/core/store/local-store.js';
+import { ENTITY_COLUMNS } from '../../src/shared/entity-columns.js';
 import type { LocalDB } from '../../src/main/core/store/schema.js';
 import * as queries from '../../src/main/core/store/queries.js';
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
@@ -228,74 +229,10 @@ const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number, aft
   },
 };
 
-/** Local table and columns of each entity (src/main/core/store/local-store.ts). */
-const LOCAL: Record<Entity, { table: string; columns: string[] }> = {
-  school: { table: 'schools', columns: ['id', 'name', 'timezone', 'version'] },
-  course: { table: 'courses', columns: ['id', 'school_id', 'name', 'code', 'version'] },
-  student: { table: 'students', columns: ['school_id', 'id', 'name', 'email', 'version'] },
-  session: {
-    table: 'sessions',
-    columns: [
-      'id',
-      'school_id',
-      'teacher_id',
-      'course_id',
-      'title',
-      'starts_at',
-      'ends_at',
-      'status',
-      'location',
-      'lesson_notes',
-      'version',
-    ],
-  },
-  enrolment: {
-    table: 'enrolments',
-    columns: ['id', 'school_id', 'session_id', 'student_id', 'attendance', 'version'],
-  },
-  resource: {
-    table: 'resources',
-    columns: [
-      'id',
-      'school_id',
-      'teacher_id',
-      'title',
-      'description',
-      'file_type',
-      'mime_type',
-      'size',
-      'sha256',
-      'shared_with_students',
-      'course_ids',
-      'scan_status',
-      'created_at',
-      'version',
-    ],
-  },
-  announcement: {
-    table: 'announcements',
-    columns: ['id', 'school_id', 'title', 'message', 'created_at', 'version'],
-  },
-  notification: {
-    table: 'notifications',
-    columns: [
-      'id',
-      'school_id',
-      'user_id',
-      'type',
-      'title',
-      'message',
-      'action_url',
-      'is_read',
-      'is_dismissed',
-      'read_at',
-      'delivered_via_socket',
-      'created_at',
-      'expires_at',
-      'version',
-    ],
-  },
-};
+/** Local table and columns of each entity: the device store's own (src/main/core/store/local-store.ts). */
+const LOCAL = Object.fromEntries(
+  ENTITIES.map((e) => [e, { table: TABLE_OF[e], columns: ENTITY_COLUMNS[e] }]),
+) as Record<Entity, { table: string; columns: string[] }>;
 
 /**
  * The floor of a first sync: select the view in pages of `batch`, JSON-encode each page as the

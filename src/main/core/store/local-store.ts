@@ -61,7 +61,8 @@ interface TableSpec {
   toRow(r: EntityRow[Entity]): unknown[];
 }
 
-const TABLE_OF: Record<Entity, string> = {
+/** The device table holding each entity. */
+export const TABLE_OF: Record<Entity, string> = {
   school: 'schools',
   course: 'courses',
   student: 'students',
