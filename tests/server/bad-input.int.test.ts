@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES } from '../../server/http/app.js';
 import type { RouteDef } from '../../server/http/route-table.js';
 import { hashToken } from '../../server/domain/auth.js';
-import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
+import {
+  RELAXED_RATE_LIMITS,
+  dialectsHere,
+  startTestServer,
+  type TestServer,
+} from '../support/server-fixture.js';
 import { signedIn, TestApi, type ApiResponse, type ErrorBody } from '../support/api-client.js';
 import { demoIds } from '../support/demo.js';
 import { snapshotDb, snapshotFiles, VOLATILE_TABLES } from '../support/db-snapshot.js';
@@ -209,10 +214,7 @@ describe.each(dialectsHere())('bad input on %s', (dialect) => {
     server = await startTestServer(dialect, {
       MAX_BODY_KB: '16',
       MAX_UPLOAD_MB: '1',
-      RATE_LIMIT_DASHBOARD_PER_MIN: '100000',
-      RATE_LIMIT_NOTIFICATIONS_PER_MIN: '100000',
-      RATE_LIMIT_LOGIN_PER_ACCOUNT: '10000',
-      RATE_LIMIT_LOGIN_PER_ADDRESS: '100000',
+      ...RELAXED_RATE_LIMITS,
     });
     const db = server.database.db;
     const ids = await demoIds(db);

@@ -9,7 +9,12 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROUTES } from '../../server/http/app.js';
 import type { RouteDef } from '../../server/http/route-table.js';
-import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
+import {
+  RELAXED_RATE_LIMITS,
+  dialectsHere,
+  startTestServer,
+  type TestServer,
+} from '../support/server-fixture.js';
 import { signedIn, TestApi, type ApiResponse } from '../support/api-client.js';
 import { demoIds } from '../support/demo.js';
 import { snapshotDb, snapshotFiles, VOLATILE_TABLES, type DbSnapshot } from '../support/db-snapshot.js';
@@ -78,12 +83,7 @@ describe.each(dialectsHere())('isolation matrix on %s', (dialect) => {
   let pushMutationsSent = 0;
 
   beforeAll(async () => {
-    server = await startTestServer(dialect, {
-      RATE_LIMIT_DASHBOARD_PER_MIN: '100000',
-      RATE_LIMIT_NOTIFICATIONS_PER_MIN: '100000',
-      RATE_LIMIT_LOGIN_PER_ACCOUNT: '10000',
-      RATE_LIMIT_LOGIN_PER_ADDRESS: '100000',
-    });
+    server = await startTestServer(dialect, RELAXED_RATE_LIMITS);
     const db = server.database.db;
     const ids = await demoIds(db);
     const now = new Date().toISOString();
