@@ -601,6 +601,10 @@ describeCluster('two server processes on one PostgreSQL database and one Redis',
       const keys = await redis.keys(`${cluster.redisPrefix}:rate-limit:*${email}`);
       expect(keys).toHaveLength(1);
       expect(Number(await redis.get(keys[0]!))).toBe(4);
+      // Redis forgets its scripts (a restart, SCRIPT FLUSH): the processes load them again.
+      await redis.scriptFlush();
+      expect((await attempt(c)).status).toBe(429);
+      expect(Number(await redis.get(keys[0]!))).toBe(5);
     } finally {
       await redis.close();
     }
