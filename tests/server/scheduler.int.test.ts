@@ -21,6 +21,7 @@ import { PG_URL, dialectsHere, startTestServer, type TestServer } from '../suppo
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import { pullAll } from '../support/view-copy.js';
+import { until } from '../support/until.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -69,13 +70,8 @@ function remindersOf(server: RunningServer, sessionId: number) {
     .execute();
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitUntil = (what: string, check: () => Promise<boolean> | boolean) =>
+  until(what, async () => ((await check()) ? true : undefined), 15_000);
 
 describe.each(dialectsHere())('scheduled work on %s', (dialect) => {
   let server: TestServer;
