@@ -2,6 +2,12 @@
  * Child process of `npm run bench:load`: the baseline server. A bare `node:http` server with a
  * plain `ws` WebSocketServer on it — no authentication, no database, no framework:
  * - `GET /body` answers a fixed JSON body (set by the bench over IPC: a real pull response);
+ * - `GET /floor?t=I` (a floor, not the baseline) replays pull teacher I's SQL statements, as
+ *   Classdesk sent them for that teacher's pull, through better-sqlite3 prepared statements on
+ *   the Classdesk database file, then answers the same body: what the pull's database work costs
+ *   with no framework, no query builder and no response building around it;
+ * - `/socket.io/` (a reference, not the baseline) is socket.io itself, as shipped, over the same
+ *   transport Classdesk uses: no authentication, no rooms, no event handlers;
  * - `/ws?school=S&user=U` holds a plain WebSocket, kept in a set per school;
  * - `POST /announce?school=S` with `{title, message}` sends each socket of school S a
  *   notification-shaped JSON message of its own (the same fields a Classdesk client receives).
@@ -11,8 +17,10 @@
  */
 import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { Server as SocketIoServer } from 'socket.io';
+import SQLite from 'better-sqlite3';
 import { createClient } from 'redis';
-import { memorySnapshot, type ChildReply, type ChildRequest } from './load-ipc.js';
+import { memorySnapshot, type ChildReply, type ChildRequest, type RecordedStatement } from './load-ipc.js';
 
 interface Announcement {
   school: number;
@@ -26,6 +34,27 @@ const send = (m: ChildReply) => process.send?.(m);
 const bySchool = new Map<number, Map<WebSocket, number>>();
 let body = Buffer.from('{}');
 let nextId = 1;
+let floor: Array<() => void> = [];
+
+/** Prepares each teacher's statements once; the returned function runs them in order. */
+function prepareFloor(file: string, teachers: RecordedStatement[][]): Array<() => void> {
+  const db = new SQLite(file, { readonly: true, fileMustExist: true });
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (sql: string) => {
+    let st = cache.get(sql);
+    if (!st) cache.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
+  return teachers.map((statements) => {
+    const steps = statements.map(({ sql, parameters }) => {
+      const st = prepare(sql);
+      return st.reader ? () => st.all(...parameters) : () => st.run(...parameters);
+    });
+    return () => {
+      for (const step of steps) step();
+    };
+  });
+}
 
 function deliver(a: Announcement): number {
   const sockets = bySchool.get(a.school);
@@ -77,6 +106,21 @@ async function main(): Promise<void> {
       res.end(body);
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/floor') {
+      const run = floor[Number(url.searchParams.get('t'))];
+      if (!run) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      run();
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': body.length,
+      });
+      res.end(body);
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/announce') {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -103,7 +147,19 @@ async function main(): Promise<void> {
     res.writeHead(404);
     res.end();
   });
-  const wss = new WebSocketServer({ server, path: '/ws' });
+  // Two WebSocket servers on one HTTP server: ws takes the upgrades of /ws only (given the
+  // server itself, it would refuse every other path), socket.io those of /socket.io/.
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/ws') return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  // destroyUpgrade: false leaves the upgrades of /ws alone instead of ending them after a timeout.
+  const sio = new SocketIoServer(server, {
+    transports: ['websocket'],
+    serveClient: false,
+    destroyUpgrade: false,
+  });
   wss.on('connection', (ws, req) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const school = Number(url.searchParams.get('school'));
@@ -122,15 +178,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const ws of wss.clients) ws.terminate();
+    sio.disconnectSockets(true);
     server.closeAllConnections();
     server.close();
     void Promise.allSettled([subscriber?.close(), publisher?.close()]).then(() => process.exit(0));
   };
   process.on('message', (m: ChildRequest) => {
-    if (m.type === 'memory') send({ type: 'memory', ...memorySnapshot(), sockets: wss.clients.size });
+    if (m.type === 'memory')
+      send({ type: 'memory', ...memorySnapshot(), sockets: wss.clients.size + sio.of('/').sockets.size });
     else if (m.type === 'body') {
       body = Buffer.from(m.body);
       send({ type: 'body-set' });
+    } else if (m.type === 'floor') {
+      floor = prepareFloor(m.file, m.teachers);
+      send({ type: 'floor-set' });
     } else if (m.type === 'stop') stop();
   });
   process.on('disconnect', stop);

@@ -4,7 +4,15 @@ export type ChildRequest =
   | { type: 'memory' }
   | { type: 'stop' }
   /** Baseline only: the JSON body its `GET /body` answers from now on. */
-  | { type: 'body'; body: string };
+  | { type: 'body'; body: string }
+  /** Baseline only: the SQLite file and, per pull teacher, the statements `GET /floor` replays. */
+  | { type: 'floor'; file: string; teachers: RecordedStatement[][] };
+
+/** One SQL statement of a Classdesk request, as Kysely sent it to the database. */
+export interface RecordedStatement {
+  sql: string;
+  parameters: unknown[];
+}
 
 export interface MemoryFigures {
   heapUsed: number;
@@ -18,7 +26,8 @@ export interface MemoryFigures {
 export type ChildReply =
   | { type: 'ready'; url: string }
   | ({ type: 'memory'; sockets: number } & MemoryFigures)
-  | { type: 'body-set' };
+  | { type: 'body-set' }
+  | { type: 'floor-set' };
 
 /** Memory of this process after full garbage collections (when started with --expose-gc). */
 export function memorySnapshot(): MemoryFigures {

@@ -2,7 +2,15 @@
  * The measurements of `npm run bench:load`, one function per part; each returns raw figures for
  * one side (Classdesk or baseline) and load.bench.ts pairs and prints them.
  */
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { PullResponse } from '../../src/shared/protocol.js';
+import { keepingStatements } from '../../src/shared/sqlite-statements.js';
+import type { DB } from '../../server/db/schema.js';
+import { authenticate, requireTeacherSchool } from '../../server/domain/auth.js';
+import { ChecksumCache } from '../../server/domain/checksum-cache.js';
+import { pull } from '../../server/domain/pull.js';
+import type { RecordedStatement } from './load-ipc.js';
 import type { PullTeacher, SocketTeacher } from './load-data.js';
 import {
   connectAll,
@@ -244,7 +252,10 @@ export async function preparePull(
     }
   }
   const t = teachers[0]!;
-  const res = await request(pullUrl(serverUrl, t), { headers: { authorization: `Bearer ${t.token}` } });
+  const pullOnce = () => request(pullUrl(serverUrl, t), { headers: { authorization: `Bearer ${t.token}` } });
+  // The second pull is the steady state the load repeats (the first computes the checksum).
+  await pullOnce();
+  const res = await pullOnce();
   if (res.status !== 200) throw new Error(`pull: ${res.status} ${res.body.slice(0, 300)}`);
   const body = JSON.parse(res.body) as PullResponse;
   if (body.has_more) throw new Error('a small delta should fit one pull');
@@ -254,6 +265,45 @@ export async function preparePull(
     body: res.body,
     queries: queriesOf(res.headers as { 'server-timing'?: string }),
   };
+}
+
+/**
+ * The SQL statements of each teacher's steady-state pull, as the pull route sends them: the
+ * route's own domain calls (authenticate, requireTeacherSchool, pull with a kept checksum),
+ * run here against the server's SQLite file with Kysely's query log on. The floor replays them.
+ */
+export async function recordPullStatements(
+  file: string,
+  teachers: PullTeacher[],
+): Promise<RecordedStatement[][]> {
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+  let recording: RecordedStatement[] | null = null;
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({ database: keepingStatements(sqlite) }),
+    log: (e) => {
+      recording?.push({ sql: e.query.sql, parameters: [...e.query.parameters] });
+    },
+  });
+  const checksums = new ChecksumCache({ maxRows: Number.MAX_SAFE_INTEGER, maxAgeMs: 3_600_000 });
+  const once = async (t: PullTeacher) => {
+    const user = await authenticate(db, t.token);
+    if (!user) throw new Error(`floor: token of teacher ${t.userId} refused`);
+    await requireTeacherSchool(db, user.id, t.schoolId);
+    await pull(db, { teacherId: user.id, schoolId: t.schoolId }, t.cursor, undefined, checksums);
+  };
+  const all: RecordedStatement[][] = [];
+  try {
+    for (const t of teachers) {
+      await once(t);
+      recording = [];
+      await once(t);
+      all.push(recording);
+      recording = null;
+    }
+  } finally {
+    await db.destroy();
+  }
+  return all;
 }
 
 export const pullUrl = (serverUrl: string, t: PullTeacher): string =>
@@ -270,6 +320,8 @@ export interface LoadRound {
 export interface PullFigures {
   classdesk: LoadRound[];
   baseline: LoadRound[];
+  /** The floor: the same SQL statements, replayed on node:http (the baseline process's /floor). */
+  floor: LoadRound[];
   /** Dashboard latencies measured while the pull load ran, one list per round. */
   dashboardUnderLoad: number[][];
   dashboardIdle: number[];
@@ -280,7 +332,8 @@ export interface PullFigures {
 /**
  * Rounds alternate: `connections` keep-alive connections pulling from Classdesk for
  * `durationMs` (each connection one teacher, round robin) while one more connection asks for
- * a teacher's dashboard again and again; then the same load against the baseline's GET /body.
+ * a teacher's dashboard again and again; then the same load against the baseline's GET /body,
+ * then against its GET /floor (each connection replaying its teacher's statements).
  */
 export async function measurePull(
   serverUrl: string,
@@ -295,12 +348,15 @@ export async function measurePull(
       return { url: pullUrl(serverUrl, t), headers: auth(t) };
     });
   const baseline = (ms: number) => httpLoad(o.connections, ms, () => ({ url: `${baselineUrl}/body` }));
+  const floor = (ms: number) =>
+    httpLoad(o.connections, ms, (w) => ({ url: `${baselineUrl}/floor?t=${w % teachers.length}` }));
   const dash = teachers[0]!;
   const dashUrl = `${serverUrl}/api/dashboard?school_id=${dash.schoolId}&range=week`;
 
   const warm = Math.min(1000, o.durationMs);
   await classdesk(warm);
   await baseline(warm);
+  await floor(warm);
   const dashboardIdle: number[] = [];
   let dashboardQueries = NaN;
   for (let i = 0; i < o.idleDashboards; i++) {
@@ -313,6 +369,7 @@ export async function measurePull(
   const figures: PullFigures = {
     classdesk: [],
     baseline: [],
+    floor: [],
     dashboardUnderLoad: [],
     dashboardIdle,
     dashboardQueries,
@@ -333,8 +390,10 @@ export async function measurePull(
     figures.dashboardUnderLoad.push(dashboards.latencies);
     const b = summary(await baseline(o.durationMs));
     figures.baseline.push(b);
+    const f = summary(await floor(o.durationMs));
+    figures.floor.push(f);
     progress(
-      `pull round ${r + 1}: ${c.rps.toFixed(0)} req/s (baseline ${b.rps.toFixed(0)}), ` +
+      `pull round ${r + 1}: ${c.rps.toFixed(0)} req/s (baseline ${b.rps.toFixed(0)}, floor ${f.rps.toFixed(0)}), ` +
         `dashboard p99 under load ${quantile(dashboards.latencies, 0.99).toFixed(1)} ms` +
         (c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''),
     );

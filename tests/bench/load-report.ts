@@ -24,7 +24,29 @@ export function socketRows(
   prefix: string,
   label: string,
   s: { classdesk: SocketsSide; baseline: SocketsSide },
+  /** socket.io alone, measured for reference: its heap per socket is shown beside the baseline's. */
+  socketIoAlone?: SocketsSide,
 ): Row[] {
+  const reference: Row[] = socketIoAlone
+    ? [
+        {
+          id: `${prefix}.socketIoAloneHeapPerSocketKiB`,
+          measure: `    reference: socket.io alone (no auth, no rooms; ${fmt(socketIoAlone.held)} held), heap per socket`,
+          classdesk: socketIoAlone.heapPerSocket / KiB,
+          baseline: s.baseline.heapPerSocket / KiB,
+          digits: 2,
+          ratio: 'times',
+        },
+        {
+          id: `${prefix}.socketIoAloneRssPerSocketKiB`,
+          measure: '    reference: socket.io alone, RSS per socket',
+          classdesk: socketIoAlone.rssPerSocket / KiB,
+          baseline: s.baseline.rssPerSocket / KiB,
+          digits: 2,
+          ratio: 'times',
+        },
+      ]
+    : [];
   return [
     {
       id: `${prefix}.held`,
@@ -50,6 +72,7 @@ export function socketRows(
       digits: 2,
       ratio: 'times',
     },
+    ...reference,
     {
       id: `${prefix}.externalPerSocketKiB`,
       measure: '  server external (buffers) per socket (KiB)',
@@ -140,6 +163,14 @@ export function pullRows(p: PullReport, connections: number): Row[] {
       ratio: 'share',
     },
     {
+      id: 'pull.floorRps',
+      measure: `  floor: node:http replaying the same SQL statements (better-sqlite3 prepared), same body`,
+      classdesk: m(p.floor.map((r) => r.rps)),
+      baseline: m(p.baseline.map((r) => r.rps)),
+      digits: 0,
+      ratio: 'share',
+    },
+    {
       id: 'pull.p50Ms',
       measure: '  same, latency p50 ms',
       classdesk: m(p.classdesk.map((r) => r.p50)),
@@ -157,9 +188,9 @@ export function pullRows(p: PullReport, connections: number): Row[] {
     },
     {
       id: 'pull.errors',
-      measure: '  non-200 answers or failed requests (all rounds)',
+      measure: '  non-200 answers or failed requests (all rounds; baseline column: baseline and floor)',
       classdesk: p.classdesk.reduce((a, r) => a + r.errors, 0),
-      baseline: p.baseline.reduce((a, r) => a + r.errors, 0),
+      baseline: [...p.baseline, ...p.floor].reduce((a, r) => a + r.errors, 0),
       digits: 0,
       ratio: 'none',
     },

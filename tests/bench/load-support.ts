@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { ChildReply, ChildRequest, MemoryFigures } from './load-ipc.js';
+import type { ChildReply, ChildRequest, MemoryFigures, RecordedStatement } from './load-ipc.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -52,8 +52,10 @@ export interface ServerChild {
   url: string;
   /** Memory of the process after a full GC, and the sockets it holds. */
   memory(): Promise<MemoryFigures & { sockets: number }>;
-  /** Baseline only: the body `GET /body` answers. */
+  /** Baseline only: the body `GET /body` (and `GET /floor`) answers. */
   setBody(body: string): Promise<void>;
+  /** Baseline only: the database file and per-teacher statements `GET /floor?t=I` replays. */
+  setFloor(file: string, teachers: RecordedStatement[][]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,9 @@ export async function startChild(
     },
     setBody: async (body) => {
       await ask({ type: 'body', body }, 'body-set');
+    },
+    setFloor: async (file, teachers) => {
+      await ask({ type: 'floor', file, teachers }, 'floor-set');
     },
     stop: async () => {
       if (proc.exitCode !== null || proc.signalCode !== null || proc.killed || !proc.connected) return;

@@ -37,6 +37,7 @@ import {
   postBaselineAnnouncement,
   preparePull,
   progress,
+  recordPullStatements,
   type FanoutSide,
   type SocketsSide,
 } from './load-parts.js';
@@ -121,6 +122,8 @@ interface SinglePart {
   seededRows: number;
   seedMs: number;
   sockets: { classdesk: SocketsSide; baseline: SocketsSide };
+  /** socket.io alone (the baseline process's /socket.io/: no auth, no rooms), for reference. */
+  socketIoAlone: SocketsSide;
   fanout: { classdesk: FanoutSide; baseline: FanoutSide };
   pull: PullReport;
 }
@@ -130,7 +133,8 @@ async function singleProcess(): Promise<SinglePart> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-load-'));
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   const env = benchServerEnv(path.join(dir, 'server'));
-  const seeding = openDatabase({ url: loadConfig(env).databaseUrl });
+  const databaseFile = loadConfig(env).databaseUrl;
+  const seeding = openDatabase({ url: databaseFile });
   await migrateServer(seeding.db);
   progress(`seeding ${SOCKETS} socket teachers (${TEACHERS} in school A) and ${PULL_TEACHERS} pull teachers`);
   const data = await seedLoadData(seeding.db, {
@@ -167,11 +171,22 @@ async function singleProcess(): Promise<SinglePart> {
     ROUNDS,
   );
   await closeAll(b.clients, [baseline]);
+  // 1, reference: socket.io itself, as shipped (no auth, no rooms), held by the baseline process.
+  const s = await holdSockets('socket.io alone', [baseline], data.socketTeachers, openSocketIo);
+  await closeAll(s.clients, [baseline]);
 
   // 3: pull throughput.
   progress(`pull: editing ${EDITS_PER_TEACHER} session(s) of each of ${PULL_TEACHERS} teachers`);
   const setup = await preparePull(server.url, data.pullTeachers, data.pullAdmins);
   await baseline.setBody(setup.body);
+  const statements = await recordPullStatements(databaseFile, data.pullTeachers);
+  // The server counts the queries of a request, not the transaction's begin and commit.
+  const queries = statements[0]!.filter((st) => !/^(begin|commit)\b/i.test(st.sql)).length;
+  if (queries !== setup.queries)
+    throw new Error(
+      `floor: ${queries} queries recorded, the server counted ${setup.queries} for the same pull`,
+    );
+  await baseline.setFloor(databaseFile, statements);
   const pull = await measurePull(server.url, baseline.url, data.pullTeachers, {
     connections: CONNECTIONS,
     durationMs: DURATION_MS,
@@ -185,6 +200,7 @@ async function singleProcess(): Promise<SinglePart> {
     seededRows: data.rows,
     seedMs: data.ms,
     sockets: { classdesk: c.side, baseline: b.side },
+    socketIoAlone: s.side,
     fanout: { classdesk: cFan, baseline: bFan },
     pull: { ...pull, changes: setup.changes, bytes: setup.bytes, queries: setup.queries },
   };
@@ -312,7 +328,7 @@ async function main(): Promise<void> {
   await cleanUp();
 
   const rows = [
-    ...socketRows('sockets', '', single.sockets),
+    ...socketRows('sockets', '', single.sockets, single.socketIoAlone),
     ...fanoutRows('fanout', '', single.fanout),
     ...pullRows(single.pull, CONNECTIONS),
     ...('skipped' in redis
@@ -350,7 +366,9 @@ async function main(): Promise<void> {
   console.log(
     `sockets: socket.io-client, transports ['websocket'], one token per teacher (${fmt(SOCKETS)} teachers); heap per socket = ` +
       `(heap used after connecting − before) ÷ held, each after a forced GC${s.gc ? '' : ' (NO GC: --expose-gc missing)'}; ` +
-      `server heap ${fmt(s.heapBefore / 2 ** 20, 1)} → ${fmt(s.heapAfter / 2 ** 20, 1)} MiB`,
+      `server heap ${fmt(s.heapBefore / 2 ** 20, 1)} → ${fmt(s.heapAfter / 2 ** 20, 1)} MiB; ` +
+      `reference rows: the same clients against a socket.io server as shipped in the baseline process (same transport, ` +
+      `no middleware, no rooms, no handlers), "classdesk" column = that server`,
   );
   console.log(
     `announcement: POST /api/admin/schools/:id/announcements with every socket connected, ${fmt(single.fanout.classdesk.targets)} of them in the school; ` +
@@ -360,7 +378,10 @@ async function main(): Promise<void> {
     `pull: GET /api/sync/pull from the cursor of the seeded head, after ${EDITS_PER_TEACHER} session edit per teacher: ${single.pull.changes} changes ` +
       `(${PULL_TEACHERS} teachers with ~900-row views, ` +
       `round robin over ${CONNECTIONS} keep-alive connections, ${DURATION_MS / 1000} s per round); baseline: GET /body on a bare node:http server ` +
-      `answering the same JSON bytes; dashboard: one more connection, sequential requests`,
+      `answering the same JSON bytes; floor ("classdesk" column): GET /floor on that server, replaying each teacher's SQL ` +
+      `statements of that pull (recorded through the route's own domain calls, ${single.pull.queries} queries + begin/commit) ` +
+      `through better-sqlite3 prepared statements on the same database file, then answering the same bytes; ` +
+      `dashboard: one more connection, sequential requests`,
   );
   if ('skipped' in redis) console.log(`part 4 (two processes through Redis): skipped — ${redis.skipped}`);
   else

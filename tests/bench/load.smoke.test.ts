@@ -68,7 +68,13 @@ test('the load benchmark in --quick mode produces every figure', { timeout: 180_
   const redisIds = ids
     .filter((id) => id.startsWith('sockets.') || id.startsWith('fanout.'))
     .map((id) => `redis.${id}`);
-  const expected = 'skipped' in out.redis ? ids : [...ids, ...redisIds];
+  // Figures of the single process only: the references measured beside the baseline.
+  const references = [
+    'sockets.socketIoAloneHeapPerSocketKiB',
+    'sockets.socketIoAloneRssPerSocketKiB',
+    'pull.floorRps',
+  ];
+  const expected = [...references, ...('skipped' in out.redis ? ids : [...ids, ...redisIds])];
   for (const id of expected) {
     expect(f[id], id).toBeDefined();
     expect(Number.isFinite(f[id]!.classdesk), `${id} classdesk`).toBe(true);
@@ -88,4 +94,5 @@ test('the load benchmark in --quick mode produces every figure', { timeout: 180_
     expect(f[id], id).toEqual({ classdesk: 0, baseline: 0 });
   }
   expect(f['pull.rps']!.classdesk).toBeGreaterThan(0);
+  expect(f['pull.floorRps']!.classdesk).toBeGreaterThan(0);
 });
