@@ -94,6 +94,11 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1 to 64 characters of A-Z a-z 0-9 _ . : -')
     .default('classdesk'),
+  /**
+   * Entries the Redis stream of socket.io events keeps (trimmed approximately): a process cut off
+   * from Redis catches up on what was published meanwhile as long as it is still in the stream.
+   */
+  REDIS_STREAM_MAX_LEN: int(1_000, 10_000_000).default(100_000),
   /** On SIGTERM, how long /readyz answers 503 before the server stops accepting connections. */
   SHUTDOWN_DRAIN_SECONDS: int(0, 600).default(5),
   /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset, loopback only. */

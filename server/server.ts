@@ -111,7 +111,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     });
     const metrics = new ServerMetrics(database, config.DATABASE_POOL_SIZE, SERVER_VERSION);
     if (config.REDIS_URL) {
-      redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, logger);
+      redis = await connectRedis(config.REDIS_URL, config.REDIS_PREFIX, logger, {
+        maxLen: config.REDIS_STREAM_MAX_LEN,
+      });
       logger.info(
         { prefix: config.REDIS_PREFIX },
         'socket.io events and rate limits shared with other processes through Redis',

@@ -23,7 +23,17 @@ export interface RedisLink {
 /** Attempts before a server that has never reached Redis gives up starting. */
 const FIRST_CONNECT_ATTEMPTS = 5;
 
-export async function connectRedis(url: string, prefix: string, log: Logger): Promise<RedisLink> {
+export interface StreamOptions {
+  /** Entries the stream keeps (`XADD MAXLEN ~`): how far back a process that lost Redis can catch up. */
+  maxLen: number;
+}
+
+export async function connectRedis(
+  url: string,
+  prefix: string,
+  log: Logger,
+  stream: StreamOptions,
+): Promise<RedisLink> {
   let connected = false;
   let down = false;
   const client: RedisClient = createClient({
@@ -55,6 +65,7 @@ export async function connectRedis(url: string, prefix: string, log: Logger): Pr
     streamName: name,
     channelPrefix: name,
     sessionKeyPrefix: `${prefix}:socket.io:session:`,
+    maxLen: stream.maxLen,
   });
   return {
     adapter,

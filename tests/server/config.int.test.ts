@@ -40,6 +40,7 @@ const INVALID: Record<string, string> = {
   SLOW_REQUEST_MS: '0',
   REDIS_URL: 'http://cache:6379',
   REDIS_PREFIX: 'class desk',
+  REDIS_STREAM_MAX_LEN: '999',
   SHUTDOWN_DRAIN_SECONDS: '601',
   METRICS_TOKEN: 'hunter2-short',
   CHECKSUM_CACHE_ROWS: '-1',

@@ -19,7 +19,7 @@ import { pgAdmin } from './pg-admin.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function redisAvailable(): Promise<boolean> {
+export async function redisAvailable(): Promise<boolean> {
   const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 3000, reconnectStrategy: false } });
   client.on('error', () => undefined);
   try {
