@@ -44,7 +44,7 @@ async function lengthAfterEmits(r: Running): Promise<number> {
   await until(
     'every emit to reach the stream',
     async () => {
-      const info = (await r.link.client.sendCommand(['XINFO', 'STREAM', stream])) as unknown[];
+      const info = await r.link.client.sendCommand<unknown[]>(['XINFO', 'STREAM', stream]);
       const added = Number(info[info.indexOf('entries-added') + 1]);
       return added >= EMITS ? true : undefined;
     },
