@@ -1,7 +1,9 @@
 /**
- * `npm run bench:load -- --quick --json` runs to the end and produces every figure: the sockets
- * asked for are all held, every notification arrives, the pull answers without errors. No
- * timing is asserted: this checks the benchmark, not the machine.
+ * The benchmarks in quick mode run to the end and produce every figure:
+ * - `npm run bench:load -- --quick --json`: the sockets asked for are all held, every
+ *   notification arrives, the pull answers without errors;
+ * - `npm run bench:pull -- --quick --json`: every statement of the pull is timed and returns rows.
+ * No timing is asserted: this checks the benchmarks, not the machine.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -17,19 +19,22 @@ interface Output {
   redis: { skipped: string } | { database: string; processes: number };
 }
 
-function runQuickBench(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(
+  file: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'tests/bench/load.bench.ts', '--quick', '--json', '--duration', '1'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    // The bench kills its own server processes on SIGTERM.
-    const timer = setTimeout(() => child.kill('SIGTERM'), 170_000);
+    // The load bench kills its own server processes on SIGTERM.
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -38,10 +43,12 @@ function runQuickBench(): Promise<{ code: number | null; stdout: string; stderr:
   });
 }
 
+const lastLine = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').at(-1)!);
+
 test('the load benchmark in --quick mode produces every figure', { timeout: 180_000 }, async () => {
-  const run = await runQuickBench();
+  const run = await runBench('tests/bench/load.bench.ts', ['--quick', '--json', '--duration', '1'], 170_000);
   expect(run.code, run.stderr).toBe(0);
-  const out = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Output;
+  const out = lastLine(run.stdout) as Output;
   const f = out.figures;
   expect(out.database).toBe('SQLite');
 
@@ -96,3 +103,29 @@ test('the load benchmark in --quick mode produces every figure', { timeout: 180_
   expect(f['pull.rps']!.classdesk).toBeGreaterThan(0);
   expect(f['pull.floorRps']!.classdesk).toBeGreaterThan(0);
 });
+
+test(
+  'the pull anatomy benchmark in --quick mode times every statement of the pull',
+  { timeout: 120_000 },
+  async () => {
+    const run = await runBench('tests/bench/pull.bench.ts', ['--quick', '--json'], 110_000);
+    expect(run.code, run.stderr).toBe(0);
+    const out = lastLine(run.stdout) as {
+      changes: number;
+      statements: Array<{ label: string; us: number; rows: number }>;
+      floor: number;
+      domain: Record<string, number>;
+    };
+    // One session edited: the session, its enrolments and their students.
+    expect(out.changes).toBeGreaterThan(1);
+    const tables = out.statements.flatMap((s) => s.label.split(' ⋈ '));
+    for (const table of ['auth_tokens', 'memberships', 'sync_changes', 'class_sessions', 'enrolments'])
+      expect(tables, table).toContain(table);
+    for (const s of out.statements) {
+      expect(s.rows, s.label).toBeGreaterThan(0);
+      expect(Number.isFinite(s.us) && s.us > 0, s.label).toBe(true);
+    }
+    expect(Object.keys(out.domain)).toEqual(['authenticate', 'requireTeacherSchool', 'pull']);
+    for (const us of Object.values(out.domain)) expect(Number.isFinite(us) && us > 0).toBe(true);
+  },
+);
