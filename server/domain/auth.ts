@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { MembershipPublic, UserPublic } from '../../src/shared/entities.js';
+import { compiledQuery } from '../db/compiled-query.js';
 import { verifyPassword } from './passwords.js';
 import { forbidden, scopeRevoked } from './errors.js';
 
@@ -63,16 +64,28 @@ export async function authenticate(
 ): Promise<AuthedUser | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const tokenHash = hashToken(token);
-  const row = await db
+  const [row] = await userOfToken(db, { tokenHash, now: now.toISOString() });
+  return row ? { ...row, tokenHash } : null;
+}
+
+// Every authenticated request runs these two: compiled once (server/db/compiled-query.ts).
+const userOfToken = compiledQuery((db: Kysely<DB>, a: { tokenHash: string; now: string }) =>
+  db
     .selectFrom('auth_tokens')
     .innerJoin('users', 'users.id', 'auth_tokens.user_id')
     .select(['users.id', 'users.email', 'users.name'])
-    .where('auth_tokens.token_hash', '=', tokenHash)
+    .where('auth_tokens.token_hash', '=', a.tokenHash)
     .where('auth_tokens.revoked_at', 'is', null)
-    .where('auth_tokens.expires_at', '>', now.toISOString())
-    .executeTakeFirst();
-  return row ? { ...row, tokenHash } : null;
-}
+    .where('auth_tokens.expires_at', '>', a.now),
+);
+const membershipIn = compiledQuery((db: Kysely<DB>, a: { userId: number; schoolId: number }) =>
+  db
+    .selectFrom('memberships')
+    .innerJoin('schools', 'schools.id', 'memberships.school_id')
+    .select(['schools.id', 'schools.name', 'schools.timezone', 'memberships.role', 'memberships.active'])
+    .where('memberships.user_id', '=', a.userId)
+    .where('memberships.school_id', '=', a.schoolId),
+);
 
 export async function revokeToken(db: Kysely<DB>, tokenHash: string, now = new Date()): Promise<void> {
   await db
@@ -103,13 +116,7 @@ export async function requireTeacherSchool(
   userId: number,
   schoolId: number,
 ): Promise<{ id: number; name: string; timezone: string }> {
-  const m = await db
-    .selectFrom('memberships')
-    .innerJoin('schools', 'schools.id', 'memberships.school_id')
-    .select(['schools.id', 'schools.name', 'schools.timezone', 'memberships.role', 'memberships.active'])
-    .where('memberships.user_id', '=', userId)
-    .where('memberships.school_id', '=', schoolId)
-    .executeTakeFirst();
+  const [m] = await membershipIn(db, { userId, schoolId });
   if (!m || m.role !== 'teacher') throw forbidden();
   if (!m.active) throw scopeRevoked();
   return { id: m.id, name: m.name, timezone: m.timezone };

@@ -7,7 +7,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DashboardResponse } from '../../src/shared/api.js';
 import type { DB } from '../db/schema.js';
 import { calendarRange, type RangeName } from '../../src/shared/time-range.js';
-import { columnsOf } from '../../src/shared/entity-columns.js';
+import { columnsOf, RESOURCE_COLUMNS } from '../../src/shared/entity-columns.js';
 
 export async function dashboard(
   db: Kysely<DB>,
@@ -92,21 +92,7 @@ export async function dashboard(
 
   const resources = await db
     .selectFrom('resources')
-    .select([
-      'id',
-      'school_id',
-      'teacher_id',
-      'title',
-      'description',
-      'file_type',
-      'mime_type',
-      'size',
-      'sha256',
-      'shared_with_students',
-      'scan_status',
-      'created_at',
-      'version',
-    ])
+    .select(RESOURCE_COLUMNS)
     .where('school_id', '=', school.id)
     .where('teacher_id', '=', teacherId)
     .orderBy('created_at', 'desc')

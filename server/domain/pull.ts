@@ -13,6 +13,7 @@ import type { DB } from '../db/schema.js';
 import { VIEW, type Scope } from './scope.js';
 import { badRequest } from './errors.js';
 import { scopeChecksum, type ChecksumCache } from './checksum-cache.js';
+import { compiledQuery } from '../db/compiled-query.js';
 
 const FullCursor = z.object({
   v: z.literal(1),
@@ -88,15 +89,12 @@ export async function pull(
       // Incremental part: rows the change log says were touched since the cursor.
       const budget = limit - changes.length;
       if (budget === 0) return respond(scope, changes, cursor, true, total, done, null);
-      const logged = await trx
-        .selectFrom('sync_changes')
-        .select(['seq', 'entity', 'row_id'])
-        .where('school_id', '=', scope.schoolId)
-        .where((eb) => eb.or([eb('teacher_id', '=', scope.teacherId), eb('teacher_id', 'is', null)]))
-        .where('seq', '>', cursor.s)
-        .orderBy('seq')
-        .limit(budget)
-        .execute();
+      const logged = await changesSince(trx, {
+        schoolId: scope.schoolId,
+        teacherId: scope.teacherId,
+        after: cursor.s,
+        limit: budget,
+      });
       const touched = new Map<Entity, Set<number>>();
       for (const c of logged) {
         const ids = touched.get(c.entity as Entity) ?? new Set<number>();
@@ -124,6 +122,19 @@ export async function pull(
       return respond(scope, changes, next, hasMore, total, done, checksum);
     });
 }
+
+/** The change-log entries of a teacher's view after a position, oldest first (compiled once). */
+const changesSince = compiledQuery(
+  (db: Kysely<DB>, a: { schoolId: number; teacherId: number; after: number; limit: number }) =>
+    db
+      .selectFrom('sync_changes')
+      .select(['seq', 'entity', 'row_id'])
+      .where('school_id', '=', a.schoolId)
+      .where((eb) => eb.or([eb('teacher_id', '=', a.teacherId), eb('teacher_id', 'is', null)]))
+      .where('seq', '>', a.after)
+      .orderBy('seq')
+      .limit(a.limit),
+);
 
 function respond(
   scope: Scope,

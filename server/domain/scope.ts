@@ -6,9 +6,10 @@
  * Nothing here depends on the clock: a notification leaves the view when the scheduler
  * publishes its expiry (a logged change), so the view only changes through the change log.
  */
-import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Compilable, Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { compiledQuery } from '../db/compiled-query.js';
 import type { Entity, EntityRow } from '../../src/shared/entities.js';
-import { ENTITY_COLUMNS } from '../../src/shared/entity-columns.js';
+import { ENTITY_COLUMNS, RESOURCE_COLUMNS } from '../../src/shared/entity-columns.js';
 import type { DB, NotificationsTable } from '../db/schema.js';
 
 export interface Scope {
@@ -43,6 +44,33 @@ function applyFilter<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, col: 
   if (f?.afterId !== undefined || f?.limit !== undefined) q = q.orderBy(col) as QB;
   if (f?.limit !== undefined) q = q.limit(f.limit) as QB;
   return q;
+}
+
+/** The scope ids a view's rows depend on (a school-wide view does not depend on the teacher). */
+type ScopeKey = keyof Scope;
+
+/**
+ * A view's row select (`build`, given the scope and the filter), compiled once per filter shape
+ * (server/db/compiled-query.ts): pulls run these for every touched entity of every request.
+ */
+function viewRows<Row>(
+  keys: ScopeKey[],
+  build: (db: Kysely<DB>, s: Scope, f: RowFilter) => Compilable<Row>,
+): (db: Kysely<DB>, s: Scope, f?: RowFilter) => Promise<Row[]> {
+  const run = compiledQuery(
+    (
+      db: Kysely<DB>,
+      a: { schoolId?: number; teacherId?: number; ids?: number[]; afterId?: number; limit?: number },
+    ) => build(db, a as Scope, a),
+  );
+  return (db, s, f) =>
+    run(db, {
+      ...(keys.includes('schoolId') ? { schoolId: s.schoolId } : {}),
+      ...(keys.includes('teacherId') ? { teacherId: s.teacherId } : {}),
+      ids: f?.ids,
+      afterId: f?.afterId,
+      limit: f?.limit,
+    });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any table's builder
@@ -109,31 +137,23 @@ const notificationBase = (db: Kysely<DB>, s: Scope) =>
     .where('notifications.expiry_published', '=', 0);
 
 const school: EntityView<'school'> = {
-  async rows(db, s, f) {
-    const rows = await applyFilter(
-      schoolBase(db, s).select(['id', 'name', 'timezone', 'version']),
-      'schools.id',
-      f,
-    ).execute();
-    return rows;
-  },
+  rows: viewRows(['schoolId'], (db, s, f) =>
+    applyFilter(schoolBase(db, s).select(['id', 'name', 'timezone', 'version']), 'schools.id', f),
+  ),
   refs: (db, s) => schoolBase(db, s).select(['id', 'version']).execute(),
   count: (db, s) => countRows(schoolBase(db, s)),
 };
 
 const course: EntityView<'course'> = {
-  rows: (db, s, f) =>
-    applyFilter(
-      courseBase(db, s).select(['id', 'school_id', 'name', 'code', 'version']),
-      'courses.id',
-      f,
-    ).execute(),
+  rows: viewRows(['schoolId'], (db, s, f) =>
+    applyFilter(courseBase(db, s).select(['id', 'school_id', 'name', 'code', 'version']), 'courses.id', f),
+  ),
   refs: (db, s) => courseBase(db, s).select(['id', 'version']).execute(),
   count: (db, s) => countRows(courseBase(db, s)),
 };
 
 const session: EntityView<'session'> = {
-  rows: (db, s, f) =>
+  rows: viewRows(['schoolId', 'teacherId'], (db, s, f) =>
     applyFilter(
       sessionBase(db, s).select([
         'id',
@@ -150,7 +170,8 @@ const session: EntityView<'session'> = {
       ]),
       'class_sessions.id',
       f,
-    ).execute(),
+    ),
+  ),
   refs: (db, s) => sessionBase(db, s).select(['id', 'version']).execute(),
   count: (db, s) => countRows(sessionBase(db, s)),
 };
@@ -183,7 +204,7 @@ const enrolmentPage = (db: Kysely<DB>, s: Scope, afterId: number) =>
     );
 
 const enrolment: EntityView<'enrolment'> = {
-  rows: (db, s, f) =>
+  rows: viewRows(['schoolId', 'teacherId'], (db, s, f) =>
     applyFilter(
       (f?.afterId !== undefined ? enrolmentPage(db, s, f.afterId) : enrolmentBase(db, s)).select([
         'enrolments.id',
@@ -195,25 +216,30 @@ const enrolment: EntityView<'enrolment'> = {
       ]),
       'enrolments.id',
       f,
-    ).execute(),
+    ),
+  ),
   refs: (db, s) => enrolmentBase(db, s).select(['enrolments.id', 'enrolments.version']).execute(),
   count: (db, s) => countRows(enrolmentBase(db, s)),
 };
 
+const studentRows = viewRows(['schoolId', 'teacherId'], (db, s, f) =>
+  applyFilter(
+    studentBase(db, s).select([
+      'users.id',
+      'memberships.school_id',
+      'users.name',
+      'users.email',
+      'users.version as user_version',
+      'memberships.version as membership_version',
+    ]),
+    'users.id',
+    f,
+  ),
+);
+
 const student: EntityView<'student'> = {
   async rows(db, s, f) {
-    const rows = await applyFilter(
-      studentBase(db, s).select([
-        'users.id',
-        'memberships.school_id',
-        'users.name',
-        'users.email',
-        'users.version as user_version',
-        'memberships.version as membership_version',
-      ]),
-      'users.id',
-      f,
-    ).execute();
+    const rows = await studentRows(db, s, f);
     return rows.map((r) => ({
       id: r.id,
       school_id: r.school_id,
@@ -231,27 +257,13 @@ const student: EntityView<'student'> = {
   count: (db, s) => countRows(studentBase(db, s)),
 };
 
+const resourceRows = viewRows(['schoolId', 'teacherId'], (db, s, f) =>
+  applyFilter(resourceBase(db, s).select(RESOURCE_COLUMNS), 'resources.id', f),
+);
+
 const resource: EntityView<'resource'> = {
   async rows(db, s, f) {
-    const rows = await applyFilter(
-      resourceBase(db, s).select([
-        'id',
-        'school_id',
-        'teacher_id',
-        'title',
-        'description',
-        'file_type',
-        'mime_type',
-        'size',
-        'sha256',
-        'shared_with_students',
-        'scan_status',
-        'created_at',
-        'version',
-      ]),
-      'resources.id',
-      f,
-    ).execute();
+    const rows = await resourceRows(db, s, f);
     const links = rows.length
       ? await db
           .selectFrom('resource_courses')
@@ -281,12 +293,13 @@ const resource: EntityView<'resource'> = {
 };
 
 const announcement: EntityView<'announcement'> = {
-  rows: (db, s, f) =>
+  rows: viewRows(['schoolId'], (db, s, f) =>
     applyFilter(
       announcementBase(db, s).select(['id', 'school_id', 'title', 'message', 'created_at', 'version']),
       'announcements.id',
       f,
-    ).execute(),
+    ),
+  ),
   refs: (db, s) => announcementBase(db, s).select(['id', 'version']).execute(),
   count: (db, s) => countRows(announcementBase(db, s)),
 };
@@ -314,15 +327,12 @@ export function toNotificationRow(
 
 export const NOTIFICATION_COLUMNS = ENTITY_COLUMNS.notification;
 
+const notificationRows = viewRows(['schoolId', 'teacherId'], (db, s, f) =>
+  applyFilter(notificationBase(db, s).select(NOTIFICATION_COLUMNS), 'notifications.id', f),
+);
+
 const notification: EntityView<'notification'> = {
-  async rows(db, s, f) {
-    const rows = await applyFilter(
-      notificationBase(db, s).select(NOTIFICATION_COLUMNS),
-      'notifications.id',
-      f,
-    ).execute();
-    return rows.map(toNotificationRow);
-  },
+  rows: async (db, s, f) => (await notificationRows(db, s, f)).map(toNotificationRow),
   refs: (db, s) => notificationBase(db, s).select(['id', 'version']).execute(),
   count: (db, s) => countRows(notificationBase(db, s)),
 };

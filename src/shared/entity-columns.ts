@@ -16,3 +16,8 @@ export function columnsOf<E extends Entity, A extends string>(
 ): Array<`${A}.${keyof EntityRow[E] & string}`> {
   return ENTITY_COLUMNS[entity].map((c) => `${alias}.${c}` as const);
 }
+
+/** A resource's stored columns: its course links (`course_ids`) live in a table of their own. */
+export const RESOURCE_COLUMNS = ENTITY_COLUMNS.resource.filter(
+  (c): c is Exclude<(typeof ENTITY_COLUMNS.resource)[number], 'course_ids'> => c !== 'course_ids',
+);
