@@ -61,6 +61,12 @@ function standIns<A extends Args>(args: A): { slots: A; all: Slot[] } {
 let executions = 0;
 
 /**
+ * Shapes kept per query and database, least recently used out beyond this: `in` lists of every
+ * length up to a pull's limit would otherwise each keep a compiled query for ever.
+ */
+const MAX_SHAPES = 256;
+
+/**
  * Wraps a query builder: `run(db, args)` answers the rows `build(db, args).execute()` would,
  * without building or compiling it again for a shape it has seen on this dialect.
  */
@@ -102,7 +108,14 @@ export function compiledQuery<DB, A extends Args, Row>(
     if (!byShape) shapes.set(executor.adapter, (byShape = new Map<string, Shape>()));
     const key = shapeKey(args);
     let shape = byShape.get(key);
-    if (!shape) byShape.set(key, (shape = compile(db, args)));
+    if (shape) {
+      // Re-inserted: the Map's order is the order of last use.
+      byShape.delete(key);
+    } else {
+      shape = compile(db, args);
+      if (byShape.size >= MAX_SHAPES) byShape.delete(byShape.keys().next().value!);
+    }
+    byShape.set(key, shape);
 
     const queryId: QueryId = { queryId: `compiled-${++executions}` };
     // Plugins see the query as they would a built one (QueryStatsPlugin times it from here);

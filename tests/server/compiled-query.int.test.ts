@@ -86,6 +86,25 @@ describe.each(dialectsHere())('compiledQuery on %s', (dialect) => {
     expect((await items(db, { owner: 2, after: 20, limit: 2 })).map((r) => r.id)).toEqual([22, 30]);
   });
 
+  test('keeps a bounded number of shapes, and one pushed out is compiled again when it comes back', async () => {
+    let compiles = 0;
+    const lists = compiledQuery((d: Kysely<T>, a: ItemArgs) => {
+      compiles++;
+      return itemsOf(d, a);
+    });
+    const first = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    // 300 `in` list lengths: more shapes than are kept.
+    for (let n = 1; n <= 300; n++)
+      expect(await lists(db, { owner: 3, ids: first(n) })).toEqual(
+        await itemsOf(db, { owner: 3, ids: first(n) }).execute(),
+      );
+    expect(compiles).toBe(300);
+    await lists(db, { owner: 3, ids: first(300) }); // among the last ones used: still kept
+    expect(compiles).toBe(300);
+    await lists(db, { owner: 3, ids: [7] }); // length 1: used before the last 256, so gone
+    expect(compiles).toBe(301);
+  });
+
   test('runs inside a transaction, and a request’s query statistics still count it', async () => {
     const stats = newQueryStats();
     const counted = db.withPlugin(new QueryStatsPlugin(stats));
