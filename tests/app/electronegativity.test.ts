@@ -1,26 +1,45 @@
 /**
  * Electronegativity (Doyensec's Electron security scanner) over the app's sources must report
- * nothing of HIGH or MEDIUM severity. Its exit code is always 0, so the findings are read from
- * its CSV report. It runs offline: it only fails to fetch Electron's release list, which it
- * needs for package.json checks we do not scan; the Electron version is given with -e.
+ * nothing of HIGH or MEDIUM severity. It runs through its library entry point, which returns its
+ * findings and the files it could not parse: its CLI's CSV report is written by two unordered
+ * asynchronous writes (the header truncates the file while the rows are appended), so under
+ * load the header could overwrite findings. It runs offline: it only fails to fetch Electron's
+ * release list, which it needs for package.json checks we do not scan; the Electron version is
+ * given explicitly.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const require = createRequire(import.meta.url);
 const electronVersion = (require('electron/package.json') as { version: string }).version;
-const cli = path.join(
-  path.dirname(require.resolve('@doyensec/electronegativity/package.json')),
-  'dist',
-  'index.js',
-);
+
+/** The part of electronegativity's library API (its package's main, `dist/runner.js`) used here. */
+type Scan = (options: {
+  input: string;
+  isRelative: boolean;
+  isVerbose: boolean;
+  isSarif: boolean;
+  customScan: string[];
+  excludeFromScan: string[];
+  parserPlugins: string[];
+  electronVersionOverride: string;
+}) => Promise<{
+  errors: Array<{ file: string; message: string; tolerable: boolean }>;
+  issues: Array<{
+    id: string;
+    severity: { name: string };
+    confidence: { name: string };
+    file: string;
+    location?: { line: number; column: number };
+    sample?: string;
+    description: string;
+  }>;
+}>;
+const scan = require('@doyensec/electronegativity') as Scan;
 
 interface Finding {
   check: string;
@@ -65,70 +84,35 @@ const REVIEWED: Array<{ check: string; file: string; why: string }> = [
   },
 ];
 
-/** Parses electronegativity's CSV (quoted fields, commas inside quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field.trim());
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field.trim());
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  row.push(field.trim());
-  if (row.some((f) => f !== '')) rows.push(row);
-  return rows;
-}
-
 let findings: Finding[] = [];
 let parseErrors: string[] = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-electronegativity-'));
 // The app's shipped sources: src/ without unit tests (they never reach a user's machine).
 const sources = path.join(tmp, 'src');
 fs.cpSync(path.join(root, 'src'), sources, { recursive: true, filter: (f) => !/\.test\.tsx?$/.test(f) });
-const scan = (extra: string[]) =>
-  run(process.execPath, [cli, '-i', sources, '-e', electronVersion, '-r', ...extra], {
-    cwd: root,
-    maxBuffer: 32 * 1024 * 1024,
-    timeout: 240_000,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
 
 beforeAll(async () => {
-  const csv = path.join(tmp, 'report.csv');
-  // Two runs at once: the CSV report, and the console run that is the only place the tool
-  // reports files it could not parse (a file it cannot parse is a file it did not check).
-  const [, consoleRun] = await Promise.all([scan(['-o', csv, '-v', 'false']), scan(['-v', 'false'])]);
-  const [header, ...rows] = parseCsv(fs.readFileSync(csv, 'utf8'));
-  expect(header?.[0]).toBe('issue');
-  findings = rows.map(([check, severity, confidence, file, location, sample, description]) => ({
-    check: check!,
-    severity: severity!,
-    confidence: confidence!,
-    file: file!.replaceAll('\\', '/'),
-    location: location!,
-    sample: sample!,
-    description: description!,
+  const result = await scan({
+    input: sources,
+    isRelative: true,
+    isVerbose: false,
+    isSarif: false,
+    customScan: [],
+    excludeFromScan: [],
+    parserPlugins: [],
+    electronVersionOverride: electronVersion,
+  });
+  findings = result.issues.map((i) => ({
+    check: i.id,
+    severity: i.severity.name,
+    confidence: i.confidence.name,
+    file: i.file.replaceAll('\\', '/'),
+    location: i.location ? `${i.location.line}:${i.location.column}` : 'N/A',
+    sample: i.sample ?? 'N/A',
+    description: i.description,
   }));
-  parseErrors = `${consoleRun.stdout}\n${consoleRun.stderr}`
-    .split('\n')
-    .filter((l) => /error parsing/i.test(l));
+  // A file it cannot parse is a file it did not check (its CLI prints these as "error parsing").
+  parseErrors = result.errors.map((e) => `${e.file}: ${e.message}`);
 }, 300_000);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
