@@ -19,6 +19,7 @@ import http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Server as SocketIoServer } from 'socket.io';
 import SQLite from 'better-sqlite3';
+import { keepingStatements } from '../../src/shared/sqlite-statements.js';
 import { createClient } from 'redis';
 import { memorySnapshot, type ChildReply, type ChildRequest, type RecordedStatement } from './load-ipc.js';
 
@@ -38,17 +39,12 @@ let floor: Array<() => void> = [];
 
 /** Prepares each teacher's statements once; the returned function runs them in order. */
 function prepareFloor(file: string, teachers: RecordedStatement[][]): Array<() => void> {
-  const db = new SQLite(file, { readonly: true, fileMustExist: true });
-  const cache = new Map<string, SQLite.Statement>();
-  const prepare = (sql: string) => {
-    let st = cache.get(sql);
-    if (!st) cache.set(sql, (st = db.prepare(sql)));
-    return st;
-  };
+  // Teachers' pulls share most of their SQL texts: one statement per text.
+  const db = keepingStatements(new SQLite(file, { readonly: true, fileMustExist: true }));
   return teachers.map((statements) => {
     const steps = statements.map(({ sql, parameters }) => {
-      const st = prepare(sql);
-      return st.reader ? () => st.all(...parameters) : () => st.run(...parameters);
+      const st = db.prepare(sql);
+      return st.reader ? () => st.all(parameters) : () => st.run(parameters);
     });
     return () => {
       for (const step of steps) step();
