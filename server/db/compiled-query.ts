@@ -12,6 +12,7 @@
  * length of array arguments (an `in` list) select a shape; everything else must be a value.
  */
 import type { Compilable, CompiledQuery, Kysely, QueryId } from 'kysely';
+import { lruGetOrCreate } from '../../src/shared/lru.js';
 
 /** A stand-in for one argument value (one element, for an array argument) while compiling. */
 class Slot {
@@ -106,16 +107,7 @@ export function compiledQuery<DB, A extends Args, Row>(
     const executor = db.getExecutor();
     let byShape = shapes.get(executor.adapter);
     if (!byShape) shapes.set(executor.adapter, (byShape = new Map<string, Shape>()));
-    const key = shapeKey(args);
-    let shape = byShape.get(key);
-    if (shape) {
-      // Re-inserted: the Map's order is the order of last use.
-      byShape.delete(key);
-    } else {
-      shape = compile(db, args);
-      if (byShape.size >= MAX_SHAPES) byShape.delete(byShape.keys().next().value!);
-    }
-    byShape.set(key, shape);
+    const shape = lruGetOrCreate(byShape, shapeKey(args), MAX_SHAPES, () => compile(db, args));
 
     const queryId: QueryId = { queryId: `compiled-${++executions}` };
     // Plugins see the query as they would a built one (QueryStatsPlugin times it from here);

@@ -10,6 +10,7 @@
  */
 import type { Database as SQLiteDatabase, Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
+import { lruGetOrCreate } from './lru.js';
 
 export function keepingStatements(sqlite: SQLiteDatabase, max = 512): SqliteDatabase {
   const kept = new Map<string, Statement>();
@@ -18,17 +19,6 @@ export function keepingStatements(sqlite: SQLiteDatabase, max = 512): SqliteData
       kept.clear();
       sqlite.close();
     },
-    prepare(sql: string) {
-      let stmt = kept.get(sql);
-      if (stmt) {
-        // Re-inserted: the Map's order is the order of last use.
-        kept.delete(sql);
-      } else {
-        stmt = sqlite.prepare(sql);
-        if (kept.size >= max) kept.delete(kept.keys().next().value!);
-      }
-      kept.set(sql, stmt);
-      return stmt;
-    },
+    prepare: (sql: string) => lruGetOrCreate(kept, sql, max, () => sqlite.prepare(sql)),
   };
 }
