@@ -21,7 +21,8 @@ import { Server as SocketIoServer } from 'socket.io';
 import SQLite from 'better-sqlite3';
 import { keepingStatements } from '../../src/shared/sqlite-statements.js';
 import { createClient } from 'redis';
-import { memorySnapshot, type ChildReply, type ChildRequest, type RecordedStatement } from './load-ipc.js';
+import { memorySnapshot, type ChildReply, type ChildRequest } from './load-ipc.js';
+import type { RecordedStatement } from './statement-log.js';
 
 interface Announcement {
   school: number;

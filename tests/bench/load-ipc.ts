@@ -1,4 +1,5 @@
 /** Messages between `npm run bench:load` and the server processes it starts (Node IPC). */
+import type { RecordedStatement } from './statement-log.js';
 
 export type ChildRequest =
   | { type: 'memory' }
@@ -7,12 +8,6 @@ export type ChildRequest =
   | { type: 'body'; body: string }
   /** Baseline only: the SQLite file and, per pull teacher, the statements `GET /floor` replays. */
   | { type: 'floor'; file: string; teachers: RecordedStatement[][] };
-
-/** One SQL statement of a Classdesk request, as Kysely sent it to the database. */
-export interface RecordedStatement {
-  sql: string;
-  parameters: unknown[];
-}
 
 export interface MemoryFigures {
   heapUsed: number;

@@ -10,7 +10,7 @@ import type { DB } from '../../server/db/schema.js';
 import { authenticate, requireTeacherSchool } from '../../server/domain/auth.js';
 import { ChecksumCache } from '../../server/domain/checksum-cache.js';
 import { pull } from '../../server/domain/pull.js';
-import type { RecordedStatement } from './load-ipc.js';
+import { statementLog, type RecordedStatement } from './statement-log.js';
 import type { PullTeacher, SocketTeacher } from './load-data.js';
 import {
   connectAll,
@@ -277,12 +277,10 @@ export async function recordPullStatements(
   teachers: PullTeacher[],
 ): Promise<RecordedStatement[][]> {
   const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
-  let recording: RecordedStatement[] | null = null;
+  const statements = statementLog();
   const db = new Kysely<DB>({
     dialect: new SqliteDialect({ database: keepingStatements(sqlite) }),
-    log: (e) => {
-      recording?.push({ sql: e.query.sql, parameters: [...e.query.parameters] });
-    },
+    log: statements.log,
   });
   const checksums = new ChecksumCache({ maxRows: Number.MAX_SAFE_INTEGER, maxAgeMs: 3_600_000 });
   const once = async (t: PullTeacher) => {
@@ -295,10 +293,7 @@ export async function recordPullStatements(
   try {
     for (const t of teachers) {
       await once(t);
-      recording = [];
-      await once(t);
-      all.push(recording);
-      recording = null;
+      all.push(await statements.record(() => once(t)));
     }
   } finally {
     await db.destroy();

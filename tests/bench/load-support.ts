@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { ChildReply, ChildRequest, MemoryFigures, RecordedStatement } from './load-ipc.js';
+import type { ChildReply, ChildRequest, MemoryFigures } from './load-ipc.js';
+import type { RecordedStatement } from './statement-log.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');

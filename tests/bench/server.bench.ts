@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type CompiledQuery } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateServer } from '../../server/db/migrate.js';
@@ -34,6 +34,7 @@ import {
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
 import type { PullResponse } from '../../src/shared/protocol.js';
 import { DEFAULT_PULL_LIMIT } from '../../server/domain/pull.js';
+import { statementLog } from './statement-log.js';
 import { benchServerEnv } from './bench-env.js';
 import { pgAdmin } from '../support/pg-admin.js';
 
@@ -330,10 +331,7 @@ async function setUp(): Promise<Bench> {
 
 /** The SQL a dashboard request runs (authentication, school check, dashboard), as compiled by Kysely. */
 async function captureDashboardSql(v: Variant, token: string, teacherId: number, schoolId: number) {
-  const captured: CompiledQuery[] = [];
-  const log = (e: { level: string; query: CompiledQuery }) => {
-    if (e.level === 'query') captured.push(e.query);
-  };
+  const { log, record } = statementLog();
   const db = v.schema
     ? new Kysely<DB>({
         dialect: new PostgresDialect({
@@ -346,14 +344,16 @@ async function captureDashboardSql(v: Variant, token: string, teacherId: number,
         log,
       });
   try {
-    const now = new Date();
-    await authenticate(db, token, now);
-    const school = await requireTeacherSchool(db, teacherId, schoolId);
-    await dashboard(db, teacherId, school, 'week', now);
+    const captured = await record(async () => {
+      const now = new Date();
+      await authenticate(db, token, now);
+      const school = await requireTeacherSchool(db, teacherId, schoolId);
+      await dashboard(db, teacherId, school, 'week', now);
+    });
+    return captured.map((q, i) => ({ name: `dash-${i}`, sql: q.sql, params: q.parameters }));
   } finally {
     await db.destroy();
   }
-  return captured.map((q, i) => ({ name: `dash-${i}`, sql: q.sql, params: q.parameters }));
 }
 
 // ---- measurements ------------------------------------------------------------------------
