@@ -1,5 +1,5 @@
 /** The table (and JSON ids) of `npm run bench:load`: one row per figure, Classdesk beside its baseline. */
-import type { FanoutSide, PullFigures, SocketsSide } from './load-parts.js';
+import type { FanoutSide, LoadRound, PullFigures, SocketsSide } from './load-parts.js';
 import { median, quantile } from './load-support.js';
 
 export type PullReport = PullFigures & { changes: number; bytes: number; queries: number };
@@ -153,39 +153,34 @@ export function fanoutRows(
 export function pullRows(p: PullReport, connections: number): Row[] {
   const m = (xs: number[]) => median(xs);
   const dashP = (q: number) => m(p.dashboardUnderLoad.map((l) => quantile(l, q)));
+  /** A figure of the load rounds: its median over the rounds of `side`, beside the baseline's. */
+  const load = (
+    id: string,
+    measure: string,
+    key: 'rps' | 'p50' | 'p99',
+    side: LoadRound[] = p.classdesk,
+  ): Row => ({
+    id,
+    measure,
+    classdesk: m(side.map((r) => r[key])),
+    baseline: m(p.baseline.map((r) => r[key])),
+    digits: key === 'rps' ? 0 : 2,
+    ratio: key === 'rps' ? 'share' : 'times',
+  });
   return [
-    {
-      id: 'pull.rps',
-      measure: `pull requests/s, delta of ${p.changes} changes (${fmt(p.bytes)} B, ${p.queries} SQL), ${connections} connections`,
-      classdesk: m(p.classdesk.map((r) => r.rps)),
-      baseline: m(p.baseline.map((r) => r.rps)),
-      digits: 0,
-      ratio: 'share',
-    },
-    {
-      id: 'pull.floorRps',
-      measure: `  floor: node:http replaying the same SQL statements (better-sqlite3 prepared), same body`,
-      classdesk: m(p.floor.map((r) => r.rps)),
-      baseline: m(p.baseline.map((r) => r.rps)),
-      digits: 0,
-      ratio: 'share',
-    },
-    {
-      id: 'pull.p50Ms',
-      measure: '  same, latency p50 ms',
-      classdesk: m(p.classdesk.map((r) => r.p50)),
-      baseline: m(p.baseline.map((r) => r.p50)),
-      digits: 2,
-      ratio: 'times',
-    },
-    {
-      id: 'pull.p99Ms',
-      measure: '  same, latency p99 ms',
-      classdesk: m(p.classdesk.map((r) => r.p99)),
-      baseline: m(p.baseline.map((r) => r.p99)),
-      digits: 2,
-      ratio: 'times',
-    },
+    load(
+      'pull.rps',
+      `pull requests/s, delta of ${p.changes} changes (${fmt(p.bytes)} B, ${p.queries} SQL), ${connections} connections`,
+      'rps',
+    ),
+    load(
+      'pull.floorRps',
+      '  floor: node:http replaying the same SQL statements (better-sqlite3 prepared), same body',
+      'rps',
+      p.floor,
+    ),
+    load('pull.p50Ms', '  same, latency p50 ms', 'p50'),
+    load('pull.p99Ms', '  same, latency p99 ms', 'p99'),
     {
       id: 'pull.errors',
       measure: '  non-200 answers or failed requests (all rounds; baseline column: baseline and floor)',
