@@ -19,7 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createClient } from 'redis';
 import { sql } from 'kysely';
 import { ConfigSchema, loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
@@ -45,6 +44,7 @@ import { killChildren, startChild, type ServerChild } from './load-support.js';
 import { fanoutRows, fmt, printTable, pullRows, socketRows, type PullReport } from './load-report.js';
 import { benchServerEnv } from './bench-env.js';
 import { pgAdmin } from '../support/pg-admin.js';
+import { deleteRedisKeys } from '../support/redis-admin.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -239,13 +239,7 @@ async function twoProcesses(): Promise<RedisPart> {
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   const channel = `classdesk-load-baseline-${randomBytes(6).toString('hex')}`;
   const redisPrefix = `classdesk-load-${randomBytes(6).toString('hex')}`;
-  cleanups.push(async () => {
-    const client = createClient({ url: REDIS_URL });
-    await client.connect();
-    const keys = await client.keys(`${redisPrefix}*`);
-    if (keys.length) await client.del(keys);
-    await client.close();
-  });
+  cleanups.push(() => deleteRedisKeys(REDIS_URL, redisPrefix));
   const servers: ServerChild[] = [];
   for (let i = 0; i < 2; i++) {
     const s = await startChild('server', {

@@ -8,12 +8,12 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
 import { pino } from 'pino';
-import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { loadConfig } from '../../server/config.js';
 import { connectRedis, type RedisLink } from '../../server/realtime/redis-adapter.js';
 import { REDIS_URL, redisAvailable } from '../support/cluster.js';
 import { until } from '../support/until.js';
+import { deleteRedisKeys } from '../support/redis-admin.js';
 
 const HAS_REDIS = await redisAvailable();
 const EMITS = 3_000;
@@ -54,15 +54,11 @@ async function lengthAfterEmits(r: Running): Promise<number> {
 }
 
 afterEach(async () => {
-  const cleaner = createClient({ url: REDIS_URL });
-  await cleaner.connect();
   for (const r of running.splice(0)) {
     await r.io.close();
     await r.link.close();
-    for await (const keys of cleaner.scanIterator({ MATCH: `${r.prefix}:*`, COUNT: 100 }))
-      if (keys.length > 0) await cleaner.del(keys);
+    await deleteRedisKeys(REDIS_URL, r.prefix);
   }
-  await cleaner.close();
 });
 
 describe.skipIf(!HAS_REDIS)('the Redis stream of socket.io events', () => {

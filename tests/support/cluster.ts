@@ -16,6 +16,7 @@ import { openDatabase, type Database } from '../../server/db/database.js';
 import { PG_URL, postgresAvailable } from './server-fixture.js';
 import { spawnServer, type ServerChild } from './run-child.js';
 import { pgAdmin } from './pg-admin.js';
+import { deleteRedisKeys } from './redis-admin.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -105,15 +106,7 @@ export async function createCluster(env: Record<string, string> = {}): Promise<C
       await Promise.all(processes.map((p) => p.exited));
       await database.destroy();
       await pgAdmin(`drop database if exists ${dbName} with (force)`);
-      const redis = createClient({ url: REDIS_URL });
-      redis.on('error', () => undefined);
-      await redis.connect();
-      try {
-        for await (const keys of redis.scanIterator({ MATCH: `${redisPrefix}:*`, COUNT: 100 }))
-          if (keys.length > 0) await redis.del(keys);
-      } finally {
-        await redis.close();
-      }
+      await deleteRedisKeys(REDIS_URL, redisPrefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
