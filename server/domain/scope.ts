@@ -63,10 +63,12 @@ function viewRows<Row>(
       a: { schoolId?: number; teacherId?: number; ids?: number[]; afterId?: number; limit?: number },
     ) => build(db, a as Scope, a),
   );
+  const bySchool = keys.includes('schoolId');
+  const byTeacher = keys.includes('teacherId');
   return (db, s, f) =>
     run(db, {
-      ...(keys.includes('schoolId') ? { schoolId: s.schoolId } : {}),
-      ...(keys.includes('teacherId') ? { teacherId: s.teacherId } : {}),
+      ...(bySchool ? { schoolId: s.schoolId } : {}),
+      ...(byTeacher ? { teacherId: s.teacherId } : {}),
       ids: f?.ids,
       afterId: f?.afterId,
       limit: f?.limit,
