@@ -7,13 +7,12 @@
  */
 import { z } from 'zod';
 
-const NUL = /\u0000/;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why a string cannot be stored, or null when it can. */
 export function textProblem(s: string): string | null {
-  if (NUL.test(s)) return 'must not contain the NUL character (U+0000)';
+  if (s.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
   if (LONE_SURROGATE.test(s)) return 'must be valid Unicode (it contains a lone surrogate)';
   return null;
 }
