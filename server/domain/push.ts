@@ -3,20 +3,29 @@
  * transaction together with its receipt, so a mutation (client_id + id) has an effect at most
  * once and a redelivery answers `duplicate` with the first outcome.
  *
+ * Each edit type is a mutator of src/shared/mutators.ts; this module is the server's runner of
+ * them: it reads the target row with authority, checks the caller's right, conflicts and the
+ * row's state, and writes the mutator's fields.
+ *
  * Conflict policy (same field edited on two devices): the first write to reach the server
  * wins. A later mutation whose `base_version` predates the field's last write by another
  * client is rejected with code `conflict`, carrying the server's value and the losing value.
  * Writes to different fields never conflict; a client's own earlier writes never conflict
  * with its later ones.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import {
-  MUTATION_ARGS,
-  type MutationArgs,
-  type MutationResult,
-  type MutationType,
-  type PushBody,
-} from '../../src/shared/protocol.js';
+  EDIT_TABLES,
+  EditRefused,
+  fieldValue,
+  isMutationType,
+  mutatorOf,
+  storedValue,
+  type EditTable,
+  type FieldValue,
+  type TargetRow,
+} from '../../src/shared/mutators.js';
+import type { MutationArgs, MutationResult, MutationType, PushBody } from '../../src/shared/protocol.js';
 import type { DB } from '../db/schema.js';
 import { parseFieldVersions, stampFields, type WriteContext } from './changes.js';
 import { write, type DomainContext } from './context.js';
@@ -36,8 +45,6 @@ interface Caller {
   userId: number;
   clientId: string;
 }
-
-type Handler<T extends MutationType> = (w: WriteContext, c: Caller, args: MutationArgs<T>) => Promise<void>;
 
 async function requireActiveTeacher(db: Kysely<DB>, userId: number, schoolId: number): Promise<void> {
   const m = await db
@@ -68,81 +75,45 @@ function checkConflict(
   }
 }
 
-async function ownSession(w: WriteContext, c: Caller, sessionId: number) {
-  const s = await w.trx
-    .selectFrom('class_sessions')
-    .select(['id', 'school_id', 'teacher_id', 'status', 'lesson_notes', 'field_versions'])
-    .where('id', '=', sessionId)
-    .executeTakeFirst();
-  if (!s || s.teacher_id !== c.userId) throw new Rejection('not_found', 'session not found');
-  await requireActiveTeacher(w.trx, c.userId, s.school_id);
-  return s;
+/** A target row as read on the server: the mutator's view, plus what the runner needs to write. */
+interface ServerRow extends TargetRow {
+  field_versions: string | null;
 }
 
-async function setSessionStatus(
-  w: WriteContext,
-  c: Caller,
-  args: { session_id: number; base_version: number },
-  to: 'completed' | 'cancelled',
-): Promise<void> {
-  const s = await ownSession(w, c, args.session_id);
-  checkConflict(s.field_versions, 'status', args.base_version, c.clientId, s.status, to);
-  if (s.status === to) return;
-  if (s.status !== 'scheduled') {
-    throw new Rejection('invalid_transition', `a ${s.status} session cannot be marked ${to}`);
-  }
-  await w.trx
-    .updateTable('class_sessions')
-    .set({
-      status: to,
-      field_versions: stampFields(s.field_versions, ['status'], w.version, c.clientId),
-      version: w.version,
-      updated_at: w.now,
-    })
-    .where('id', '=', s.id)
-    .execute();
-  w.touch({ school_id: s.school_id, teacher_id: c.userId, entity: 'session', row_id: s.id });
-}
+type TableName = 'class_sessions' | 'enrolments' | 'notifications' | 'resources';
 
-async function ownNotification(w: WriteContext, c: Caller, id: number) {
-  const n = await w.trx
-    .selectFrom('notifications')
-    .select(['id', 'school_id', 'user_id', 'is_read', 'is_dismissed', 'expiry_published'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!n || n.user_id !== c.userId || n.expiry_published)
-    throw new Rejection('not_found', 'notification not found');
-  await requireActiveTeacher(w.trx, c.userId, n.school_id);
-  return n;
-}
+/** Where each edit table lives on the server, and the bookkeeping columns its rows have. */
+const SERVER_TABLES: Record<EditTable, { table: TableName; fieldVersions: boolean; updatedAt: boolean }> = {
+  sessions: { table: 'class_sessions', fieldVersions: true, updatedAt: true },
+  enrolments: { table: 'enrolments', fieldVersions: true, updatedAt: false },
+  notifications: { table: 'notifications', fieldVersions: false, updatedAt: false },
+  resources: { table: 'resources', fieldVersions: true, updatedAt: true },
+};
 
-const HANDLERS: { [T in MutationType]: Handler<T> } = {
-  async update_lesson_notes(w, c, args) {
-    const s = await ownSession(w, c, args.session_id);
-    checkConflict(
-      s.field_versions,
-      'lesson_notes',
-      args.base_version,
-      c.clientId,
-      s.lesson_notes,
-      args.lesson_notes,
+const valuesOf = (table: EditTable, row: Record<string, unknown>): Record<string, FieldValue> =>
+  Object.fromEntries(Object.keys(EDIT_TABLES[table].fields).map((f) => [f, fieldValue(table, f, row[f])]));
+
+/** Reads a target row with the facts the permission rule needs (owner, whether it may be edited). */
+const LOADERS: Record<EditTable, (db: Kysely<DB>, id: number) => Promise<ServerRow | undefined>> = {
+  async sessions(db, id) {
+    const s = await db
+      .selectFrom('class_sessions')
+      .select(['school_id', 'teacher_id', 'status', 'lesson_notes', 'field_versions'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      s && {
+        school_id: s.school_id,
+        owner_id: s.teacher_id,
+        editable: true,
+        values: valuesOf('sessions', s),
+        field_versions: s.field_versions,
+      }
     );
-    if (s.lesson_notes === args.lesson_notes) return;
-    await w.trx
-      .updateTable('class_sessions')
-      .set({
-        lesson_notes: args.lesson_notes,
-        field_versions: stampFields(s.field_versions, ['lesson_notes'], w.version, c.clientId),
-        version: w.version,
-        updated_at: w.now,
-      })
-      .where('id', '=', s.id)
-      .execute();
-    w.touch({ school_id: s.school_id, teacher_id: c.userId, entity: 'session', row_id: s.id });
   },
-
-  async set_attendance(w, c, args) {
-    const e = await w.trx
+  async enrolments(db, id) {
+    // An enrolment is its session teacher's, while its student is an active member of the school.
+    const e = await db
       .selectFrom('enrolments')
       .innerJoin('class_sessions', 'class_sessions.id', 'enrolments.session_id')
       .innerJoin('memberships', (j) =>
@@ -151,124 +122,155 @@ const HANDLERS: { [T in MutationType]: Handler<T> } = {
           .onRef('memberships.school_id', '=', 'enrolments.school_id'),
       )
       .select([
-        'enrolments.id',
         'enrolments.school_id',
         'enrolments.attendance',
         'enrolments.field_versions',
         'class_sessions.teacher_id',
         'memberships.active as student_active',
       ])
-      .where('enrolments.id', '=', args.enrolment_id)
+      .where('enrolments.id', '=', id)
       .executeTakeFirst();
-    if (!e || e.teacher_id !== c.userId || !e.student_active)
-      throw new Rejection('not_found', 'enrolment not found');
-    await requireActiveTeacher(w.trx, c.userId, e.school_id);
-    checkConflict(
-      e.field_versions,
-      'attendance',
-      args.base_version,
-      c.clientId,
-      e.attendance,
-      args.attendance,
+    return (
+      e && {
+        school_id: e.school_id,
+        owner_id: e.teacher_id,
+        editable: e.student_active === 1,
+        values: valuesOf('enrolments', e),
+        field_versions: e.field_versions,
+      }
     );
-    if (e.attendance === args.attendance) return;
-    await w.trx
-      .updateTable('enrolments')
-      .set({
-        attendance: args.attendance,
-        field_versions: stampFields(e.field_versions, ['attendance'], w.version, c.clientId),
-        version: w.version,
-      })
-      .where('id', '=', e.id)
-      .execute();
-    w.touch({ school_id: e.school_id, teacher_id: c.userId, entity: 'enrolment', row_id: e.id });
   },
-
-  complete_session: (w, c, args) => setSessionStatus(w, c, args, 'completed'),
-  cancel_session: (w, c, args) => setSessionStatus(w, c, args, 'cancelled'),
-
-  async mark_notification_read(w, c, args) {
-    const n = await ownNotification(w, c, args.notification_id);
-    if (n.is_read) {
-      // Already read (on another device): nothing changes, but the device showed its own read
-      // time; logging the row sends it the server's, or its copy would differ for good.
-      w.touch({ school_id: n.school_id, teacher_id: c.userId, entity: 'notification', row_id: n.id });
-      return;
-    }
-    await w.trx
-      .updateTable('notifications')
-      .set({ is_read: 1, read_at: w.now, version: w.version })
-      .where('id', '=', n.id)
-      .execute();
-    w.touch({ school_id: n.school_id, teacher_id: c.userId, entity: 'notification', row_id: n.id });
+  async notifications(db, id) {
+    const n = await db
+      .selectFrom('notifications')
+      .select(['school_id', 'user_id', 'is_read', 'read_at', 'is_dismissed', 'expiry_published'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return (
+      n && {
+        school_id: n.school_id,
+        owner_id: n.user_id,
+        editable: n.expiry_published === 0,
+        values: valuesOf('notifications', n),
+        field_versions: null,
+      }
+    );
   },
-
-  async dismiss_notification(w, c, args) {
-    const n = await ownNotification(w, c, args.notification_id);
-    if (n.is_dismissed) return;
-    await w.trx
-      .updateTable('notifications')
-      .set({ is_dismissed: 1, version: w.version })
-      .where('id', '=', n.id)
-      .execute();
-    w.touch({ school_id: n.school_id, teacher_id: c.userId, entity: 'notification', row_id: n.id });
-  },
-
-  async update_resource_metadata(w, c, args) {
-    const r = await w.trx
+  async resources(db, id) {
+    const r = await db
       .selectFrom('resources')
-      .select([
-        'id',
-        'school_id',
-        'teacher_id',
-        'title',
-        'description',
-        'shared_with_students',
-        'field_versions',
-      ])
-      .where('id', '=', args.resource_id)
+      .select(['school_id', 'teacher_id', 'title', 'description', 'shared_with_students', 'field_versions'])
+      .where('id', '=', id)
       .executeTakeFirst();
-    if (!r || r.teacher_id !== c.userId) throw new Rejection('not_found', 'resource not found');
-    await requireActiveTeacher(w.trx, c.userId, r.school_id);
-    const current = {
-      title: r.title,
-      description: r.description,
-      shared_with_students: r.shared_with_students !== 0,
-    };
-    const fields = (['title', 'description', 'shared_with_students'] as const).filter(
-      (f) => args[f] !== undefined,
+    return (
+      r && {
+        school_id: r.school_id,
+        owner_id: r.teacher_id,
+        editable: true,
+        values: valuesOf('resources', r),
+        field_versions: r.field_versions,
+      }
     );
-    for (const f of fields)
-      checkConflict(r.field_versions, f, args.base_version, c.clientId, current[f], args[f]);
-    await w.trx
-      .updateTable('resources')
-      .set({
-        ...(args.title !== undefined ? { title: args.title } : {}),
-        ...(args.description !== undefined ? { description: args.description } : {}),
-        ...(args.shared_with_students !== undefined
-          ? { shared_with_students: args.shared_with_students ? 1 : 0 }
-          : {}),
-        field_versions: stampFields(r.field_versions, [...fields], w.version, c.clientId),
-        version: w.version,
-        updated_at: w.now,
-      })
-      .where('id', '=', r.id)
-      .execute();
-    w.touch({ school_id: r.school_id, teacher_id: c.userId, entity: 'resource', row_id: r.id });
   },
 };
 
-export function isMutationType(t: string): t is MutationType {
-  return Object.hasOwn(MUTATION_ARGS, t);
+/**
+ * Runs one mutation with authority inside the write transaction. Everything is checked before
+ * anything is written, so a rejection leaves nothing behind.
+ */
+async function runMutator(w: WriteContext, c: Caller, type: MutationType, args: MutationArgs<MutationType>) {
+  const m = mutatorOf(type);
+  const { entity } = EDIT_TABLES[m.table];
+  const rowId = m.rowId(args);
+  const row = await LOADERS[m.table](w.trx, rowId);
+  if (!row || !m.permission(row, c)) throw new Rejection('not_found', `${entity} not found`);
+  await requireActiveTeacher(w.trx, c.userId, row.school_id);
+  const touch = () => w.touch({ school_id: row.school_id, teacher_id: c.userId, entity, row_id: rowId });
+  const writes = m.writes(args, w.now) as Record<string, FieldValue | undefined>;
+  const fields = Object.keys(writes).filter((f) => writes[f] !== undefined);
+  if (m.versioned) {
+    const base = (args as { base_version: number }).base_version;
+    for (const f of fields)
+      checkConflict(row.field_versions ?? '{}', f, base, c.clientId, row.values[f], writes[f]);
+  }
+  try {
+    m.check?.(row, args);
+  } catch (e) {
+    if (e instanceof EditRefused) throw new Rejection(e.code, e.message);
+    throw e;
+  }
+  if (m.done?.(row, args)) {
+    // Nothing to write, but the device showed its own values: logging the row sends it the server's.
+    touch();
+    return;
+  }
+  const changed = fields.filter((f) => storedValue(writes[f]!) !== storedValue(row.values[f]!));
+  if (changed.length === 0) return;
+  const spec = SERVER_TABLES[m.table];
+  const set: Record<string, unknown> = { version: w.version };
+  for (const f of changed) set[f] = storedValue(writes[f]!);
+  if (spec.fieldVersions)
+    set.field_versions = stampFields(row.field_versions ?? '{}', changed, w.version, c.clientId);
+  if (spec.updatedAt) set.updated_at = w.now;
+  await w.trx
+    .updateTable(spec.table)
+    .set(set as Updateable<DB[TableName]>)
+    .where('id', '=', rowId)
+    .execute();
+  touch();
 }
 
-export async function push(ctx: DomainContext, userId: number, body: PushBody): Promise<MutationResult[]> {
+/**
+ * Applies a push's mutations in order. A mutation that fails for an unexpected reason becomes
+ * its own `rejected` result with code `internal` (reported through `onInternalError`), and the
+ * rest of the batch proceeds: one bad edit never blocks a device. Only a failure of the
+ * database itself (connection, lock, resources) fails the request, so the device retries it.
+ */
+export async function push(
+  ctx: DomainContext,
+  userId: number,
+  body: PushBody,
+  onInternalError?: (mutationId: string, err: unknown) => void,
+): Promise<MutationResult[]> {
   const results: MutationResult[] = [];
   const caller: Caller = { userId, clientId: body.client_id };
   for (const m of body.mutations) {
-    results.push(await applyOne(ctx, caller, m));
+    try {
+      results.push(await applyOne(ctx, caller, m));
+    } catch (e) {
+      if (isTransient(e)) throw e;
+      onInternalError?.(m.id, e);
+      results.push({
+        id: m.id,
+        status: 'rejected',
+        code: 'internal',
+        message: 'the server could not apply this edit because of an internal error; nothing was changed',
+      });
+    }
   }
   return results;
+}
+
+/** PostgreSQL classes and SQLite codes of failures that another attempt may not meet. */
+const TRANSIENT_PG_CLASSES = ['08', '40', '53', '57', '58'];
+const TRANSIENT_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  '55P03',
+]);
+
+function isTransient(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  if (TRANSIENT_CODES.has(code) || code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_IOERR'))
+    return true;
+  return /^[0-9A-Z]{5}$/.test(code) && TRANSIENT_PG_CLASSES.includes(code.slice(0, 2));
 }
 
 type Outcome = Omit<MutationResult, 'id'>;
@@ -314,17 +316,15 @@ async function runHandler(
   if (!isMutationType(m.type)) {
     return { status: 'rejected', code: 'unknown_type', message: `unknown mutation type "${m.type}"` };
   }
-  const parsed = MUTATION_ARGS[m.type].safeParse(m.args);
+  const parsed = mutatorOf(m.type).argsSchema.safeParse(m.args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field =
       issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(',') : 'args');
     return { status: 'rejected', code: 'invalid_args', message: `${field}: ${issue?.message ?? 'invalid'}` };
   }
-  const handler = HANDLERS[m.type] as Handler<MutationType>;
   try {
-    // Handlers check everything before they write, so a rejection leaves nothing behind.
-    await handler(w, caller, parsed.data);
+    await runMutator(w, caller, m.type, parsed.data as MutationArgs<MutationType>);
     return { status: 'applied' };
   } catch (e) {
     if (e instanceof Rejection) {
@@ -347,7 +347,7 @@ export async function applyNow<T extends MutationType>(
   args: MutationArgs<T>,
 ): Promise<void> {
   try {
-    await write(ctx, (w) => (HANDLERS[type] as Handler<T>)(w, { userId, clientId: 'http' }, args));
+    await write(ctx, (w) => runMutator(w, { userId, clientId: 'http' }, type, args));
   } catch (e) {
     if (!(e instanceof Rejection)) throw e;
     if (e.code === 'not_found') throw new AppError(404, 'not_found', e.message);

@@ -16,7 +16,13 @@ import {
   SessionStatus,
   StudentRow,
 } from './entities.js';
-import { MUTATION_ARGS, type MutationType } from './protocol.js';
+import {
+  EDIT_TABLE_NAMES,
+  MUTATION_TYPES,
+  MUTATORS,
+  type MutationInput,
+  type MutationType,
+} from './mutators.js';
 
 const SchoolFilter = Id.nullable();
 const Range = z.enum(['today', 'week', 'month']);
@@ -131,19 +137,13 @@ export const UpdateState = z.object({
 });
 export type UpdateState = z.infer<typeof UpdateState>;
 
-/** An edit from the UI: any mutation type with its args minus `base_version` (the core adds it). */
-export const EditRequest = z
-  .object({ type: z.string(), args: z.record(z.string(), z.unknown()) })
-  .superRefine((e, ctx) => {
-    const schema = MUTATION_ARGS[e.type as MutationType] as z.ZodType | undefined;
-    if (!schema) {
-      ctx.addIssue({ code: 'custom', message: `unknown edit type ${e.type}`, path: ['type'] });
-      return;
-    }
-    const r = schema.safeParse({ ...e.args, base_version: 0 });
-    if (!r.success)
-      ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? 'invalid', path: ['args'] });
-  });
+/** An edit from the UI: a mutation type with its input (the core adds `base_version`). */
+export type EditRequest = { [T in MutationType]: { type: T; args: MutationInput<T> } }[MutationType];
+const editOf = (t: MutationType) => z.strictObject({ type: z.literal(t), args: MUTATORS[t].inputSchema });
+export const EditRequest = z.discriminatedUnion(
+  'type',
+  MUTATION_TYPES.map(editOf) as unknown as [ReturnType<typeof editOf>, ...ReturnType<typeof editOf>[]],
+) as unknown as z.ZodType<EditRequest>;
 
 const none = z.tuple([]);
 const one = <T extends z.ZodType>(t: T) => z.tuple([t]);
@@ -239,12 +239,25 @@ export type IpcError = { code: string; message: string };
 export type IpcResponse<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 export const IPC_CHANNELS = Object.keys(IPC) as IpcChannel[];
 
+const EditWriteSchema = z.object({
+  table: z.enum(EDIT_TABLE_NAMES),
+  rowId: Id,
+  field: z.string(),
+  value: z.union([z.string(), z.boolean(), z.null()]),
+});
+export type EditWrite = z.infer<typeof EditWriteSchema>;
+
 /** Events from the core to the renderer. */
 export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth'), state: AuthState }),
   z.object({ type: z.literal('status'), status: SyncStatus }),
   z.object({ type: z.literal('progress'), schoolId: Id, done: z.number(), total: z.number() }),
-  z.object({ type: z.literal('changed'), schoolId: Id.nullable() }),
+  z.object({
+    type: z.literal('changed'),
+    schoolId: Id.nullable(),
+    /** The field writes of an edit the teacher just made: the UI applies them as they are. */
+    writes: z.array(EditWriteSchema).optional(),
+  }),
   z.object({ type: z.literal('notification'), notification: NotificationRow }),
   z.object({ type: z.literal('revoked'), schoolId: Id }),
   z.object({

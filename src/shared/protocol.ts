@@ -5,11 +5,17 @@
  * PROTOCOL_VERSION history:
  *   1 — first version: cursor-based pull with per-school checksum, push with per-mutation results,
  *       socket events poke / notification / scope_revoked and the notification:ack inbound event.
+ *   2 — push and pull carry the app's protocol version (`PROTOCOL_HEADER`) and every answer the
+ *       server's; a side older than the other answers or reports `app_outdated` / `server_outdated`.
+ *       Stored text refuses NUL and lone surrogates.
  */
 import { z } from 'zod';
-import { Attendance, ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';
+import { ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';
+import { MUTATION_TYPES, MUTATORS, type MutationArgs, type MutationType } from './mutators.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** The HTTP header in which push and pull requests state, and every answer returns, the protocol version. */
+export const PROTOCOL_HEADER = 'classdesk-protocol';
 
 /** Error body of every failed HTTP request. `field` names the input at fault on a 400. */
 export const ApiError = z.object({
@@ -67,34 +73,29 @@ export type PullResponse = Omit<z.infer<typeof PullResponse>, 'changes'> & {
   changes: PullChange[];
 };
 
+/**
+ * Where a cursor stands in its school's change log, for comparing a poke's cursor with the one
+ * a device holds: a delta cursor's position, or null for a full-pull cursor (still streaming) or
+ * one this build cannot read. Cursors are otherwise opaque: base64url JSON written by the server
+ * (server/domain/pull.ts), `{ v: 1, m: 'delta', s: <change-log position> }` once streamed.
+ */
+export function cursorPosition(cursor: string | null | undefined): number | null {
+  if (!cursor) return null;
+  try {
+    const c = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as { m?: unknown; s?: unknown };
+    return c.m === 'delta' && typeof c.s === 'number' && Number.isInteger(c.s) ? c.s : null;
+  } catch {
+    return null;
+  }
+}
+
 // ---- push ---------------------------------------------------------------------------------
 
-const baseVersion = z.number().int().nonnegative();
-const sessionRef = { session_id: Id, base_version: baseVersion };
-
-export const MUTATION_ARGS = {
-  update_lesson_notes: z.strictObject({ ...sessionRef, lesson_notes: z.string().max(100_000) }),
-  set_attendance: z.strictObject({ enrolment_id: Id, attendance: Attendance, base_version: baseVersion }),
-  complete_session: z.strictObject(sessionRef),
-  cancel_session: z.strictObject(sessionRef),
-  mark_notification_read: z.strictObject({ notification_id: Id }),
-  dismiss_notification: z.strictObject({ notification_id: Id }),
-  update_resource_metadata: z
-    .strictObject({
-      resource_id: Id,
-      base_version: baseVersion,
-      title: z.string().trim().min(1).max(200).optional(),
-      description: z.string().max(5000).optional(),
-      shared_with_students: z.boolean().optional(),
-    })
-    .refine(
-      (a) => a.title !== undefined || a.description !== undefined || a.shared_with_students !== undefined,
-      { message: 'at least one of title, description, shared_with_students is required' },
-    ),
-} as const;
-export type MutationType = keyof typeof MUTATION_ARGS;
-export const MUTATION_TYPES = Object.keys(MUTATION_ARGS) as MutationType[];
-export type MutationArgs<T extends MutationType> = z.infer<(typeof MUTATION_ARGS)[T]>;
+/** Each mutation type's argument schema (src/shared/mutators.ts defines the edits). */
+export const MUTATION_ARGS = Object.fromEntries(MUTATION_TYPES.map((t) => [t, MUTATORS[t].argsSchema])) as {
+  [T in MutationType]: (typeof MUTATORS)[T]['argsSchema'];
+};
+export { MUTATION_TYPES, type MutationArgs, type MutationType };
 
 /** A mutation as sent; its args are validated per type by the server (a bad one is rejected, not a 400). */
 export const Mutation = z.strictObject({

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Device, signIn } from '../../src/main/core/device.js';
 import { MemorySecretStore } from '../../src/main/core/ports.js';
 import { TransportError } from '../../src/main/core/sync/transport.js';
+import { StoreError } from '../../src/main/core/store/local-store.js';
 import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
@@ -210,8 +211,17 @@ describe('sync invariants over random offline work, admin changes and outages', 
     const accepted: Array<{ dev: Dev; id: string; what: string }> = [];
 
     const edit = (d: Dev, what: string, fn: (device: Device) => string | undefined) => {
-      const id = fn(devices[d]!);
-      if (id) accepted.push({ dev: d, id, what });
+      const device = devices[d]!;
+      const pendingBefore = device.store.pendingCount();
+      try {
+        const id = fn(device);
+        if (id) accepted.push({ dev: d, id, what });
+      } catch (e) {
+        // An edit the device already knows the row's state forbids (completing a cancelled
+        // session) is refused at once, with its reason, and never queued.
+        if (!(e instanceof StoreError) || e.code !== 'invalid_transition') throw e;
+        expect(device.store.pendingCount()).toBe(pendingBefore);
+      }
     };
     const local = (d: Device, sql: string) =>
       (d.store.sqlite.prepare(sql).all() as Array<{ id: number }>).map((r) => r.id);

@@ -12,15 +12,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { EngineOptions, SyncSummary } from '../../src/main/core/sync/engine.js';
-import type { MutationArgs, MutationType } from '../../src/shared/protocol.js';
+import type { EditRequest } from '../../src/shared/ipc.js';
 
 /** Meta key under which the child records the outbox ids of the edits it enqueued. */
 export const EDITS_MARKER = 'test:edits';
 
-export interface ChildEdit {
-  type: MutationType;
-  args: Omit<MutationArgs<MutationType>, 'base_version'>;
-}
+export type ChildEdit = EditRequest;
 
 export interface ChildOptions {
   dataDir: string;

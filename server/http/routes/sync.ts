@@ -53,8 +53,11 @@ export const syncRoutes = [
     body: PushBody,
     response: PushResponse,
     rateLimits: ['sync'],
-    async handler({ user, body, dom }) {
-      return { results: await push(dom, user!.id, body) };
+    async handler({ req, user, body, dom }) {
+      const results = await push(dom, user!.id, body, (mutationId, err) =>
+        req.log.error({ mutation_id: mutationId, err }, 'mutation failed: answered rejected (internal)'),
+      );
+      return { results };
     },
   }),
 ];

@@ -3,9 +3,11 @@
  * browser harness). Every call unwraps `{ ok, value } | { ok, error }` into a value or an ApiError,
  * so stores can use plain async/await. Components never import this module: they use the stores.
  */
+import type { MutationInput, MutationType } from '../../shared/mutators.js';
 import type {
   AppEvent,
   ClassdeskApi,
+  EditRequest,
   IpcArgs,
   IpcChannel,
   IpcResponse,
@@ -53,6 +55,14 @@ export async function call<C extends IpcChannel>(channel: C, ...args: IpcArgs<C>
   }
   if (!r.ok) throw new ApiError(r.error.code, r.error.message);
   return r.value;
+}
+
+/**
+ * Makes an edit: the core applies it at once and queues it for the server. Its field writes come
+ * back in the `changed` event. A wrong argument for the type is a compile error here.
+ */
+export async function edit<T extends MutationType>(type: T, args: MutationInput<T>): Promise<string> {
+  return (await call('edit', { type, args } as EditRequest)).id;
 }
 
 /** Subscribes to core events; returns the unsubscribe function. */

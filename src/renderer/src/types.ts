@@ -2,7 +2,8 @@
 import type { IpcArgs, IpcResult } from '../../shared/ipc.js';
 import type { NotificationRow, ResourceRow, SessionRow } from '../../shared/entities.js';
 
-export type { AuthState, SyncStatus, Settings, UpdateState, AppEvent } from '../../shared/ipc.js';
+export type { AuthState, SyncStatus, Settings, UpdateState, AppEvent, EditWrite } from '../../shared/ipc.js';
+export type { MutationInput, MutationType } from '../../shared/mutators.js';
 export type { NotificationRow, ResourceRow, AnnouncementRow } from '../../shared/entities.js';
 
 export type SchoolItem = IpcResult<'schools:list'>[number];

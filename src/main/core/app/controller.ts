@@ -155,7 +155,9 @@ export class AppController extends EventEmitter<ControllerEvents> {
     const emit = (e: AppEvent) => this.emit('event', e);
     device.engine.on('status', (status) => emit({ type: 'status', status }));
     device.engine.on('progress', (p) => emit({ type: 'progress', ...p }));
-    device.engine.on('changed', (c) => emit({ type: 'changed', schoolId: c.schoolId }));
+    device.engine.on('changed', (c) =>
+      emit({ type: 'changed', schoolId: c.schoolId, ...(c.writes ? { writes: c.writes } : {}) }),
+    );
     device.engine.on('revoked', (r) => emit({ type: 'revoked', schoolId: r.schoolId }));
     device.engine.on('attention', () => emit({ type: 'status', status: device.engine.status }));
     device.engine.on('notification', (n) => {

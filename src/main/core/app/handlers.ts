@@ -4,7 +4,6 @@
  * arrive already validated against the contract (src/shared/ipc.ts).
  */
 import type { IpcArgs, IpcChannel, IpcResult, UpdateState } from '../../../shared/ipc.js';
-import type { MutationType } from '../../../shared/protocol.js';
 import {
   dashboard,
   listAnnouncements,
@@ -74,7 +73,7 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
       unread: await unreadCount(store(), schoolId),
     }),
     edit: async ({ type, args }) => {
-      const entry = app.device().engine.edit(type as MutationType, args);
+      const entry = app.device().engine.edit(type, args);
       return { id: entry.id };
     },
     'sync:now': async () => {

@@ -18,15 +18,17 @@ import { ViewChecksum } from '../../../shared/checksum.js';
 import { ENTITIES, type Entity, type EntityRow, type NotificationRow } from '../../../shared/entities.js';
 import { ENTITY_COLUMNS } from '../../../shared/entity-columns.js';
 import {
-  MUTATION_ARGS,
-  type MutationArgs,
-  type MutationResult,
+  EditRefused,
+  fieldWritesOf,
+  mutatorOf,
+  type FieldWrite as EditWrite,
+  type MutationInput,
   type MutationType,
-  type PullChange,
-} from '../../../shared/protocol.js';
+} from '../../../shared/mutators.js';
+import type { MutationResult, PullChange } from '../../../shared/protocol.js';
 import { clientMigrations } from '../../../../migrations/client/index.js';
 import { runMigrations } from '../../../../migrations/run.js';
-import { fieldWrites, targetOf, VERSIONED, type FieldWrite, type LocalTable } from './mutations.js';
+import { editColumns, fieldWrites, localTarget, type FieldWrite, type LocalTable } from './mutations.js';
 import type { LocalDB } from './schema.js';
 import { keepingStatements } from '../../../shared/sqlite-statements.js';
 
@@ -46,7 +48,8 @@ export interface OutboxEntry {
 
 export class StoreError extends Error {
   constructor(
-    readonly code: 'not_found' | 'invalid_args',
+    /** `not_found`, `invalid_args`, or the code of a mutator's refusal (e.g. `invalid_transition`). */
+    readonly code: string,
     message: string,
   ) {
     super(message);
@@ -249,7 +252,7 @@ export class LocalStore {
   private reapplyPending(upserted: Set<string>, now: string): void {
     const seen = new Set<string>();
     for (const entry of this.pending()) {
-      for (const w of fieldWrites(entry.type, entry.args as MutationArgs<MutationType>, now)) {
+      for (const w of fieldWrites(entry.type, entry.args, now)) {
         if (!upserted.has(`${w.table}:${w.rowId}`)) continue;
         const key = `${w.table}:${w.rowId}:${w.field}`;
         if (!seen.has(key)) {
@@ -282,25 +285,38 @@ export class LocalStore {
   // ---- offline edits -------------------------------------------------------------------
 
   /**
-   * Applies an edit to the local tables and appends it to the outbox in one transaction.
-   * The edit's base version is the row's current server version.
+   * Applies an edit to the local tables and appends it to the outbox in one transaction. A
+   * versioned edit's base version is the row's current server version. Returns the entry and
+   * the field writes it applied, as edits carry them (the UI applies them without a re-read).
    */
   enqueue<T extends MutationType>(
     type: T,
-    rawArgs: Omit<MutationArgs<T>, 'base_version'>,
+    input: MutationInput<T>,
     now: string,
-  ): OutboxEntry {
-    const { table, rowId } = targetOf(type, { ...rawArgs, base_version: 0 } as MutationArgs<T>);
-    const run = this.sqlite.transaction((): OutboxEntry => {
-      const row = this.stmt(`select school_id, version from ${table} where id = ?`).get(rowId) as
-        { school_id: number; version: number } | undefined;
+  ): { entry: OutboxEntry; writes: EditWrite[] } {
+    const m = mutatorOf(type);
+    const run = this.sqlite.transaction((): { entry: OutboxEntry; writes: EditWrite[] } => {
+      const rowId = m.rowId(input);
+      const row = this.stmt(
+        `select school_id, version, ${editColumns(m.table).join(', ')} from ${m.table} where id = ?`,
+      ).get(rowId) as (Record<string, unknown> & { school_id: number; version: number }) | undefined;
       if (!row)
-        throw new StoreError('not_found', `${table.replace(/s$/, '')} ${rowId} is not on this device`);
-      const args = VERSIONED.has(type) ? { ...rawArgs, base_version: row.version } : { ...rawArgs };
-      const parsed = MUTATION_ARGS[type].safeParse(args);
-      if (!parsed.success)
-        throw new StoreError('invalid_args', parsed.error.issues[0]?.message ?? 'invalid edit');
-      for (const w of fieldWrites(type, parsed.data as MutationArgs<T>, now)) {
+        throw new StoreError('not_found', `${m.table.replace(/s$/, '')} ${rowId} is not on this device`);
+      const parsed = m.argsSchema.safeParse(m.versioned ? { ...input, base_version: row.version } : input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new StoreError(
+          'invalid_args',
+          `${issue?.path.join('.') || 'args'}: ${issue?.message ?? 'invalid edit'}`,
+        );
+      }
+      try {
+        m.check?.(localTarget(m.table, row), parsed.data);
+      } catch (e) {
+        if (e instanceof EditRefused) throw new StoreError(e.code, e.message);
+        throw e;
+      }
+      for (const w of fieldWrites(type, parsed.data, now)) {
         this.saveBase(w, row.school_id, false);
         this.writeField(w);
       }
@@ -308,7 +324,10 @@ export class LocalStore {
       const r = this.stmt(
         'insert into outbox (id, school_id, type, args, created_at) values (?, ?, ?, ?, ?)',
       ).run(entry.id, entry.school_id, entry.type, JSON.stringify(entry.args), entry.created_at);
-      return { ...entry, seq: Number(r.lastInsertRowid) };
+      return {
+        entry: { ...entry, seq: Number(r.lastInsertRowid) },
+        writes: fieldWritesOf(type, parsed.data, now),
+      };
     });
     return run.immediate();
   }
@@ -340,7 +359,7 @@ export class LocalStore {
         const rejected =
           r.status === 'rejected' || (r.status === 'duplicate' && r.original_status === 'rejected');
         this.stmt('delete from outbox where id = ?').run(r.id);
-        const writes = fieldWrites(entry.type, entry.args as MutationArgs<MutationType>, now);
+        const writes = fieldWrites(entry.type, entry.args, now);
         if (rejected) {
           out.rejected++;
           this.stmt(
@@ -368,7 +387,7 @@ export class LocalStore {
 
   private fieldHasPending(w: FieldWrite, now: string): boolean {
     return this.pending().some((e) =>
-      fieldWrites(e.type, e.args as MutationArgs<MutationType>, now).some(
+      fieldWrites(e.type, e.args, now).some(
         (x) => x.table === w.table && x.rowId === w.rowId && x.field === w.field,
       ),
     );
@@ -391,7 +410,7 @@ export class LocalStore {
       if (base) this.writeField({ ...w, value: JSON.parse(base.value) as FieldWrite['value'] });
       let still = false;
       for (const e of this.pending()) {
-        for (const x of fieldWrites(e.type, e.args as MutationArgs<MutationType>, now)) {
+        for (const x of fieldWrites(e.type, e.args, now)) {
           if (x.table === w.table && x.rowId === w.rowId && x.field === w.field) {
             this.writeField(x);
             still = true;

@@ -10,7 +10,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { NotificationRow } from '../../../shared/entities.js';
-import type { MutationArgs, MutationType } from '../../../shared/protocol.js';
+import type { FieldWrite, MutationInput, MutationType } from '../../../shared/mutators.js';
+import { cursorPosition } from '../../../shared/protocol.js';
 import type { LocalStore, OutboxEntry } from '../store/local-store.js';
 import { noFaults, type Clock, type FaultHook, type Logger } from '../ports.js';
 import { TransportError, type SyncTransport } from './transport.js';
@@ -51,7 +52,8 @@ export interface EngineEvents {
   status: [SyncStatus];
   progress: [SyncProgress];
   notification: [NotificationRow];
-  changed: [{ schoolId: number }];
+  /** Local data changed; `writes` are the field writes of an edit the teacher just made. */
+  changed: [{ schoolId: number; writes?: FieldWrite[] }];
   revoked: [{ schoolId: number; quarantined: number }];
   attention: [];
 }
@@ -102,6 +104,10 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   private pollTimer: unknown;
   private pollDelay: number;
   private state: SyncStatus;
+  /** Highest change-log position a poke announced, per school. */
+  private readonly pokedAt = new Map<number, number>();
+  /** Schools a sync was asked for other than by a poke (an edit, a retry): always pulled. */
+  private readonly wanted = new Set<number>();
   /** Revocations seen per school: a pull answered before one must not be applied after it. */
   private readonly revocations = new Map<number, number>();
 
@@ -164,10 +170,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         this.setStatus({ live: false });
         this.schedulePoll();
       },
-      onPoke: (e) => {
-        this.log.debug('poke', { school: e.school_id });
-        this.requestSync('poke', e.school_id);
-      },
+      onPoke: (e) => this.onPoke(e.school_id, e.cursor),
       onNotification: (n) => this.receiveNotification(n),
       onScopeRevoked: (e) =>
         void this.revoke(e.school_id).catch((err: unknown) =>
@@ -202,7 +205,32 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     this.runSync(reason, schoolId === undefined ? 'all' : new Set([schoolId]));
   }
 
-  private runSync(reason: string, scope: SyncScope): void {
+  /**
+   * A poke names the school's newest change-log position. The device skips it when its own
+   * cursor is already there (typically the teacher's own edit, pulled right after its push); the
+   * check is made again when a sync queued behind the running one starts.
+   */
+  private onPoke(schoolId: number, cursor: string): void {
+    const at = cursorPosition(cursor);
+    if (at !== null) this.pokedAt.set(schoolId, Math.max(at, this.pokedAt.get(schoolId) ?? 0));
+    if (this.caughtUp(schoolId)) {
+      this.log.debug('poke already pulled', { school: schoolId });
+      return;
+    }
+    this.log.debug('poke', { school: schoolId });
+    this.runSync('poke', new Set([schoolId]), false);
+  }
+
+  /** The device has pulled everything pokes announced for this school (and was not asked for more). */
+  private caughtUp(schoolId: number): boolean {
+    if (this.wanted.has(schoolId)) return false;
+    const poked = this.pokedAt.get(schoolId);
+    const held = cursorPosition(this.store.syncState(schoolId)?.cursor);
+    return poked !== undefined && held !== null && held >= poked;
+  }
+
+  private runSync(reason: string, scope: SyncScope, wanted = true): void {
+    if (wanted && scope !== 'all') for (const id of scope) this.wanted.add(id);
     if (this.running) {
       this.queued = mergeScopes(this.queued, scope);
       return;
@@ -242,12 +270,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   // ---- edits -------------------------------------------------------------------------------
 
-  /** An edit made by the teacher: applied locally and queued, in one transaction; pushed when possible. */
-  edit<T extends MutationType>(type: T, args: Omit<MutationArgs<T>, 'base_version'>): OutboxEntry {
-    const entry = this.store.enqueue(type, args, this.clock.now().toISOString());
+  /**
+   * An edit made by the teacher: applied locally and queued, in one transaction; pushed when
+   * possible, followed by a pull of its own school only.
+   */
+  edit<T extends MutationType>(type: T, input: MutationInput<T>): OutboxEntry {
+    const { entry, writes } = this.store.enqueue(type, input, this.clock.now().toISOString());
     this.setStatus({});
-    this.emit('changed', { schoolId: entry.school_id });
-    if (this.started) this.requestSync('edit');
+    this.emit('changed', { schoolId: entry.school_id, writes });
+    if (this.started) this.requestSync('edit', entry.school_id);
     return entry;
   }
 
@@ -257,7 +288,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     if (!item) return undefined;
     const args = JSON.parse(item.args) as Record<string, unknown>;
     delete args.base_version;
-    return this.edit(item.type as MutationType, args);
+    return this.edit(item.type as MutationType, args as MutationInput<MutationType>);
   }
 
   discard(attentionId: string): boolean {
@@ -272,10 +303,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     this.setStatus({ syncing: true });
     try {
       const held = new Set(this.store.schoolIds());
-      const summary =
-        scope !== 'all' && [...scope].every((id) => held.has(id))
-          ? await this.syncSchools([...scope])
-          : await this.syncAll();
+      let summary: SyncSummary;
+      if (scope !== 'all' && [...scope].every((id) => held.has(id))) {
+        const toPull = [...scope].filter((id) => !this.caughtUp(id));
+        for (const id of toPull) this.wanted.delete(id);
+        summary = await this.syncSchools(toPull);
+      } else {
+        this.wanted.clear();
+        summary = await this.syncAll();
+      }
       const now = this.clock.now().toISOString();
       this.store.setMeta('last_synced_at', now);
       this.setStatus({ syncing: false, online: true, lastSyncedAt: now, lastError: null });

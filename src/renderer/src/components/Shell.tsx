@@ -47,6 +47,8 @@ export function Shell() {
   const { t } = useI18n();
   const route = useRouter((s) => s.route);
   const selected = useSchools((s) => s.selected);
+  // The notification list applies the teacher's own edits itself; the switcher's counts re-read.
+  const synced = useChanges((s) => s.synced);
   const version = useChanges((s) => s.version);
   const mainRef = useRef<HTMLElement>(null);
   const firstRoute = useRef(true);
@@ -58,7 +60,7 @@ export function Shell() {
   // Badges and the switcher follow the local store.
   useEffect(() => {
     void useNotifications.getState().load(selected);
-  }, [selected, version]);
+  }, [selected, synced]);
   useEffect(() => {
     if (version === 0) return;
     void useSchools

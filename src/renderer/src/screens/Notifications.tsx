@@ -18,7 +18,7 @@ export function NotificationsScreen() {
   const { t, fmt } = useI18n();
   const schoolId = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
-  const version = useChanges((s) => s.version);
+  const version = useChanges((s) => s.synced);
   const rows = useNotifications((s) => s.rows);
   const unread = useNotifications((s) => s.unread);
   const announcements = useNotifications((s) => s.announcements);

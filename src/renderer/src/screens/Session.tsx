@@ -14,7 +14,7 @@ import { useSync } from '../state/sync.js';
 
 export function SessionScreen({ id }: { id: number }) {
   const { t, fmt } = useI18n();
-  const version = useChanges((s) => s.version);
+  const version = useChanges((s) => s.synced);
   const stored = useSession((s) => (s.id === id ? s.detail : null));
   const notFound = useSession((s) => s.id === id && s.notFound);
   const error = useSession((s) => s.error);

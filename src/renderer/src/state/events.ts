@@ -8,6 +8,7 @@ import { forgetUserData } from './reset.js';
 import { useResources } from './resources.js';
 import { useRouter } from './router.js';
 import { useSchools } from './schools.js';
+import { useSession } from './session.js';
 import { useSettings } from './settings.js';
 import { useSync } from './sync.js';
 
@@ -41,7 +42,11 @@ export function handleEvent(e: AppEvent): void {
       return;
     }
     case 'changed':
-      useChanges.getState().bump();
+      if (e.writes) {
+        useSession.getState().applyWrites(e.writes);
+        useNotifications.getState().applyWrites(e.writes);
+      }
+      useChanges.getState().bump(e.writes !== undefined);
       return;
     case 'notification': {
       const popup = useSettings.getState().settings?.popupTypes;

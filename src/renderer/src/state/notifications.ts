@@ -1,14 +1,15 @@
 /** The notification centre, the unread badge, announcements and in-app toasts. */
 import { create } from 'zustand';
-import { call, errorOf } from '../api.js';
-import type { AnnouncementRow, NotificationRow } from '../types.js';
+import { call, edit, errorOf } from '../api.js';
+import type { AnnouncementRow, EditWrite, NotificationRow } from '../types.js';
+import { withWrites } from './edit-writes.js';
 
 export interface Toast {
   key: number;
   notification: NotificationRow;
 }
 
-/** Unread first, newest first (the store's order, kept after optimistic edits). */
+/** Unread first, newest first (the store's order, kept after edits). */
 export function sortNotifications(rows: readonly NotificationRow[]): NotificationRow[] {
   return [...rows].sort(
     (a, b) =>
@@ -16,14 +17,14 @@ export function sortNotifications(rows: readonly NotificationRow[]): Notificatio
   );
 }
 
-export function markedRead(rows: readonly NotificationRow[], id: number, now: string): NotificationRow[] {
+/** The list after an edit's field writes: dismissed notifications leave it, read ones sort down. */
+export function notificationsAfter(
+  rows: readonly NotificationRow[],
+  writes: readonly EditWrite[],
+): NotificationRow[] {
   return sortNotifications(
-    rows.map((n) => (n.id === id ? { ...n, is_read: true, read_at: n.read_at ?? now } : n)),
+    rows.map((n) => withWrites(n, 'notifications', n.id, writes)).filter((n) => !n.is_dismissed),
   );
-}
-
-export function withoutNotification(rows: readonly NotificationRow[], id: number): NotificationRow[] {
-  return rows.filter((n) => n.id !== id);
 }
 
 export const unreadOf = (rows: readonly NotificationRow[]) => rows.filter((n) => !n.is_read).length;
@@ -38,6 +39,8 @@ interface NotificationsStore {
   error: { code: string; message: string } | null;
   toasts: Toast[];
   load(schoolId: number | null): Promise<void>;
+  /** Shows the field writes of an edit the core has just applied. */
+  applyWrites(writes: readonly EditWrite[]): void;
   markRead(id: number): Promise<void>;
   dismiss(id: number): Promise<void>;
   toast(n: NotificationRow): void;
@@ -48,9 +51,9 @@ let seq = 0;
 let toastKey = 0;
 
 export const useNotifications = create<NotificationsStore>()((set, get) => {
-  const edit = async (type: string, id: number) => {
+  const run = async (type: 'mark_notification_read' | 'dismiss_notification', id: number) => {
     try {
-      await call('edit', { type, args: { notification_id: id } });
+      await edit(type, { notification_id: id });
     } catch (e) {
       set({ error: errorOf(e) });
     }
@@ -75,20 +78,19 @@ export const useNotifications = create<NotificationsStore>()((set, get) => {
         if (mine === seq) set({ error: errorOf(e), loaded: true });
       }
     },
+    applyWrites(writes) {
+      if (!writes.some((w) => w.table === 'notifications')) return;
+      const before = get();
+      const rows = notificationsAfter(before.rows, writes);
+      // The badge counts the whole store, the list may not: move it by what this edit changed.
+      const drop = unreadOf(before.rows) - unreadOf(rows);
+      set({ rows, unread: Math.max(0, before.unread - drop) });
+    },
     async markRead(id) {
-      const { rows, unread } = get();
-      const wasUnread = rows.some((n) => n.id === id && !n.is_read);
-      set({
-        rows: markedRead(rows, id, new Date().toISOString()),
-        unread: Math.max(0, unread - (wasUnread ? 1 : 0)),
-      });
-      await edit('mark_notification_read', id);
+      await run('mark_notification_read', id);
     },
     async dismiss(id) {
-      const { rows, unread } = get();
-      const wasUnread = rows.some((n) => n.id === id && !n.is_read);
-      set({ rows: withoutNotification(rows, id), unread: Math.max(0, unread - (wasUnread ? 1 : 0)) });
-      await edit('dismiss_notification', id);
+      await run('dismiss_notification', id);
     },
     toast(notification) {
       const toasts = [...get().toasts, { key: ++toastKey, notification }].slice(-MAX_TOASTS);

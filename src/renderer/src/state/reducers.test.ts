@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import type { NotificationRow, ResourceRow, SessionDetail } from '../types.js';
 import { arrived } from './resources.js';
-import { markedRead, sortNotifications, unreadOf, withoutNotification } from './notifications.js';
-import { attendanceCounts, attendanceForKey, withAttendance, withStatus } from './session-logic.js';
+import { withWrites } from './edit-writes.js';
+import { notificationsAfter, sortNotifications, unreadOf } from './notifications.js';
+import { attendanceCounts, attendanceForKey } from './session-logic.js';
 
 const detail: SessionDetail = {
   session: {
@@ -29,15 +30,25 @@ const detail: SessionDetail = {
 };
 
 describe('session page updates', () => {
-  test('setting attendance changes only that student', () => {
-    const d = withAttendance(detail, 10, 'late');
+  test("an attendance edit's write changes only that student", () => {
+    const writes = [{ table: 'enrolments', rowId: 10, field: 'attendance', value: 'late' }] as const;
+    const d = {
+      ...detail,
+      roster: detail.roster.map((r) => withWrites(r, 'enrolments', r.enrolment_id, writes)),
+    };
     expect(d.roster.map((r) => r.attendance)).toEqual(['late', 'present']);
     expect(detail.roster[0]!.attendance).toBe('unknown');
     expect(attendanceCounts(d)).toEqual({ unknown: 0, present: 1, absent: 0, late: 1 });
   });
 
-  test('a status action shows at once', () => {
-    expect(withStatus(detail, 'cancelled').session.status).toBe('cancelled');
+  test('a write aimed at another table or row leaves the row as it is (the same object)', () => {
+    const writes = [
+      { table: 'enrolments', rowId: 7, field: 'status', value: 'cancelled' },
+      { table: 'sessions', rowId: 8, field: 'status', value: 'cancelled' },
+    ] as const;
+    expect(withWrites(detail.session, 'sessions', 7, writes)).toBe(detail.session);
+    const mine = [{ table: 'sessions', rowId: 7, field: 'status', value: 'cancelled' }] as const;
+    expect(withWrites(detail.session, 'sessions', 7, mine).status).toBe('cancelled');
   });
 
   test('P, A and L mark attendance in English; P, F and A in Portuguese', () => {
@@ -85,14 +96,20 @@ describe('notification centre', () => {
   });
 
   test('marking read moves it among the read ones and the badge follows', () => {
-    const after = markedRead(sortNotifications(rows), 3, '2025-03-04T00:00:00Z');
+    const after = notificationsAfter(sortNotifications(rows), [
+      { table: 'notifications', rowId: 3, field: 'is_read', value: true },
+      { table: 'notifications', rowId: 3, field: 'read_at', value: '2025-03-04T00:00:00Z' },
+    ]);
     expect(after.map((n) => n.id)).toEqual([1, 2, 3]); // read ones newest first
     expect(after.find((n) => n.id === 3)?.read_at).toBe('2025-03-04T00:00:00Z');
     expect(unreadOf(after)).toBe(1);
   });
 
   test('dismissing removes it', () => {
-    expect(withoutNotification(rows, 1).map((n) => n.id)).toEqual([2, 3]);
+    const after = notificationsAfter(rows, [
+      { table: 'notifications', rowId: 1, field: 'is_dismissed', value: true },
+    ]);
+    expect(after.map((n) => n.id)).toEqual([3, 2]);
   });
 });
 

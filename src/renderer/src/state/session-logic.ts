@@ -1,20 +1,5 @@
-/** Pure updates of a session page's data (optimistic edits before the store answers). */
+/** Pure helpers of the session page: attendance counts and keys. */
 import type { Attendance, SessionDetail } from '../types.js';
-
-export function withAttendance(
-  detail: SessionDetail,
-  enrolmentId: number,
-  attendance: Attendance,
-): SessionDetail {
-  return {
-    ...detail,
-    roster: detail.roster.map((r) => (r.enrolment_id === enrolmentId ? { ...r, attendance } : r)),
-  };
-}
-
-export function withStatus(detail: SessionDetail, status: SessionDetail['session']['status']): SessionDetail {
-  return { ...detail, session: { ...detail.session, status } };
-}
 
 export type AttendanceCounts = Record<Attendance, number>;
 

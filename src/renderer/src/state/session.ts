@@ -1,8 +1,8 @@
 /** The open session page: details, roster, resources, and the edits made from it. */
 import { create } from 'zustand';
-import { call, errorOf } from '../api.js';
-import type { Attendance, SessionDetail } from '../types.js';
-import { withAttendance, withStatus } from './session-logic.js';
+import { call, edit, errorOf } from '../api.js';
+import type { Attendance, EditWrite, MutationInput, MutationType, SessionDetail } from '../types.js';
+import { withWrites } from './edit-writes.js';
 
 interface SessionStore {
   id: number | null;
@@ -10,6 +10,8 @@ interface SessionStore {
   notFound: boolean;
   error: { code: string; message: string } | null;
   load(id: number): Promise<void>;
+  /** Shows the field writes of an edit the core has just applied. */
+  applyWrites(writes: readonly EditWrite[]): void;
   setAttendance(enrolmentId: number, attendance: Attendance): Promise<void>;
   saveNotes(sessionId: number, notes: string): Promise<boolean>;
   complete(): Promise<void>;
@@ -19,14 +21,12 @@ interface SessionStore {
 let seq = 0;
 
 export const useSession = create<SessionStore>()((set, get) => {
-  const edit = async (type: string, args: Record<string, unknown>): Promise<boolean> => {
+  const run = async <T extends MutationType>(type: T, args: MutationInput<T>): Promise<boolean> => {
     try {
-      await call('edit', { type, args });
+      await edit(type, args);
       return true;
     } catch (e) {
       set({ error: errorOf(e) });
-      const id = get().id;
-      if (id !== null) await get().load(id);
       return false;
     }
   };
@@ -46,25 +46,27 @@ export const useSession = create<SessionStore>()((set, get) => {
         if (mine === seq) set({ error: errorOf(e) });
       }
     },
-    async setAttendance(enrolmentId, attendance) {
+    applyWrites(writes) {
       const d = get().detail;
-      if (d) set({ detail: withAttendance(d, enrolmentId, attendance) });
-      await edit('set_attendance', { enrolment_id: enrolmentId, attendance });
+      if (!d) return;
+      const session = withWrites(d.session, 'sessions', d.session.id, writes);
+      const roster = d.roster.map((r) => withWrites(r, 'enrolments', r.enrolment_id, writes));
+      if (session !== d.session || roster.some((r, i) => r !== d.roster[i]))
+        set({ detail: { ...d, session, roster } });
+    },
+    async setAttendance(enrolmentId, attendance) {
+      await run('set_attendance', { enrolment_id: enrolmentId, attendance });
     },
     async saveNotes(sessionId, notes) {
-      return edit('update_lesson_notes', { session_id: sessionId, lesson_notes: notes });
+      return run('update_lesson_notes', { session_id: sessionId, lesson_notes: notes });
     },
     async complete() {
       const d = get().detail;
-      if (!d) return;
-      set({ detail: withStatus(d, 'completed') });
-      await edit('complete_session', { session_id: d.session.id });
+      if (d) await run('complete_session', { session_id: d.session.id });
     },
     async cancel() {
       const d = get().detail;
-      if (!d) return;
-      set({ detail: withStatus(d, 'cancelled') });
-      await edit('cancel_session', { session_id: d.session.id });
+      if (d) await run('cancel_session', { session_id: d.session.id });
     },
   };
 });
