@@ -154,6 +154,12 @@ export const en = {
   'resources.opening': 'Opening…',
   'resources.downloading': 'Downloading… {percent}',
   'resources.openFailed': "Couldn't open: {message}",
+  'resources.edit': 'Edit details',
+  'resources.editNamed': 'Edit details of {title}',
+  'resources.shared': 'Shared with students',
+  'resources.sharedBadge': 'Shared with students',
+  'resources.save': 'Save',
+  'resources.cancelEdit': 'Cancel',
 
   'scan.pending': 'Being checked',
   'scan.clean': 'Checked',

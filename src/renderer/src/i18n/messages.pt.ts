@@ -156,6 +156,12 @@ export const pt: Record<keyof typeof en, Message> = {
   'resources.opening': 'A abrir…',
   'resources.downloading': 'A transferir… {percent}',
   'resources.openFailed': 'Não foi possível abrir: {message}',
+  'resources.edit': 'Editar dados',
+  'resources.editNamed': 'Editar dados de {title}',
+  'resources.shared': 'Partilhado com os alunos',
+  'resources.sharedBadge': 'Partilhado com os alunos',
+  'resources.save': 'Guardar',
+  'resources.cancelEdit': 'Cancelar',
 
   'scan.pending': 'Em verificação',
   'scan.clean': 'Verificado',

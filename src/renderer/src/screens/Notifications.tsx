@@ -43,7 +43,7 @@ export function NotificationsScreen() {
       ) : rows.length === 0 ? (
         <p className="empty">{t('notifications.none')}</p>
       ) : (
-        <ul className="notification-list">
+        <ul className="notification-list" aria-label={t('notifications.title')}>
           {rows.map((n) => {
             const href = target(n);
             return (

@@ -1,6 +1,7 @@
 /** The teacher's resources: search, open, and upload a new file (queued while offline). */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ErrorLine } from '../components/bits.js';
+import { ResourceEdit } from '../components/ResourceEdit.js';
 import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useDebounced } from '../lib/useDebounced.js';
@@ -130,8 +131,10 @@ export function ResourcesScreen() {
   const searchId = useId();
   const schoolId = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
-  const version = useChanges((s) => s.version);
+  // The list applies the teacher's own edits itself (their field writes come with the event).
+  const version = useChanges((s) => s.synced);
   const rows = useResources((s) => s.rows);
+  const [editing, setEditing] = useState<number | null>(null);
   const loaded = useResources((s) => s.loaded);
   const error = useResources((s) => s.error);
   const [search, setSearch] = useState(useResources.getState().search);
@@ -182,21 +185,39 @@ export function ResourcesScreen() {
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.map((r) => (
-                    <tr key={`${r.school_id}-${r.id}`}>
-                      <td>
-                        <span className="row-title">{r.title}</span> <ScanNote status={r.scan_status} />
-                        {r.description && <p className="muted clamp">{r.description}</p>}
-                      </td>
-                      {showSchool && <td>{schools.find((s) => s.id === r.school_id)?.name}</td>}
-                      <td>{r.file_type.toUpperCase()}</td>
-                      <td className="num nowrap">{fmt.bytes(r.size)}</td>
-                      <td className="nowrap">{fmt.date(r.created_at)}</td>
-                      <td>
-                        <ResourceOpen resource={r} />
-                      </td>
-                    </tr>
-                  ))}
+                  {rows.map((r) =>
+                    editing === r.id ? (
+                      <tr key={`${r.school_id}-${r.id}`}>
+                        <td colSpan={showSchool ? 6 : 5}>
+                          <ResourceEdit resource={r} onDone={() => setEditing(null)} />
+                        </td>
+                      </tr>
+                    ) : (
+                      <tr key={`${r.school_id}-${r.id}`}>
+                        <td>
+                          <span className="row-title">{r.title}</span> <ScanNote status={r.scan_status} />
+                          {r.shared_with_students && (
+                            <span className="badge">{t('resources.sharedBadge')}</span>
+                          )}
+                          {r.description && <p className="muted clamp">{r.description}</p>}
+                        </td>
+                        {showSchool && <td>{schools.find((s) => s.id === r.school_id)?.name}</td>}
+                        <td>{r.file_type.toUpperCase()}</td>
+                        <td className="num nowrap">{fmt.bytes(r.size)}</td>
+                        <td className="nowrap">{fmt.date(r.created_at)}</td>
+                        <td className="row-actions">
+                          <ResourceOpen resource={r} />
+                          <button
+                            type="button"
+                            onClick={() => setEditing(r.id)}
+                            aria-label={t('resources.editNamed', { title: r.title })}
+                          >
+                            {t('resources.edit')}
+                          </button>
+                        </td>
+                      </tr>
+                    ),
+                  )}
                 </tbody>
               </table>
             </div>

@@ -45,6 +45,7 @@ export function handleEvent(e: AppEvent): void {
       if (e.writes) {
         useSession.getState().applyWrites(e.writes);
         useNotifications.getState().applyWrites(e.writes);
+        useResources.getState().applyWrites(e.writes);
       }
       useChanges.getState().bump(e.writes !== undefined);
       return;

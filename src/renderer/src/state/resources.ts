@@ -1,7 +1,8 @@
 /** The teacher's resources: the list, opening files (with download progress) and uploads. */
 import { create } from 'zustand';
-import { call, errorOf } from '../api.js';
-import type { ResourceRow } from '../types.js';
+import { call, edit, errorOf } from '../api.js';
+import type { EditWrite, MutationInput, ResourceRow } from '../types.js';
+import { withWrites } from './edit-writes.js';
 
 export interface Download {
   received: number;
@@ -40,6 +41,13 @@ interface ResourcesStore {
   onFileProgress(e: { resourceId: number | null; received: number; total: number | null }): void;
   uploadFile(req: UploadRequest): Promise<boolean>;
   resetUpload(): void;
+  /** Edits a resource's details; resolves with the error message, or null once the core has it. */
+  updateDetails(
+    resourceId: number,
+    changes: Omit<MutationInput<'update_resource_metadata'>, 'resource_id'>,
+  ): Promise<string | null>;
+  /** Shows the field writes of an edit the core has just applied. */
+  applyWrites(writes: readonly EditWrite[]): void;
 }
 
 let seq = 0;
@@ -123,5 +131,18 @@ export const useResources = create<ResourcesStore>()((set, get) => ({
   },
   resetUpload() {
     set({ upload: { phase: 'idle' } });
+  },
+  async updateDetails(resourceId, changes) {
+    try {
+      await edit('update_resource_metadata', { resource_id: resourceId, ...changes });
+      return null;
+    } catch (e) {
+      return errorOf(e).message;
+    }
+  },
+  applyWrites(writes) {
+    const rows = get().rows;
+    const next = rows.map((r) => withWrites(r, 'resources', r.id, writes));
+    if (next.some((r, i) => r !== rows[i])) set({ rows: next });
   },
 }));

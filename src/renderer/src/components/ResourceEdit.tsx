@@ -1,0 +1,82 @@
+/** Editing a resource's details (title, description, shared with students): one edit, synced later. */
+import { useId, useState, type FormEvent } from 'react';
+import { useI18n } from '../i18n/useI18n.js';
+import { useResources } from '../state/resources.js';
+import type { ResourceRow } from '../types.js';
+
+export function ResourceEdit({ resource, onDone }: { resource: ResourceRow; onDone: () => void }) {
+  const { t } = useI18n();
+  const ids = { title: useId(), description: useId(), shared: useId() };
+  const [title, setTitle] = useState(resource.title);
+  const [description, setDescription] = useState(resource.description);
+  const [shared, setShared] = useState(resource.shared_with_students);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!title.trim()) return setProblem(t('upload.needTitle'));
+    const changes = {
+      ...(title.trim() !== resource.title ? { title: title.trim() } : {}),
+      ...(description !== resource.description ? { description } : {}),
+      ...(shared !== resource.shared_with_students ? { shared_with_students: shared } : {}),
+    };
+    if (Object.keys(changes).length === 0) return onDone();
+    setProblem(null);
+    void useResources
+      .getState()
+      .updateDetails(resource.id, changes)
+      .then((error) => (error ? setProblem(error) : onDone()));
+  };
+
+  return (
+    <form
+      className="resource-edit"
+      onSubmit={submit}
+      noValidate
+      aria-label={t('resources.editNamed', { title: resource.title })}
+    >
+      <div className="field">
+        <label htmlFor={ids.title}>{t('upload.title')}</label>
+        <input
+          id={ids.title}
+          type="text"
+          maxLength={200}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={ids.description}>{t('upload.description')}</label>
+        <textarea
+          id={ids.description}
+          rows={3}
+          maxLength={5000}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
+      </div>
+      <div className="field checkbox">
+        <input
+          id={ids.shared}
+          type="checkbox"
+          checked={shared}
+          onChange={(e) => setShared(e.target.checked)}
+        />
+        <label htmlFor={ids.shared}>{t('resources.shared')}</label>
+      </div>
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary">
+          {t('resources.save')}
+        </button>
+        <button type="button" onClick={onDone}>
+          {t('resources.cancelEdit')}
+        </button>
+      </div>
+    </form>
+  );
+}
