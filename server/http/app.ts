@@ -25,6 +25,7 @@ import { syncRoutes } from './routes/sync.js';
 import { adminRoutes } from './routes/admin.js';
 import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { registerProtocolHeader, requireProtocolVersion } from './protocol-version.js';
 import { openApiDocument } from './openapi.js';
 import { registerUpdateFeed } from './updates.js';
 import { registerMetricsEndpoint } from './metrics-endpoint.js';
@@ -217,6 +218,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.route({
       method: r.method,
       url: r.url,
+      ...(r.protocolChecked ? { onRequest: requireProtocolVersion } : {}),
       ...(r.auth === 'user' ? { preValidation: authenticateRequest } : {}),
       preHandler: (r.rateLimits ?? []).map((n) => limiters[n]),
       handler: async (req, reply) => {
@@ -240,6 +242,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   }
 
+  registerProtocolHeader(app);
   const doc = openApiDocument(ROUTES, opts.version);
   app.get('/api/docs', async () => doc);
   app.get('/healthz', async () => ({ ok: true }));

@@ -1,6 +1,6 @@
 /** The OpenAPI 3.1 document of the HTTP API, generated from the route table's zod schemas. */
 import { z } from 'zod';
-import { ApiError, PROTOCOL_VERSION } from '../../src/shared/protocol.js';
+import { ApiError, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/shared/protocol.js';
 import type { RouteDef } from './route-table.js';
 
 const toSchema = (s: z.ZodType, io: 'input' | 'output') =>
@@ -28,7 +28,21 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],
-      parameters: [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')],
+      parameters: [
+        ...parametersOf(r.params, 'path'),
+        ...parametersOf(r.query, 'query'),
+        ...(r.protocolChecked
+          ? [
+              {
+                name: PROTOCOL_HEADER,
+                in: 'header',
+                required: false,
+                description: `The sync protocol version the client speaks (this server: ${PROTOCOL_VERSION}); another version answers 426`,
+                schema: { type: 'integer', minimum: 1 },
+              },
+            ]
+          : []),
+      ],
       responses: {
         [String(r.successStatus ?? 200)]: r.response
           ? { description: 'OK', content: { 'application/json': { schema: toSchema(r.response, 'output') } } }
@@ -36,6 +50,14 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
         400: errorResponse,
         ...(r.auth === 'user' ? { 401: errorResponse, 403: errorResponse, 404: errorResponse } : {}),
         ...(r.rateLimits ? { 429: errorResponse } : {}),
+        ...(r.protocolChecked
+          ? {
+              426: {
+                ...errorResponse,
+                description: 'app_outdated or server_outdated: update the app or the server',
+              },
+            }
+          : {}),
       },
     };
     if (r.auth === 'user') op.security = [{ bearer: [] }];

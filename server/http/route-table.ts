@@ -70,6 +70,8 @@ export interface RouteDef<
   multipart?: boolean;
   /** Writes raw bytes itself (file download). */
   raw?: boolean;
+  /** A sync route: a request stating another protocol version is refused (protocol-version.ts). */
+  protocolChecked?: boolean;
   handler(ctx: HandlerContext<z.infer<QS>, z.infer<BS>, z.infer<PS>>): Promise<unknown>;
 }
 

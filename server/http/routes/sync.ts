@@ -33,6 +33,7 @@ export const syncRoutes = [
     query: PullQuery,
     response: PullResponse,
     rateLimits: ['sync'],
+    protocolChecked: true,
     async handler({ user, query, dom, services }) {
       await requireTeacherSchool(dom.db, user!.id, query.school_id);
       const scope = { teacherId: user!.id, schoolId: query.school_id };
@@ -53,6 +54,7 @@ export const syncRoutes = [
     body: PushBody,
     response: PushResponse,
     rateLimits: ['sync'],
+    protocolChecked: true,
     async handler({ req, user, body, dom }) {
       const results = await push(dom, user!.id, body, (mutationId, err) =>
         req.log.error({ mutation_id: mutationId, err }, 'mutation failed: answered rejected (internal)'),

@@ -12,15 +12,18 @@ import { pullAll } from '../../support/view-copy.js';
 import { upcomingSession } from './data.js';
 import type { App } from './fixture.js';
 
-/** A row of ana's scoped view as the server's pull answers it. */
+const apiOf = new WeakMap<App, ReturnType<typeof signedIn>>();
+
+/** A row of ana's scoped view as the server's pull answers it (signed in once per app: logins are rate-limited). */
 export async function serverRow(
   app: App,
   schoolId: number,
   entity: string,
   id: number,
 ): Promise<Record<string, unknown> | undefined> {
-  const ana = await signedIn(app.server.url, 'ana@classdesk.test');
-  const { copy } = await pullAll(ana, schoolId);
+  let ana = apiOf.get(app);
+  if (!ana) apiOf.set(app, (ana = signedIn(app.server.url, 'ana@classdesk.test')));
+  const { copy } = await pullAll(await ana, schoolId);
   return copy.get(`${entity}:${id}`);
 }
 
