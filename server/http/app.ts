@@ -20,6 +20,13 @@ import { AppError, unauthorized } from '../domain/errors.js';
 import { newQueryStats, QueryStatsPlugin, type QueryStats } from '../db/query-stats.js';
 import type { RateLimitName, RouteDef, Services } from './route-table.js';
 import { parseInput } from './validation.js';
+import {
+  frameworkErrorBody,
+  notFoundOrWrongMethod,
+  onClientError,
+  onFrameworkError,
+  registerJsonBodies,
+} from './input-rules.js';
 import { authRoutes } from './routes/auth.js';
 import { syncRoutes } from './routes/sync.js';
 import { adminRoutes } from './routes/admin.js';
@@ -73,7 +80,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: cfg.TRUST_PROXY,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before a route runs answer in the app's shape too (docs/ARCHITECTURE.md, "Input rules").
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   });
+  registerJsonBodies(app);
 
   app.decorateRequest('queryStats', null as unknown as QueryStats);
   app.decorateRequest('db', null as unknown as Kysely<DB>);
@@ -182,29 +193,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
       });
     }
-    const status = err.statusCode ?? 500;
-    if (
-      status === 413 ||
-      err.code === 'FST_REQ_FILE_TOO_LARGE' ||
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-    ) {
-      return reply.code(413).send({
-        error: { code: 'too_large', message: 'the request or file is larger than this server accepts' },
-      });
-    }
-    if (status >= 400 && status < 500) {
-      const field = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : 'body';
-      return reply.code(status).send({ error: { code: 'bad_request', message: err.message, field } });
-    }
+    const known = frameworkErrorBody(err);
+    if (known) return reply.code(known.status).send(known.body);
     req.log.error({ err, route: req.routeOptions.url }, 'unhandled error');
     return reply
       .code(500)
       .send({ error: { code: 'internal', message: 'the server could not complete this request' } });
   });
 
-  app.setNotFoundHandler((_req, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } }),
-  );
+  app.setNotFoundHandler(notFoundOrWrongMethod(app));
 
   const authenticateRequest = async (req: FastifyRequest): Promise<void> => {
     const token = bearer(req);

@@ -49,6 +49,10 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
           : { description: r.raw ? 'File bytes (206 for a range)' : 'No content' },
         400: errorResponse,
         ...(r.auth === 'user' ? { 401: errorResponse, 403: errorResponse, 404: errorResponse } : {}),
+        // Input rules (docs/ARCHITECTURE.md): a path parameter over the router's length limit,
+        // a body too large or not in a media type/charset the route takes.
+        ...(r.params ? { 414: errorResponse } : {}),
+        ...(r.body || r.multipart ? { 413: errorResponse, 415: errorResponse } : {}),
         ...(r.rateLimits ? { 429: errorResponse } : {}),
         ...(r.protocolChecked
           ? {
@@ -92,7 +96,12 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
     info: {
       title: 'Classdesk sync server',
       version,
-      description: `HTTP API of the Classdesk sync server (sync protocol version ${PROTOCOL_VERSION}). Real-time events travel over socket.io on the same port.`,
+      description:
+        `HTTP API of the Classdesk sync server (sync protocol version ${PROTOCOL_VERSION}). ` +
+        'Real-time events travel over socket.io on the same port. ' +
+        'Every error answers `{error:{code,message,field?}}`. JSON bodies are UTF-8 (another charset: 415). ' +
+        'A documented path asked with a method it does not have answers 405 with an `Allow` header listing its methods; ' +
+        'an unknown path answers 404.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,

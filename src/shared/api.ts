@@ -11,6 +11,7 @@ import {
   UserPublic,
   ResourceRow,
 } from './entities.js';
+import { text } from './text.js';
 
 const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
 
@@ -52,7 +53,7 @@ export const AddMembershipBody = z.strictObject({
   email,
   role: Role,
   /** Required when no account exists for the email yet: the account is created. */
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text({ trim: true, min: 1, max: 200 }).optional(),
 });
 export const PatchMembershipBody = z.strictObject({ active: z.boolean() });
 export const MembershipResponse = z.object({
@@ -63,8 +64,8 @@ export const MembershipResponse = z.object({
 });
 
 export const CreateCourseBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  code: z.string().trim().min(1).max(40),
+  name: text({ trim: true, min: 1, max: 200 }),
+  code: text({ trim: true, min: 1, max: 40 }),
 });
 export const CourseResponse = z.object({ id: Id, school_id: Id, name: z.string(), code: z.string() });
 
@@ -76,8 +77,8 @@ export const CreateSessionBody = z
   .strictObject({
     teacher_id: Id,
     course_id: Id.nullable().optional(),
-    title: z.string().trim().min(1).max(200),
-    location: z.string().max(200).optional(),
+    title: text({ trim: true, min: 1, max: 200 }),
+    location: text({ max: 200 }).optional(),
     ...sessionTimes,
   })
   .refine((b) => Date.parse(b.ends_at) > Date.parse(b.starts_at), {
@@ -88,8 +89,8 @@ export const PatchSessionBody = z
   .strictObject({
     teacher_id: Id.optional(),
     course_id: Id.nullable().optional(),
-    title: z.string().trim().min(1).max(200).optional(),
-    location: z.string().max(200).optional(),
+    title: text({ trim: true, min: 1, max: 200 }).optional(),
+    location: text({ max: 200 }).optional(),
     starts_at: Timestamp.optional(),
     ends_at: Timestamp.optional(),
     status: SessionStatus.optional(),
@@ -101,14 +102,14 @@ export const EnrolBody = z.strictObject({ student_id: Id });
 export const EnrolmentResponse = z.object({ id: Id, session_id: Id, student_id: Id, attendance: z.string() });
 
 export const AnnouncementBody = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  message: z.string().trim().min(1).max(5000),
+  title: text({ trim: true, min: 1, max: 200 }),
+  message: text({ trim: true, min: 1, max: 5000 }),
 });
 export const AnnouncementResponse = AnnouncementRow.extend({ notified: z.number().int() });
 
 export const ResourceUploadFields = z.strictObject({
   school_id: z.coerce.number().int().positive(),
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).default(''),
+  title: text({ trim: true, min: 1, max: 200 }),
+  description: text({ max: 5000 }).default(''),
 });
 export const ResourceResponse = ResourceRow;

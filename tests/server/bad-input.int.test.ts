@@ -19,7 +19,14 @@ import {
 import { signedIn, TestApi, type ApiResponse, type ErrorBody } from '../support/api-client.js';
 import { demoIds } from '../support/demo.js';
 import { snapshotDb, snapshotFiles, VOLATILE_TABLES } from '../support/db-snapshot.js';
-import { INPUTS, type BadCase, type Callers, type InputCtx, type RequestParts } from './bad-input.cases.js';
+import {
+  INPUTS,
+  type BadCase,
+  type Callers,
+  type InputCtx,
+  type RequestParts,
+  type RouteInput,
+} from './bad-input.cases.js';
 
 const routeKey = (r: Pick<RouteDef, 'method' | 'url'>) => `${r.method} ${r.url}`;
 const takesInput = (r: RouteDef) => Boolean(r.query || r.body || r.params || r.multipart);
@@ -50,7 +57,8 @@ function shapeOf(schema: z.ZodType | undefined): Record<string, z.ZodType> {
 }
 
 /** The cases every route gets from its schemas and its valid request. */
-function derivedCases(route: RouteDef, valid: RequestParts): BadCase[] {
+function derivedCases(route: RouteDef, input: RouteInput): BadCase[] {
+  const valid = input.valid;
   const cases: BadCase[] = [];
   const sections = [
     ['params', route.params, valid.params],
@@ -75,6 +83,16 @@ function derivedCases(route: RouteDef, valid: RequestParts): BadCase[] {
                 ? 'yes'
                 : 'x';
       cases.push({ what: `${where}.${key} of the wrong type`, ...vary(key, wrong), field: key });
+      // The stored-text rule (src/shared/text.ts): one answer on both engines, before any write.
+      if (typeof v === 'string' && where !== 'params' && !input.textExempt?.[key]) {
+        cases.push({ what: `${where}.${key} with a NUL`, ...vary(key, `${v}\u0000x`), field: key });
+        if (where === 'body')
+          cases.push({
+            what: `${where}.${key} with a lone surrogate`,
+            ...vary(key, `${v}\uD800`),
+            field: key,
+          });
+      }
       if (where !== 'params' && shape[key] && !shape[key].safeParse(undefined).success) {
         const rest = { ...(value as Record<string, unknown>) };
         delete rest[key];
@@ -280,7 +298,7 @@ describe.each(dialectsHere())('bad input on %s', (dialect) => {
     test(`${routeKey(route)}: bad input answers the field at fault and changes nothing`, async () => {
       const input = INPUTS[routeKey(route)]!(ctx);
       const api = callers[input.as];
-      const cases = [...derivedCases(route, input.valid), ...(input.extra ?? [])];
+      const cases = [...derivedCases(route, input), ...(input.extra ?? [])];
       const rowsBefore = await snapshotDb(server.database.db, VOLATILE_TABLES);
       const filesBefore = snapshotFiles(server.config.filesDir);
       for (const c of cases) {

@@ -25,3 +25,23 @@ test('the OpenAPI document at /api/docs describes every route of the route table
   const documented = Object.values(doc.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
   expect(documented).toBe(ROUTES.length);
 });
+
+test('the OpenAPI document lists the input-rule statuses each route can answer', async () => {
+  const doc = (await (await fetch(`${server.url}/api/docs`)).json()) as {
+    info: { description: string };
+    paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  };
+  for (const r of ROUTES) {
+    const op = doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]![r.method.toLowerCase()]!;
+    const statuses = Object.keys(op.responses);
+    const label = `${r.method} ${r.url}`;
+    expect(statuses, label).toContain('400');
+    // A body (JSON or multipart): too large, or not a media type/charset the route takes.
+    if (r.body || r.multipart) expect(statuses, label).toEqual(expect.arrayContaining(['413', '415']));
+    // A path parameter over the router's length limit.
+    if (r.params) expect(statuses, label).toContain('414');
+  }
+  // 405 belongs to a path, not to one of its operations: the document says it once.
+  expect(doc.info.description).toMatch(/405/);
+  expect(doc.info.description).toMatch(/Allow/);
+});

@@ -32,6 +32,27 @@ export function parseRange(
   return { start, end };
 }
 
+/**
+ * What reading a multipart body threw, as the client's fault: our own errors and the plugin's
+ * (limits: 413) pass through; the parser's plain errors (no or wrong boundary, a body cut short)
+ * become a 400. Nothing has been stored at this point: the file is only written after parsing.
+ */
+function malformedUpload(e: unknown): unknown {
+  if (e instanceof AppError) return e;
+  if (!(e instanceof Error)) return e;
+  const status = (e as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number') return e;
+  const noBoundary = /boundary not found/i.test(e.message);
+  return new AppError(
+    400,
+    'invalid_input',
+    noBoundary
+      ? 'the upload is not valid multipart/form-data: its Content-Type has no boundary'
+      : `the upload is not valid multipart/form-data (${e.message}): send the whole form, with the boundary its Content-Type names`,
+    noBoundary ? 'content-type' : 'body',
+  );
+}
+
 const safeFileName = (title: string, ext: string): string =>
   `${
     title
@@ -57,16 +78,20 @@ export const resourceRoutes = [
         throw new AppError(415, 'unsupported_media_type', 'send the upload as multipart/form-data');
       const fields: Record<string, string> = {};
       let file: { name: string; bytes: Buffer } | undefined;
-      for await (const part of req.parts({
-        limits: { fileSize: services.config.MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 10 },
-      })) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'file')
-            throw badRequest(part.fieldname, 'unexpected file field: the file goes in "file"');
-          file = { name: part.filename, bytes: await part.toBuffer() };
-        } else {
-          fields[part.fieldname] = String(part.value);
+      try {
+        for await (const part of req.parts({
+          limits: { fileSize: services.config.MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 10 },
+        })) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file')
+              throw badRequest(part.fieldname, 'unexpected file field: the file goes in "file"');
+            file = { name: part.filename, bytes: await part.toBuffer() };
+          } else {
+            fields[part.fieldname] = String(part.value);
+          }
         }
+      } catch (e) {
+        throw malformedUpload(e);
       }
       const parsed = parseInput(ResourceUploadFields, fields, 'body');
       if (!file) throw badRequest('file', 'a file is required');
