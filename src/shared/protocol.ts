@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';
 import { MUTATION_TYPES, MUTATORS, type MutationArgs, type MutationType } from './mutators.js';
+import { text } from './text.js';
 
 export const PROTOCOL_VERSION = 2;
 /** The HTTP header in which push and pull requests state, and every answer returns, the protocol version. */
@@ -99,12 +100,12 @@ export { MUTATION_TYPES, type MutationArgs, type MutationType };
 
 /** A mutation as sent; its args are validated per type by the server (a bad one is rejected, not a 400). */
 export const Mutation = z.strictObject({
-  id: z.string().min(1).max(64),
-  type: z.string().max(64),
+  id: text({ min: 1, max: 64 }),
+  type: text({ max: 64 }),
   args: z.unknown(),
 });
 export const PushBody = z.strictObject({
-  client_id: z.string().min(8).max(64),
+  client_id: text({ min: 8, max: 64 }),
   mutations: z.array(Mutation).min(1).max(500),
 });
 export type PushBody = z.infer<typeof PushBody>;

@@ -129,7 +129,6 @@ export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
       valid: { body: { client_id: 'bad-input-client', mutations: [m] } },
       ok: 200,
       // The push schemas (src/shared/protocol.ts) take the text rule in the push rewrite.
-      textExempt: { client_id: 'push schema: pending the push rewrite' },
       extra: [
         { what: 'no mutations', body: { client_id: 'bad-input-client', mutations: [] }, field: 'mutations' },
         {

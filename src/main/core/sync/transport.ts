@@ -8,6 +8,8 @@ import { MeResponse } from '../../../shared/api.js';
 import type { NotificationRow } from '../../../shared/entities.js';
 import {
   ApiError,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
   PullResponse,
   PushResponse,
   SERVER_EVENTS,
@@ -86,14 +88,28 @@ export class HttpTransport implements SyncTransport {
   private async json<S extends z.ZodType>(
     schema: S,
     path: string,
-    init?: { method?: string; body?: unknown },
+    init?: { method?: string; body?: unknown; sync?: boolean },
   ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = {};
+    if (init?.body !== undefined) headers['content-type'] = 'application/json';
+    // Push and pull state the protocol version; the server refuses another one (426).
+    if (init?.sync) headers[PROTOCOL_HEADER] = String(PROTOCOL_VERSION);
     const res = await this.fetchRaw(path, {
       method: init?.method,
-      ...(init?.body !== undefined
-        ? { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }
-        : {}),
+      headers,
+      ...(init?.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });
+    if (init?.sync) {
+      // A server from before the version travelled on the wire does not state one.
+      const spoken = Number(res.headers.get(PROTOCOL_HEADER) ?? '1');
+      if (spoken < PROTOCOL_VERSION)
+        throw new TransportError(
+          'http',
+          `This server is older than the app (sync protocol ${spoken}; the app speaks ${PROTOCOL_VERSION}): ask your school to update the Classdesk server.`,
+          res.status,
+          'server_outdated',
+        );
+    }
     // A connection that breaks (or times out) mid-body is the network's fault, not the server's.
     let text: string;
     try {
@@ -137,11 +153,11 @@ export class HttpTransport implements SyncTransport {
     const q = new URLSearchParams({ school_id: String(schoolId) });
     if (cursor) q.set('cursor', cursor);
     if (limit) q.set('limit', String(limit));
-    return this.json(PullResponse, `/api/sync/pull?${q.toString()}`) as Promise<PullResponse>;
+    return this.json(PullResponse, `/api/sync/pull?${q.toString()}`, { sync: true }) as Promise<PullResponse>;
   }
 
   push(body: PushBody) {
-    return this.json(PushResponse, '/api/sync/push', { method: 'POST', body });
+    return this.json(PushResponse, '/api/sync/push', { method: 'POST', body, sync: true });
   }
 
   connect(h: RealtimeHandlers): void {
