@@ -56,6 +56,9 @@ export interface EngineEvents {
   changed: [{ schoolId: number; writes?: FieldWrite[] }];
   revoked: [{ schoolId: number; quarantined: number }];
   attention: [];
+  /** A poke arrived; `pulled` is false when the device had already pulled what it announced (one
+   * arriving during a sync is queued, and checked again when that sync ends). */
+  poke: [{ schoolId: number; pulled: boolean }];
 }
 
 /** What a sync covers: every school of the teacher, or some schools the device holds. */
@@ -215,9 +218,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     if (at !== null) this.pokedAt.set(schoolId, Math.max(at, this.pokedAt.get(schoolId) ?? 0));
     if (this.caughtUp(schoolId)) {
       this.log.debug('poke already pulled', { school: schoolId });
+      this.emit('poke', { schoolId, pulled: false });
       return;
     }
     this.log.debug('poke', { school: schoolId });
+    this.emit('poke', { schoolId, pulled: true });
     this.runSync('poke', new Set([schoolId]), false);
   }
 
@@ -246,7 +251,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         // A stopped engine finishes the sync in progress and starts no other.
         const next = this.queued;
         this.queued = undefined;
-        if (next && this.started) this.runSync('requested during sync', next);
+        // Schools asked for by an edit were recorded in `wanted` when it asked.
+        if (next && this.started) this.runSync('requested during sync', next, false);
       });
   }
 
