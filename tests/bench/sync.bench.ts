@@ -31,14 +31,18 @@ import { ENTITY_COLUMNS } from '../../src/shared/entity-columns.js';
 import type { LocalDB } from '../../src/main/core/store/schema.js';
 import * as queries from '../../src/main/core/store/queries.js';
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
+import type { EngineOptions } from '../../src/main/core/sync/engine.js';
 import { benchServerEnv } from './bench-env.js';
+import { benchOutage } from './sync-outage.js';
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     'latency-iterations': { type: 'string', default: '150' },
     'query-iterations': { type: 'string', default: '300' },
-    /** Run one part only (for profiling): first | latency | queries. */
+    'outage-rounds': { type: 'string', default: '5' },
+    'outage-down-s': { type: 'string', default: '15' },
+    /** Run one part only (for profiling): first | latency | queries | outage. */
     only: { type: 'string' },
   },
 });
@@ -46,18 +50,24 @@ const ONLY = args.only;
 const ROUNDS = Number(args.rounds);
 const LAT_N = Number(args['latency-iterations']);
 const QUERY_N = Number(args['query-iterations']);
+const OUTAGE_ROUNDS = Number(args['outage-rounds']);
+const OUTAGE_DOWN_S = Number(args['outage-down-s']);
 if (
-  ![ROUNDS, LAT_N, QUERY_N].every(Number.isInteger) ||
+  ![ROUNDS, LAT_N, QUERY_N, OUTAGE_ROUNDS, OUTAGE_DOWN_S].every(Number.isInteger) ||
+  OUTAGE_ROUNDS < 1 ||
+  OUTAGE_ROUNDS > 20 ||
+  OUTAGE_DOWN_S < 1 ||
+  OUTAGE_DOWN_S > 120 ||
   ROUNDS < 1 ||
   ROUNDS > 50 ||
   LAT_N < 10 ||
   LAT_N > 5000 ||
   QUERY_N < 20 ||
   QUERY_N > 100_000 ||
-  (ONLY !== undefined && !['first', 'latency', 'queries'].includes(ONLY))
+  (ONLY !== undefined && !['first', 'latency', 'queries', 'outage'].includes(ONLY))
 ) {
   console.error(
-    'usage: npm run bench:sync -- [--rounds 1..50] [--latency-iterations 10..5000] [--query-iterations 20..100000] [--only first|latency|queries]',
+    'usage: npm run bench:sync -- [--rounds 1..50] [--latency-iterations 10..5000] [--query-iterations 20..100000] [--outage-rounds 1..20] [--outage-down-s 1..120] [--only first|latency|queries|outage]',
   );
   process.exit(2);
 }
@@ -124,7 +134,9 @@ async function within<T>(what: string, p: Promise<T>, ms = TIMEOUT_MS): Promise<
 
 interface Bench {
   dir: string;
+  /** The server now running (the outage part replaces it). */
   server: RunningServer;
+  env: Record<string, string>;
   data: SyntheticSummary;
   small: SyntheticSummary;
   teacherEmail: string;
@@ -134,7 +146,8 @@ interface Bench {
 
 async function setUp(): Promise<Bench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-sync-bench-'));
-  const config = loadConfig(benchServerEnv(path.join(dir, 'server')));
+  const env = benchServerEnv(path.join(dir, 'server'));
+  const config = loadConfig(env);
   // Seed, then start the server on the seeded database (like `npm run seed` + `npm run server`).
   const seeding = openDatabase({ url: config.databaseUrl });
   await migrateServer(seeding.db);
@@ -147,27 +160,35 @@ async function setUp(): Promise<Bench> {
   });
   await seeding.destroy();
   const server = await startServer(config, { scheduler: false });
-  return {
+  const bench: Bench = {
     dir,
     server,
+    env,
     data,
     small,
     teacherEmail: `teacher1@${DOMAIN}`,
     adminEmail: `admin1@${DOMAIN}`,
     async cleanup() {
-      await server.close();
+      await bench.server.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return bench;
 }
 
-async function openDevice(b: Bench, name: string, email = b.teacherEmail): Promise<Device> {
+async function openDevice(
+  b: Bench,
+  name: string,
+  email = b.teacherEmail,
+  engine?: EngineOptions,
+): Promise<Device> {
   const { token, user } = await signIn(b.server.url, email, DEMO_PASSWORD);
   const device = await Device.open({
     dataDir: path.join(b.dir, 'devices', name),
     serverUrl: b.server.url,
     userId: user.id,
     secrets: new MemorySecretStore(),
+    ...(engine ? { engine } : {}),
   });
   await device.setToken(token);
   return device;
@@ -713,6 +734,56 @@ async function main(): Promise<void> {
         });
       }
     }
+    if (ONLY === undefined || ONLY === 'outage') {
+      const email = `teacher1@${SMALL_DOMAIN}`;
+      const shipped = await openDevice(b, 'outage-shipped', email);
+      // The baseline: the same engine without the ceiling while edits wait (the behaviour before it).
+      const baseline = await openDevice(b, 'outage-baseline', email, { pendingPollMaxMs: 5 * 60_000 });
+      try {
+        await within(
+          'outage devices first sync',
+          Promise.all([shipped.engine.syncAll(), baseline.engine.syncAll()]),
+          60_000,
+        );
+        const sessionId = (
+          shipped.store.sqlite.prepare('select id from sessions order by id limit 1').get() as { id: number }
+        ).id;
+        const rounds = await benchOutage({
+          server: b.server,
+          env: b.env,
+          shipped,
+          baseline,
+          sessionId,
+          rounds: OUTAGE_ROUNDS,
+          downMs: OUTAGE_DOWN_S * 1000,
+          replaced: (s) => (b.server = s),
+        });
+        for (const [label, q] of [
+          ['p50', 0.5],
+          ['p95', 0.95],
+        ] as const) {
+          const mine = quantile(
+            rounds.map((r) => r.shippedMs),
+            q,
+          );
+          const before = quantile(
+            rounds.map((r) => r.baselineMs),
+            q,
+          );
+          table.push({
+            measure: `server back → outbox empty ${label} (ms; down ${OUTAGE_DOWN_S} s, ${rounds.length} rounds)`,
+            classdesk: fmt(mine),
+            baseline: fmt(before),
+            ratio: `${fmt(before / mine, 1)}× sooner`,
+            goal: label === 'p95' ? '≤ 5,000' : '',
+          });
+        }
+      } finally {
+        await shipped.close();
+        await baseline.close();
+      }
+    }
+
     console.log();
     printTable(table);
     console.log();
@@ -730,6 +801,12 @@ async function main(): Promise<void> {
     );
     console.log(
       `queries: ${QUERY_N} calls per round over the synced store; baseline: the same SQL (captured from Kysely) through prepared better-sqlite3 statements`,
+    );
+    console.log(
+      `outage: two live devices of a ~700-row teacher; the server stops, each device makes one edit, the server starts again after ${OUTAGE_DOWN_S} s;`,
+    );
+    console.log(
+      '  time from the restart to an empty outbox; baseline: the same engine with its poll backing off to 5 min while edits wait (before pendingPollMaxMs)',
     );
   } finally {
     await device?.close();

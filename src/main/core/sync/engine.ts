@@ -76,6 +76,9 @@ export interface EngineOptions {
   /** Polling while the socket is down: first delay and ceiling (ms). */
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** The ceiling while edits wait in the outbox, so they reach a server that is back within
+   * seconds (docs/ARCHITECTURE.md, "Reconnecting"). */
+  pendingPollMaxMs?: number;
   /** Called to remove cached files of a revoked school (the file cache's job). */
   onSchoolFilesRevoked?: (hashes: string[]) => Promise<void>;
   /** Called after each successful syncAll (the file cache sends uploads and prefetches files). */
@@ -128,6 +131,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       pushBatch: 100,
       pollMinMs: 2_000,
       pollMaxMs: 5 * 60_000,
+      pendingPollMaxMs: 3_000,
       ...deps.options,
     };
     this.pollDelay = this.opts.pollMinMs;
@@ -261,11 +265,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     this.pollTimer = undefined;
   }
 
-  /** Polls on a timer with exponential backoff and ±25% jitter while the socket is down. */
+  /**
+   * Polls on a timer with exponential backoff and ±25% jitter while the socket is down; while
+   * edits wait, the delay stays under `pendingPollMaxMs`.
+   */
   private schedulePoll(): void {
     if (!this.started || this.state.live || this.pollTimer !== undefined) return;
     const jitter = 1 + (Math.random() - 0.5) / 2;
-    const delay = Math.round(this.pollDelay * jitter);
+    const ceiling = this.store.pendingCount() > 0 ? this.opts.pendingPollMaxMs : this.opts.pollMaxMs;
+    const delay = Math.round(Math.min(this.pollDelay, ceiling) * jitter);
     this.pollDelay = Math.min(this.opts.pollMaxMs, this.pollDelay * 2);
     this.pollTimer = this.clock.setTimeout(() => {
       this.pollTimer = undefined;
@@ -282,6 +290,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
    */
   edit<T extends MutationType>(type: T, input: MutationInput<T>): OutboxEntry {
     const { entry, writes } = this.store.enqueue(type, input, this.clock.now().toISOString());
+    // Offline with a long poll ahead: the edit shortens it (the failed sync below reschedules).
+    if (!this.state.live) this.cancelPoll();
     this.setStatus({});
     this.emit('changed', { schoolId: entry.school_id, writes });
     if (this.started) this.requestSync('edit', entry.school_id);
