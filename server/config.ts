@@ -70,7 +70,8 @@ export const ConfigSchema = z.object({
   /** The desktop app's update feed, served at /updates/ (default: $DATA_DIR/updates). */
   UPDATES_DIR: text.optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
-  DEMO_DATA: bool.default(true),
+  /** Create the demo schools and accounts (public password) in an empty database: asked for only. */
+  DEMO_DATA: bool.default(false),
   TOKEN_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
   MAX_UPLOAD_MB: int(1, 1024).default(25),
   MAX_BODY_KB: int(16, 10_240).default(1024),
@@ -143,6 +144,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'invalid configuration:\n  REDIS_URL=(value not shown): several server processes need one shared ' +
         'PostgreSQL database; set DATABASE_URL to a postgres:// URL as well (SQLite serves one process)',
+    );
+  if (c.DEMO_DATA && env.NODE_ENV === 'production')
+    throw new ConfigError(
+      'invalid configuration:\n  DEMO_DATA="' +
+        raw.DEMO_DATA +
+        '": the demo accounts have a public password; they are never created with NODE_ENV=production',
     );
   const dataDir = path.resolve(c.DATA_DIR);
   return {

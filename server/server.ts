@@ -1,7 +1,9 @@
 /**
- * Starts a Classdesk sync server: database and migrations, demo data on an empty database, the
- * HTTP API, socket.io and the scheduler. Used by `npm run server`, the tests and the benchmarks.
+ * Starts a Classdesk sync server: database and migrations, demo data on an empty database when
+ * DEMO_DATA asks for it, the HTTP API, socket.io and the scheduler. Used by `npm run server`, the
+ * tests and the benchmarks.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { pino, type Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -11,7 +13,7 @@ import { withStartupLock } from './db/startup-lock.js';
 import { buildApp } from './http/app.js';
 import { attachRealtime, type AppIo, type RealtimeStats } from './realtime/socket.js';
 import { connectRedis, type RedisLink } from './realtime/redis-adapter.js';
-import { createDemo, DEMO_PASSWORD, isEmpty } from './domain/demo.js';
+import { createDemo, isEmpty } from './domain/demo.js';
 import { hashPassword, OWASP_SCRYPT, TEST_SCRYPT } from './domain/passwords.js';
 import { setDecoyHash } from './domain/auth.js';
 import { FileStore } from './storage/file-store.js';
@@ -75,13 +77,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
   let redis: RedisLink | undefined;
   try {
     const files = new FileStore(config.filesDir);
-    const demoHash = await hashPassword(DEMO_PASSWORD, cost);
-    setDecoyHash(demoHash);
+    setDecoyHash(await hashPassword(randomBytes(16).toString('base64'), cost));
     await withStartupLock(database, async (db) => {
       await migrateServer(db);
+      // Only when asked for (DEMO_DATA): their password is public. It is never logged.
       if (config.DEMO_DATA && (await isEmpty(db))) {
-        await createDemo(db, files, demoHash, now());
-        logger.info('created the demo schools and accounts (password: classdesk-demo)');
+        await createDemo(db, files, cost, now());
+        logger.info('created the demo schools and accounts (DEMO_DATA; the password is in README.md)');
       }
     });
     const scanner =

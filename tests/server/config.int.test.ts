@@ -79,6 +79,14 @@ describe('loadConfig', () => {
     for (const secret of SECRETS) expect(err.message).not.toContain(secret);
   });
 
+  test('the demo data is off unless asked for, and refused in production', () => {
+    expect(loadConfig({}).DEMO_DATA).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).DEMO_DATA).toBe(false);
+    expect(loadConfig({ DEMO_DATA: 'true' }).DEMO_DATA).toBe(true);
+    const err = configError({ DEMO_DATA: 'true', NODE_ENV: 'production' });
+    expect(err.message).toMatch(/^ {2}DEMO_DATA=.*NODE_ENV=production/m);
+  });
+
   test.each([
     ['HOST', '0.0.0.0'],
     ['HOST', '::'],
