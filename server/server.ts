@@ -58,6 +58,8 @@ export interface StartOptions {
   scanner?: Scanner;
   /** Start the scheduler loop (default true). */
   scheduler?: boolean;
+  /** SQLite's synchronous setting (default `full`); `normal` only for benchmarks that compare. */
+  sqliteSynchronous?: 'full' | 'normal';
 }
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -72,6 +74,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     url: config.databaseUrl,
     pgSchema: opts.pgSchema,
     poolSize: config.DATABASE_POOL_SIZE,
+    ...(opts.sqliteSynchronous ? { synchronous: opts.sqliteSynchronous } : {}),
   });
   const cost = config.PASSWORD_HASH_COST === 'test' ? TEST_SCRYPT : OWASP_SCRYPT;
   let redis: RedisLink | undefined;
