@@ -83,7 +83,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_DASHBOARD_PER_MIN: int(1, 100_000).default(60),
   RATE_LIMIT_NOTIFICATIONS_PER_MIN: int(1, 100_000).default(30),
   RATE_LIMIT_SYNC_PER_MIN: int(1, 100_000).default(600),
+  /** Wrong passwords one address may give for one account in the window before it must wait. */
   RATE_LIMIT_LOGIN_PER_ACCOUNT: int(1, 10_000).default(10),
+  /** Wrong passwords for one account from all addresses together after which every address waits at once. */
+  RATE_LIMIT_LOGIN_ACCOUNT_SLOW_AFTER: int(1, 1_000_000).default(100),
   RATE_LIMIT_LOGIN_PER_ADDRESS: int(1, 100_000).default(50),
   RATE_LIMIT_LOGIN_WINDOW_MIN: int(1, 1440).default(15),
   TRUST_PROXY: trustProxy.default(false),

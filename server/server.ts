@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrateServer } from './db/migrate.js';
 import { withStartupLock } from './db/startup-lock.js';
 import { buildApp } from './http/app.js';
+import { LoginThrottle, memoryThrottleStore, redisThrottleStore } from './http/login-throttle.js';
 import { attachRealtime, type AppIo, type RealtimeStats } from './realtime/socket.js';
 import { connectRedis, type RedisLink } from './realtime/redis-adapter.js';
 import { createDemo, isEmpty } from './domain/demo.js';
@@ -124,8 +125,27 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         'socket.io events and rate limits shared with other processes through Redis',
       );
     }
+    const loginThrottle = new LoginThrottle(
+      redis ? redisThrottleStore(redis.client, config.REDIS_PREFIX) : memoryThrottleStore(),
+      {
+        freeFailures: config.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+        accountSlowAfter: config.RATE_LIMIT_LOGIN_ACCOUNT_SLOW_AFTER,
+        windowMs: config.RATE_LIMIT_LOGIN_WINDOW_MIN * 60_000,
+      },
+      logger,
+    );
     const app = await buildApp({
-      services: { config, files, scanner, events, now, rootDb: database.db, checksums, metrics },
+      services: {
+        config,
+        files,
+        scanner,
+        events,
+        now,
+        rootDb: database.db,
+        checksums,
+        metrics,
+        loginThrottle,
+      },
       logger,
       version: SERVER_VERSION,
       ...(redis ? { rateLimitRedis: { client: redis.client, prefix: config.REDIS_PREFIX } } : {}),

@@ -91,7 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         }
       : {}),
   });
-  // A route may have several limits (sign-in: per address and per account). The plugin's own
+  // A route may have several limits. The plugin's own
   // `rateLimit()` hooks share one "already ran" flag per request, so only the first of them would
   // ever count; `createRateLimit()` checks a limit without that flag, so every limit applies.
   const limit = (opts: { max: number; timeWindow: number; keyGenerator: (r: FastifyRequest) => string }) => {
@@ -132,14 +132,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       max: cfg.RATE_LIMIT_LOGIN_PER_ADDRESS,
       timeWindow: loginWindow,
       keyGenerator: (r) => `login-ip:${r.ip}`,
-    }),
-    login_account: limit({
-      max: cfg.RATE_LIMIT_LOGIN_PER_ACCOUNT,
-      timeWindow: loginWindow,
-      keyGenerator: (r) => {
-        const email = (r.body as { email?: unknown } | undefined)?.email;
-        return `login-account:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-      },
     }),
   };
 
