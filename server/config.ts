@@ -89,6 +89,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_LOGIN_ACCOUNT_SLOW_AFTER: int(1, 1_000_000).default(100),
   RATE_LIMIT_LOGIN_PER_ADDRESS: int(1, 100_000).default(50),
   RATE_LIMIT_LOGIN_WINDOW_MIN: int(1, 1440).default(15),
+  /** socket.io handshakes per client address a minute (before the token is looked at). */
+  RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: int(1, 100_000).default(60),
+  /** Sockets one user may hold on one server process. */
+  SOCKETS_PER_USER: int(1, 10_000).default(20),
   TRUST_PROXY: trustProxy.default(false),
   SLOW_REQUEST_MS: int(1, 600_000).default(1000),
   /** Several processes on one PostgreSQL database: socket.io events travel through this Redis. */

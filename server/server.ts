@@ -10,7 +10,8 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateServer } from './db/migrate.js';
 import { withStartupLock } from './db/startup-lock.js';
-import { buildApp } from './http/app.js';
+import { addressLimit, buildApp } from './http/app.js';
+import { clientAddressOf } from './http/client-address.js';
 import { LoginThrottle, memoryThrottleStore, redisThrottleStore } from './http/login-throttle.js';
 import { attachRealtime, type AppIo, type RealtimeStats } from './realtime/socket.js';
 import { connectRedis, type RedisLink } from './realtime/redis-adapter.js';
@@ -155,7 +156,18 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         return true;
       },
     });
-    const realtime = attachRealtime(app.server, database.db, logger, now, redis?.adapter);
+    const realtime = attachRealtime(
+      app.server,
+      database.db,
+      logger,
+      now,
+      {
+        socketsPerUser: config.SOCKETS_PER_USER,
+        addressOf: clientAddressOf(config.TRUST_PROXY),
+        admit: addressLimit(app, 'socket-ip', config.RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN, 60_000),
+      },
+      redis?.adapter,
+    );
     late.sink = realtime.events;
     const scheduler = new Scheduler(
       { db: database.db, events, now },

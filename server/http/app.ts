@@ -56,6 +56,25 @@ export interface AppOptions {
   rateLimitRedis?: { client: RedisClient; prefix: string };
 }
 
+/**
+ * A limit per client address for what does not pass through Fastify's routes (the socket.io
+ * handshake), counted in the same store as the HTTP limits (Redis with REDIS_URL): the returned
+ * function counts one attempt and answers the seconds to wait when over `max`, else 0.
+ */
+export function addressLimit(
+  app: FastifyInstance,
+  name: string,
+  max: number,
+  timeWindow: number,
+): (address: string) => Promise<number> {
+  const check = app.createRateLimit({ max, timeWindow, keyGenerator: (r) => `${name}:${r.ip}` });
+  return async (address) => {
+    // The plugin reads nothing of a request but what the key generator reads and the route's config.
+    const r = await check({ ip: address, routeOptions: { config: {} } } as unknown as FastifyRequest);
+    return r.isAllowed || !r.isExceeded ? 0 : Math.max(1, r.ttlInSeconds);
+  };
+}
+
 function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (!h) return null;

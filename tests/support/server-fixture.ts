@@ -83,6 +83,8 @@ export async function startTestServer(
     PASSWORD_HASH_COST: 'test',
     LOG_LEVEL: 'silent',
     DEMO_DATA: 'true',
+    // Every test's sockets come from 127.0.0.1: the per-address handshake rate would count them all.
+    RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: '100000',
     ...(dialect === 'postgres' ? { DATABASE_URL: PG_URL } : {}),
     ...env,
   });
