@@ -19,7 +19,9 @@ describe('the server database on SQLite', () => {
     server = await startTestServer('sqlite');
     const { rows: sync } = await sql<{ synchronous: number }>`pragma synchronous`.execute(server.database.db);
     expect(sync).toEqual([{ synchronous: 2 }]);
-    const { rows: mode } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(server.database.db);
+    const { rows: mode } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(
+      server.database.db,
+    );
     expect(mode).toEqual([{ journal_mode: 'wal' }]);
   });
 
@@ -34,10 +36,12 @@ describe('the server database on SQLite', () => {
     file.close();
 
     await server.resume();
-    const { rows } = await sql<{ tbl: string; idx: string | null }>`select tbl, idx from sqlite_stat1`.execute(
-      server.database.db,
-    );
+    const { rows } = await sql<{
+      tbl: string;
+      idx: string | null;
+    }>`select tbl, idx from sqlite_stat1`.execute(server.database.db);
     const tables = new Set(rows.map((r) => r.tbl));
-    for (const t of ['class_sessions', 'enrolments', 'memberships', 'notifications']) expect(tables).toContain(t);
+    for (const t of ['class_sessions', 'enrolments', 'memberships', 'notifications'])
+      expect(tables).toContain(t);
   });
 });
