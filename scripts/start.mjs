@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: the sync server (embedded SQLite, demo data) and the desktop app connected to it.
+// `npm start`: the sync server (embedded SQLite, demo data: DEMO_DATA=true unless set otherwise)
+// and the desktop app connected to it.
 // Where the Electron binary is missing (offline installs, CI), the server still starts and this
 // script says how to get and run the app.
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,7 +18,7 @@ const bin = (name) =>
 const server = spawn(bin('tsx'), ['server/main.ts'], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, PORT: port, HOST: host },
+  env: { ...process.env, PORT: port, HOST: host, DEMO_DATA: process.env.DEMO_DATA ?? 'true' },
 });
 let app;
 const stopAll = (code) => {
@@ -60,7 +61,7 @@ if (!(await waitForServer())) {
   stopAll(1);
 } else {
   console.log(
-    `\nSync server ready on ${serverUrl} — demo accounts ana@classdesk.test, rui@classdesk.test, admin@classdesk.test (password classdesk-demo).`,
+    `\nSync server ready on ${serverUrl} — demo accounts ana@classdesk.test, rui@classdesk.test, admin@classdesk.test (password in README.md).`,
   );
   const exe = electronBinary();
   if (!exe) {

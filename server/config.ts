@@ -70,7 +70,8 @@ export const ConfigSchema = z.object({
   /** The desktop app's update feed, served at /updates/ (default: $DATA_DIR/updates). */
   UPDATES_DIR: text.optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
-  DEMO_DATA: bool.default(true),
+  /** Create the demo schools and accounts (public password) in an empty database: asked for only. */
+  DEMO_DATA: bool.default(false),
   TOKEN_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
   MAX_UPLOAD_MB: int(1, 1024).default(25),
   MAX_BODY_KB: int(16, 10_240).default(1024),
@@ -82,9 +83,16 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_DASHBOARD_PER_MIN: int(1, 100_000).default(60),
   RATE_LIMIT_NOTIFICATIONS_PER_MIN: int(1, 100_000).default(30),
   RATE_LIMIT_SYNC_PER_MIN: int(1, 100_000).default(600),
+  /** Wrong passwords one address may give for one account in the window before it must wait. */
   RATE_LIMIT_LOGIN_PER_ACCOUNT: int(1, 10_000).default(10),
+  /** Wrong passwords for one account from all addresses together after which every address waits at once. */
+  RATE_LIMIT_LOGIN_ACCOUNT_SLOW_AFTER: int(1, 1_000_000).default(100),
   RATE_LIMIT_LOGIN_PER_ADDRESS: int(1, 100_000).default(50),
   RATE_LIMIT_LOGIN_WINDOW_MIN: int(1, 1440).default(15),
+  /** socket.io handshakes per client address a minute (before the token is looked at). */
+  RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: int(1, 100_000).default(60),
+  /** Sockets one user may hold on one server process. */
+  SOCKETS_PER_USER: int(1, 10_000).default(20),
   TRUST_PROXY: trustProxy.default(false),
   SLOW_REQUEST_MS: int(1, 600_000).default(1000),
   /** Several processes on one PostgreSQL database: socket.io events travel through this Redis. */
@@ -143,6 +151,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'invalid configuration:\n  REDIS_URL=(value not shown): several server processes need one shared ' +
         'PostgreSQL database; set DATABASE_URL to a postgres:// URL as well (SQLite serves one process)',
+    );
+  if (c.DEMO_DATA && env.NODE_ENV === 'production')
+    throw new ConfigError(
+      'invalid configuration:\n  DEMO_DATA="' +
+        raw.DEMO_DATA +
+        '": the demo accounts have a public password; they are never created with NODE_ENV=production',
     );
   const dataDir = path.resolve(c.DATA_DIR);
   return {

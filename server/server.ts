@@ -1,17 +1,21 @@
 /**
- * Starts a Classdesk sync server: database and migrations, demo data on an empty database, the
- * HTTP API, socket.io and the scheduler. Used by `npm run server`, the tests and the benchmarks.
+ * Starts a Classdesk sync server: database and migrations, demo data on an empty database when
+ * DEMO_DATA asks for it, the HTTP API, socket.io and the scheduler. Used by `npm run server`, the
+ * tests and the benchmarks.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { pino, type Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateServer } from './db/migrate.js';
 import { withStartupLock } from './db/startup-lock.js';
-import { buildApp } from './http/app.js';
+import { addressLimit, buildApp } from './http/app.js';
+import { clientAddressOf } from './http/client-address.js';
+import { LoginThrottle, memoryThrottleStore, redisThrottleStore } from './http/login-throttle.js';
 import { attachRealtime, type AppIo, type RealtimeStats } from './realtime/socket.js';
 import { connectRedis, type RedisLink } from './realtime/redis-adapter.js';
-import { createDemo, DEMO_PASSWORD, isEmpty } from './domain/demo.js';
+import { createDemo, isEmpty } from './domain/demo.js';
 import { hashPassword, OWASP_SCRYPT, TEST_SCRYPT } from './domain/passwords.js';
 import { setDecoyHash } from './domain/auth.js';
 import { FileStore } from './storage/file-store.js';
@@ -56,6 +60,8 @@ export interface StartOptions {
   scanner?: Scanner;
   /** Start the scheduler loop (default true). */
   scheduler?: boolean;
+  /** SQLite's synchronous setting (default `full`); `normal` only for benchmarks that compare. */
+  sqliteSynchronous?: 'full' | 'normal';
 }
 
 export async function startServer(config: ServerConfig, opts: StartOptions = {}): Promise<RunningServer> {
@@ -70,18 +76,19 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     url: config.databaseUrl,
     pgSchema: opts.pgSchema,
     poolSize: config.DATABASE_POOL_SIZE,
+    ...(opts.sqliteSynchronous ? { synchronous: opts.sqliteSynchronous } : {}),
   });
   const cost = config.PASSWORD_HASH_COST === 'test' ? TEST_SCRYPT : OWASP_SCRYPT;
   let redis: RedisLink | undefined;
   try {
     const files = new FileStore(config.filesDir);
-    const demoHash = await hashPassword(DEMO_PASSWORD, cost);
-    setDecoyHash(demoHash);
+    setDecoyHash(await hashPassword(randomBytes(16).toString('base64'), cost));
     await withStartupLock(database, async (db) => {
       await migrateServer(db);
+      // Only when asked for (DEMO_DATA): their password is public. It is never logged.
       if (config.DEMO_DATA && (await isEmpty(db))) {
-        await createDemo(db, files, demoHash, now());
-        logger.info('created the demo schools and accounts (password: classdesk-demo)');
+        await createDemo(db, files, cost, now());
+        logger.info('created the demo schools and accounts (DEMO_DATA; the password is in README.md)');
       }
     });
     const scanner =
@@ -119,8 +126,27 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         'socket.io events and rate limits shared with other processes through Redis',
       );
     }
+    const loginThrottle = new LoginThrottle(
+      redis ? redisThrottleStore(redis.client, config.REDIS_PREFIX) : memoryThrottleStore(),
+      {
+        freeFailures: config.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+        accountSlowAfter: config.RATE_LIMIT_LOGIN_ACCOUNT_SLOW_AFTER,
+        windowMs: config.RATE_LIMIT_LOGIN_WINDOW_MIN * 60_000,
+      },
+      logger,
+    );
     const app = await buildApp({
-      services: { config, files, scanner, events, now, rootDb: database.db, checksums, metrics },
+      services: {
+        config,
+        files,
+        scanner,
+        events,
+        now,
+        rootDb: database.db,
+        checksums,
+        metrics,
+        loginThrottle,
+      },
       logger,
       version: SERVER_VERSION,
       ...(redis ? { rateLimitRedis: { client: redis.client, prefix: config.REDIS_PREFIX } } : {}),
@@ -130,7 +156,18 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         return true;
       },
     });
-    const realtime = attachRealtime(app.server, database.db, logger, now, redis?.adapter);
+    const realtime = attachRealtime(
+      app.server,
+      database.db,
+      logger,
+      now,
+      {
+        socketsPerUser: config.SOCKETS_PER_USER,
+        addressOf: clientAddressOf(config.TRUST_PROXY),
+        admit: addressLimit(app, 'socket-ip', config.RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN, 60_000),
+      },
+      redis?.adapter,
+    );
     late.sink = realtime.events;
     const scheduler = new Scheduler(
       { db: database.db, events, now },

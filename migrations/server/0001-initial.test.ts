@@ -50,6 +50,26 @@ const INDEXES = [
   'auth_tokens_user',
   'sync_changes_school_seq',
 ];
+/**
+ * The composite indexes, each with its table and its columns in order: an index on the right
+ * columns in another order serves other queries. The first four are the original analysis's
+ * (session: teacher+date, teacher+status, school+teacher+date; resource: teacher+school).
+ */
+const COMPOSITE_INDEXES: Record<string, { table: string; columns: string[] }> = {
+  sessions_teacher_starts: { table: 'class_sessions', columns: ['teacher_id', 'starts_at'] },
+  sessions_teacher_status: { table: 'class_sessions', columns: ['teacher_id', 'status'] },
+  sessions_school_teacher_starts: {
+    table: 'class_sessions',
+    columns: ['school_id', 'teacher_id', 'starts_at'],
+  },
+  resources_teacher_school: { table: 'resources', columns: ['teacher_id', 'school_id'] },
+  sessions_starts: { table: 'class_sessions', columns: ['starts_at', 'status'] },
+  memberships_user: { table: 'memberships', columns: ['user_id', 'active'] },
+  enrolments_student: { table: 'enrolments', columns: ['student_id', 'school_id'] },
+  notifications_user_school: { table: 'notifications', columns: ['user_id', 'school_id', 'is_read'] },
+  notifications_expiry: { table: 'notifications', columns: ['expiry_published', 'expires_at'] },
+  sync_changes_school_seq: { table: 'sync_changes', columns: ['school_id', 'seq'] },
+};
 const TS = '2030-01-07T09:00:00.000Z';
 
 async function tablesOf(database: Database): Promise<string[]> {
@@ -69,6 +89,33 @@ async function indexesOf(database: Database): Promise<string[]> {
       ? sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()`
       : sql<{ name: string }>`select name from sqlite_master where type = 'index'`;
   return (await q.execute(database.db)).rows.map((r) => r.name);
+}
+
+/** An index's table and its columns in key order, as the database itself records them. */
+async function indexColumns(
+  database: Database,
+  index: string,
+): Promise<{ table: string; columns: string[] }> {
+  if (database.dialect === 'postgres') {
+    const { rows } = await sql<{ table: string; column: string }>`
+      select t.relname as table, a.attname as column
+      from pg_index x
+      join pg_class i on i.oid = x.indexrelid
+      join pg_class t on t.oid = x.indrelid
+      join pg_namespace n on n.oid = i.relnamespace
+      cross join lateral unnest(x.indkey::int2[]) with ordinality as k(attnum, position)
+      join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
+      where n.nspname = current_schema() and i.relname = ${index}
+      order by k.position`.execute(database.db);
+    return { table: rows[0]?.table ?? '', columns: rows.map((r) => r.column) };
+  }
+  const { rows: owner } = await sql<{ table: string }>`
+    select tbl_name as "table" from sqlite_master where type = 'index' and name = ${index}`.execute(
+    database.db,
+  );
+  const { rows } = await sql<{ name: string }>`
+    select name from pragma_index_info(${index}) order by seqno`.execute(database.db);
+  return { table: owner[0]?.table ?? '', columns: rows.map((r) => r.name) };
 }
 
 /** The smallest consistent data set: a school, a teacher and a student, a session with an enrolment. */
@@ -174,6 +221,12 @@ describe.each(dialectsHere())('server migration 0001-initial on %s', (dialect) =
       );
       expect(Number(rows[0]!.n), t).toBe(0);
     }
+  });
+
+  test('each composite index is on its table with its columns in order', async () => {
+    await migrateServer(database.db);
+    for (const [name, expected] of Object.entries(COMPOSITE_INDEXES))
+      expect(await indexColumns(database, name), name).toEqual(expected);
   });
 
   test('columns get their defaults and big versions round-trip as numbers', async () => {

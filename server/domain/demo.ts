@@ -2,13 +2,15 @@
  * The demo of PRODUCT.md, created on first start with an empty database: Escola Norte and
  * Escola Sul, ana (teacher in both), rui (Norte), admin (both), 30 students, four weeks of
  * sessions around today, a few resources, notifications and announcements.
- * Every demo account's password is `classdesk-demo`.
+ * Every demo account's password is `classdesk-demo` (README.md), each hashed with a salt of its
+ * own. Created only when the configuration asks for it (DEMO_DATA, docs/CONFIGURATION.md).
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { FileStore } from '../storage/file-store.js';
 import { writeTransaction } from './changes.js';
 import { expiryFrom } from './notifications.js';
+import { hashPassword, type ScryptCost } from './passwords.js';
 
 export const DEMO_PASSWORD = 'classdesk-demo';
 
@@ -66,12 +68,27 @@ function rng(seed: number): () => number {
   };
 }
 
+const STUDENTS = 30;
+
+/** One hash of the demo password per account (own salt each), two at a time: scrypt is CPU-bound. */
+async function demoHashes(count: number, cost: ScryptCost): Promise<string[]> {
+  const hashes: string[] = [];
+  for (let i = 0; i < count; i += 2)
+    hashes.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(2, count - i) }, () => hashPassword(DEMO_PASSWORD, cost)),
+      )),
+    );
+  return hashes;
+}
+
 export async function createDemo(
   db: Kysely<DB>,
   files: FileStore,
-  passwordHash: string,
+  cost: ScryptCost,
   now = new Date(),
 ): Promise<void> {
+  const hashes = await demoHashes(3 + STUDENTS, cost);
   const rand = rng(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const day = 24 * 3600 * 1000;
@@ -112,7 +129,7 @@ export async function createDemo(
         (
           await t
             .insertInto('users')
-            .values({ email, name, password_hash: passwordHash, version: v, created_at: ts })
+            .values({ email, name, password_hash: hashes.pop()!, version: v, created_at: ts })
             .returning('id')
             .executeTakeFirstOrThrow()
         ).id;
@@ -131,7 +148,7 @@ export async function createDemo(
       await member(norte, rui, 'teacher');
 
       const students: Record<number, number[]> = { [norte]: [], [sul]: [] };
-      for (let i = 0; i < 30; i++) {
+      for (let i = 0; i < STUDENTS; i++) {
         const name = `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
         const id = await user(`aluno${String(i + 1).padStart(2, '0')}@classdesk.test`, name);
         const s = i < 16 ? norte : sul;

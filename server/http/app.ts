@@ -64,6 +64,25 @@ export interface AppOptions {
   rateLimitRedis?: { client: RedisClient; prefix: string };
 }
 
+/**
+ * A limit per client address for what does not pass through Fastify's routes (the socket.io
+ * handshake), counted in the same store as the HTTP limits (Redis with REDIS_URL): the returned
+ * function counts one attempt and answers the seconds to wait when over `max`, else 0.
+ */
+export function addressLimit(
+  app: FastifyInstance,
+  name: string,
+  max: number,
+  timeWindow: number,
+): (address: string) => Promise<number> {
+  const check = app.createRateLimit({ max, timeWindow, keyGenerator: (r) => `${name}:${r.ip}` });
+  return async (address) => {
+    // The plugin reads nothing of a request but what the key generator reads and the route's config.
+    const r = await check({ ip: address, routeOptions: { config: {} } } as unknown as FastifyRequest);
+    return r.isAllowed || !r.isExceeded ? 0 : Math.max(1, r.ttlInSeconds);
+  };
+}
+
 function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
@@ -103,7 +122,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         }
       : {}),
   });
-  // A route may have several limits (sign-in: per address and per account). The plugin's own
+  // A route may have several limits. The plugin's own
   // `rateLimit()` hooks share one "already ran" flag per request, so only the first of them would
   // ever count; `createRateLimit()` checks a limit without that flag, so every limit applies.
   const limit = (opts: { max: number; timeWindow: number; keyGenerator: (r: FastifyRequest) => string }) => {
@@ -144,14 +163,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       max: cfg.RATE_LIMIT_LOGIN_PER_ADDRESS,
       timeWindow: loginWindow,
       keyGenerator: (r) => `login-ip:${r.ip}`,
-    }),
-    login_account: limit({
-      max: cfg.RATE_LIMIT_LOGIN_PER_ACCOUNT,
-      timeWindow: loginWindow,
-      keyGenerator: (r) => {
-        const email = (r.body as { email?: unknown } | undefined)?.email;
-        return `login-account:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-      },
     }),
   };
 

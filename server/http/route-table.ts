@@ -14,8 +14,9 @@ import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { Scanner } from '../storage/scanner.js';
+import type { LoginThrottle } from './login-throttle.js';
 
-export type RateLimitName = 'dashboard' | 'notifications' | 'sync' | 'login_address' | 'login_account';
+export type RateLimitName = 'dashboard' | 'notifications' | 'sync' | 'login_address';
 
 /** What an isolation test must vary for this route. */
 export type SchoolInput = 'query' | 'params' | 'body' | 'multipart' | 'none';
@@ -32,6 +33,8 @@ export interface Services {
   metrics: ServerMetrics;
   /** Scoped-view checksums kept up to date from the change log. */
   checksums: ChecksumCache;
+  /** Wrong-password delays per account and address (server/http/login-throttle.ts). */
+  loginThrottle: LoginThrottle;
 }
 
 export interface HandlerContext<Q, B, P> {

@@ -7,8 +7,12 @@
  * Implements the domain's events: pokes, notifications, scope revocation. With an adapter
  * (redis-adapter.ts) the rooms span every server process: an event caused by a request on one
  * process reaches the sockets connected to the others.
+ * The handshake has two limits (docs/DEPLOYMENT.md, "Abuse limits"): handshakes per client
+ * address a minute (before the token is looked up; counted in Redis with REDIS_URL) and sockets
+ * per user on this process. A refusal is a `connect_error` whose `data` is `{ code, message,
+ * retry_after? }`.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -44,11 +48,28 @@ export interface RealtimeStats {
   notifications: number;
 }
 
+export interface HandshakeLimits {
+  /** Most sockets one user may hold on this process. */
+  socketsPerUser: number;
+  /** The client's address of a handshake, as TRUST_PROXY decides (server/http/client-address.ts). */
+  addressOf(req: IncomingMessage): string;
+  /** Counts a handshake from `address`: seconds it must wait when over its rate, else 0. */
+  admit(address: string): Promise<number>;
+}
+
+/** A refused handshake: the client's `connect_error` carries `data` (socket.io's ExtendedError). */
+function refusal(code: string, message: string, retryAfter?: number): Error {
+  return Object.assign(new Error(message), {
+    data: { code, message, ...(retryAfter ? { retry_after: retryAfter } : {}) },
+  });
+}
+
 export function attachRealtime(
   httpServer: HttpServer,
   db: Kysely<DB>,
   log: Logger,
   now: () => Date,
+  limits: HandshakeLimits,
   /** Shares rooms and events with other processes (the Redis streams adapter). */
   adapter?: ServerOptions['adapter'],
 ): { io: AppIo; events: DomainEvents; stats: RealtimeStats } {
@@ -65,16 +86,49 @@ export function attachRealtime(
   });
   const stats: RealtimeStats = { pokes: 0, notifications: 0 };
 
+  // Sockets of each user on this process, counted from the moment the handshake is let through.
+  const held = new Map<number, number>();
+  const hold = (socket: AppSocket, userId: number): boolean => {
+    const n = held.get(userId) ?? 0;
+    if (n >= limits.socketsPerUser) return false;
+    held.set(userId, n + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (held.get(userId) ?? 1) - 1;
+      if (left > 0) held.set(userId, left);
+      else held.delete(userId);
+    };
+    // A socket whose client went away before the connection completed never emits `disconnect`.
+    socket.once('disconnect', release);
+    socket.conn.once('close', release);
+    return true;
+  };
+
   io.use((socket, next) => {
     const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string') return next(new Error('unauthorized'));
-    authenticate(db, token, now())
-      .then(async (user) => {
+    limits
+      .admit(limits.addressOf(socket.request))
+      .then(async (wait) => {
+        if (wait > 0)
+          return next(
+            refusal('rate_limited', `too many connections from your address: try again in ${wait} s`, wait),
+          );
+        if (typeof token !== 'string') return next(new Error('unauthorized'));
+        const user = await authenticate(db, token, now());
         if (!user) return next(new Error('unauthorized'));
         socket.data.user = user;
         // Rooms are looked up before the handshake completes and joined synchronously on
         // connection: once the client sees `connect`, no event addressed to it can be missed.
         socket.data.rooms = await roomsOf(user);
+        if (!hold(socket, user.id))
+          return next(
+            refusal(
+              'too_many_sockets',
+              `this account already has ${limits.socketsPerUser} connections open: close another Classdesk window or device`,
+            ),
+          );
         next();
       })
       .catch((err: unknown) => {

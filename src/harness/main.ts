@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       '',
       `Classdesk browser harness: open ${harness.url}`,
       `  sync server: ${serverUrl}   core data: ${dataDir}`,
-      '  demo accounts: ana@classdesk.test, rui@classdesk.test (password classdesk-demo)',
+      '  demo accounts (`npm start`, or DEMO_DATA=true): ana@classdesk.test, rui@classdesk.test (password in README.md)',
       '  Ctrl+C to stop.',
       '',
     ].join('\n'),

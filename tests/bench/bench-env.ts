@@ -13,5 +13,6 @@ export const benchServerEnv = (dataDir: string): Record<string, string> => ({
   PASSWORD_HASH_COST: 'test',
   ...RELAXED_RATE_LIMITS,
   RATE_LIMIT_SYNC_PER_MIN: '100000',
+  RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: '100000',
   SLOW_REQUEST_MS: '600000',
 });

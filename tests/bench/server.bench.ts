@@ -4,7 +4,9 @@
  * - full first pull of a ~30 000-row scoped view through the HTTP API (default batch size),
  *   against raw prepared selects of the same rows + JSON.stringify;
  * - dashboard latency p50/p99 over HTTP with 1 000 students per teacher, against the same SQL
- *   (captured from the server's own code) run through raw prepared statements.
+ *   (captured from the server's own code) run through raw prepared statements;
+ * - SQLite only: push throughput (one edit per request, each its own commit) with the server's
+ *   synchronous=FULL next to synchronous=NORMAL, the durability cost (docs/PERFORMANCE.md).
  * SQLite by default; `--postgres` runs against postgres://postgres@127.0.0.1:5432/test in a
  * schema of its own. Everything stays on loopback, in a temp directory, and is removed at the end.
  */
@@ -44,8 +46,10 @@ const { values: args } = parseArgs({
     postgres: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '5' },
     'dashboard-requests': { type: 'string', default: '400' },
+    pushes: { type: 'string', default: '300' },
   },
 });
+const PUSHES = Number(args.pushes);
 const ROUNDS = Number(args.rounds);
 const DASH_REQUESTS = Number(args['dashboard-requests']);
 if (
@@ -53,9 +57,13 @@ if (
   ROUNDS < 1 ||
   ROUNDS > 50 ||
   !Number.isInteger(DASH_REQUESTS) ||
-  DASH_REQUESTS < 10
+  DASH_REQUESTS < 10 ||
+  !Number.isInteger(PUSHES) ||
+  PUSHES < 10
 ) {
-  console.error('usage: npm run bench:server -- [--postgres] [--rounds 1..50] [--dashboard-requests ≥10]');
+  console.error(
+    'usage: npm run bench:server -- [--postgres] [--rounds 1..50] [--dashboard-requests ≥10] [--pushes ≥10]',
+  );
   process.exit(2);
 }
 const dialect = args.postgres ? 'postgres' : 'sqlite';
@@ -268,7 +276,8 @@ interface Bench {
 /**
  * Seeds the data once, then starts one server per variant: on PostgreSQL one (after ANALYZE,
  * as autovacuum would have run by then); on SQLite two, on two copies of the same file — as
- * the server leaves it (no planner statistics: nothing ever runs ANALYZE) and after ANALYZE.
+ * the server leaves it (the statistics of its `PRAGMA optimize` at open, which reads a sample of
+ * each table) and after a full ANALYZE.
  */
 async function setUp(): Promise<Bench> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-bench-'));
@@ -512,6 +521,104 @@ async function measureDashboard(bench: Bench): Promise<DashFigures[]> {
   }));
 }
 
+/** Pushes per second with SQLite's synchronous=FULL (the server's) and NORMAL, side by side. */
+interface PushFigures {
+  full: number;
+  normal: number;
+  fullMs: number;
+  normalMs: number;
+}
+
+/**
+ * Two servers on two fresh SQLite files of the same small dataset, one per synchronous setting.
+ * A teacher pushes one `update_lesson_notes` per request, one request after another: each push
+ * is its own transaction, so each pays the commit (with FULL, an fsync of the WAL) — the worst
+ * case for the setting. Rounds alternate between the two.
+ */
+async function measurePush(): Promise<PushFigures> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-bench-push-'));
+  const sides: Array<{
+    mode: 'full' | 'normal';
+    server: RunningServer;
+    token: string;
+    session: { id: number; version: number };
+    rates: number[];
+    ms: number[];
+  }> = [];
+  try {
+    const passwordHash = await hashPassword(DEMO_PASSWORD, TEST_SCRYPT);
+    for (const mode of ['full', 'normal'] as const) {
+      const config = loadConfig(benchServerEnv(path.join(dir, mode)));
+      const seeding = openDatabase({ url: config.databaseUrl });
+      await migrateServer(seeding.db);
+      const data = await generateSynthetic(seeding.db, {
+        schools: 1,
+        teachers: 1,
+        students: 30,
+        sessions: 50,
+        resources: 0,
+        notifications: 50,
+        emailDomain: 'push.bench.test',
+        passwordHash,
+      });
+      await seeding.destroy();
+      const server = await startServer(config, { scheduler: false, sqliteSynchronous: mode });
+      const session = await server.database.db
+        .selectFrom('class_sessions')
+        .select(['id', 'version'])
+        .where('teacher_id', '=', data.ids.teachers.first)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const token = await login(server.url, 'teacher1@push.bench.test');
+      sides.push({ mode, server, token, session, rates: [], ms: [] });
+    }
+    let n = 0;
+    const push = async (side: (typeof sides)[number]) => {
+      const res = await fetch(`${side.server.url}/api/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${side.token}` },
+        body: JSON.stringify({
+          client_id: 'bench-push-device',
+          mutations: [
+            {
+              id: `m-${++n}`,
+              type: 'update_lesson_notes',
+              // One client's own earlier writes never conflict: the first base version serves all.
+              args: {
+                session_id: side.session.id,
+                base_version: side.session.version,
+                lesson_notes: `n${n}`,
+              },
+            },
+          ],
+        }),
+      });
+      const text = await res.text();
+      if (res.status !== 200 || !text.includes('"applied"')) throw new Error(`push: ${res.status} ${text}`);
+    };
+    for (const side of sides) for (let i = 0; i < 20; i++) await push(side); // warm-up
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const side of r % 2 === 0 ? sides : [...sides].reverse()) {
+        const t0 = performance.now();
+        for (let i = 0; i < PUSHES; i++) await push(side);
+        const ms = performance.now() - t0;
+        side.ms.push(ms / PUSHES);
+        side.rates.push((PUSHES * 1000) / ms);
+      }
+    }
+    const [full, normal] = sides as [(typeof sides)[number], (typeof sides)[number]];
+    return {
+      full: median(full.rates),
+      normal: median(normal.rates),
+      fullMs: median(full.ms),
+      normalMs: median(normal.ms),
+    };
+  } finally {
+    for (const side of sides) await side.server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- report ------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 0) =>
@@ -587,7 +694,18 @@ async function main(): Promise<void> {
     console.log(`seeded ${fmt(total(bench.big) + total(bench.wide))} rows in ${fmt(bench.seedMs)} ms`);
     const pulls = await measurePull(bench);
     const dashes = await measureDashboard(bench);
+    const pushes = dialect === 'sqlite' ? await measurePush() : undefined;
     const rows = bench.variants.flatMap((v, i) => figureRows(v.label, pulls[i]!, dashes[i]!));
+    if (pushes)
+      rows.push(
+        [
+          `push, 1 edit a request, requests/s: synchronous=FULL vs NORMAL`,
+          fmt(pushes.full),
+          fmt(pushes.normal),
+          `${fmt(pushes.normal / pushes.full, 2)}× slower`,
+        ],
+        [`  same, ms a request (${PUSHES} in a row)`, fmt(pushes.fullMs, 2), fmt(pushes.normalMs, 2), ''],
+      );
     console.log();
     printTable(rows);
     console.log();
@@ -612,6 +730,11 @@ async function main(): Promise<void> {
     console.log(
       `baseline dashboard: the server's ${dashes[0]!.statements} SQL statements, raw ${driver} prepared + JSON.stringify`,
     );
+    if (pushes)
+      console.log(
+        'push: the server (synchronous=FULL) against the same server with synchronous=NORMAL (baseline column), ' +
+          'each on its own fresh SQLite file',
+      );
     console.log(`load average at the end: ${loadAverage()}`);
   } finally {
     await bench.cleanup();

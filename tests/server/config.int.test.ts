@@ -34,8 +34,11 @@ const INVALID: Record<string, string> = {
   RATE_LIMIT_NOTIFICATIONS_PER_MIN: '0',
   RATE_LIMIT_SYNC_PER_MIN: '1e9',
   RATE_LIMIT_LOGIN_PER_ACCOUNT: '0',
+  RATE_LIMIT_LOGIN_ACCOUNT_SLOW_AFTER: '0',
   RATE_LIMIT_LOGIN_PER_ADDRESS: 'fifty',
   RATE_LIMIT_LOGIN_WINDOW_MIN: '0',
+  RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: '0',
+  SOCKETS_PER_USER: 'twenty',
   TRUST_PROXY: 'on',
   SLOW_REQUEST_MS: '0',
   REDIS_URL: 'http://cache:6379',
@@ -77,6 +80,14 @@ describe('loadConfig', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatch(new RegExp(`^  ${name}=`));
     for (const secret of SECRETS) expect(err.message).not.toContain(secret);
+  });
+
+  test('the demo data is off unless asked for, and refused in production', () => {
+    expect(loadConfig({}).DEMO_DATA).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).DEMO_DATA).toBe(false);
+    expect(loadConfig({ DEMO_DATA: 'true' }).DEMO_DATA).toBe(true);
+    const err = configError({ DEMO_DATA: 'true', NODE_ENV: 'production' });
+    expect(err.message).toMatch(/^ {2}DEMO_DATA=.*NODE_ENV=production/m);
   });
 
   test.each([

@@ -61,10 +61,36 @@ describe.each(dialectsHere())('the slow-request log on %s', (dialect) => {
     });
     expect(slow[0]!.queries).toBeGreaterThan(1);
 
-    // (The demo password is public and logged once at start, so it is not a secret to look for.)
     const all = output.join('');
+    expect(all).not.toContain('classdesk-demo');
     expect(all).not.toContain(ana.token!);
     expect(all).not.toContain(forged);
     expect(all).not.toMatch(/bearer/i);
+  });
+});
+
+describe.each(dialectsHere())('a fast request on %s', (dialect) => {
+  let server: TestServer;
+  const output: string[] = [];
+  beforeAll(async () => {
+    const logger = pino({ level: 'trace' }, { write: (s: string) => void output.push(s) });
+    // SLOW_REQUEST_MS at its default (1 000 ms).
+    server = await startTestServer(dialect, {}, { logger });
+  });
+  afterAll(() => server?.stop());
+
+  test('is logged at debug as a request, never as slow', async () => {
+    expect(server.config.SLOW_REQUEST_MS).toBe(1000);
+    const ana = await signedIn(server.url, 'ana@classdesk.test');
+    expect((await ana.get('/api/me')).status).toBe(200);
+    const lines = output
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogLine);
+    const me = lines.filter((l) => l.route === '/api/me');
+    expect(me).toHaveLength(1);
+    expect(me[0]).toMatchObject({ level: 20, msg: 'request', status: 200, user: ana.userId });
+    expect(lines.filter((l) => l.msg === 'slow request')).toEqual([]);
   });
 });

@@ -84,6 +84,7 @@ export async function createCluster(env: Record<string, string> = {}): Promise<C
     RATE_LIMIT_LOGIN_PER_ACCOUNT: '10000',
     RATE_LIMIT_LOGIN_PER_ADDRESS: '10000',
     RATE_LIMIT_SYNC_PER_MIN: '100000',
+    RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: '100000',
     ...env,
   };
   return {

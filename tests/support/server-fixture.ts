@@ -1,6 +1,7 @@
 /**
  * Test fixtures: a real sync server on an ephemeral loopback port, on SQLite (a temp file) or
- * PostgreSQL (its own schema in the `test` database), with the demo data.
+ * PostgreSQL (its own schema in the `test` database), with the demo data (DEMO_DATA=true; a test
+ * passes `DEMO_DATA: ''` for a server without it).
  *
  * PostgreSQL at 127.0.0.1:5432 is required in CI (CI=true): there a missing server fails the
  * run. Elsewhere the PostgreSQL half of each suite is skipped with a message saying so.
@@ -81,6 +82,9 @@ export async function startTestServer(
     DATA_DIR: dir,
     PASSWORD_HASH_COST: 'test',
     LOG_LEVEL: 'silent',
+    DEMO_DATA: 'true',
+    // Every test's sockets come from 127.0.0.1: the per-address handshake rate would count them all.
+    RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: '100000',
     ...(dialect === 'postgres' ? { DATABASE_URL: PG_URL } : {}),
     ...env,
   });

@@ -13,12 +13,18 @@ export const authRoutes = [
     school: 'none',
     body: LoginBody,
     response: LoginResponse,
-    rateLimits: ['login_address', 'login_account'],
-    async handler({ body, dom, services }) {
+    // Per address here; wrong passwords per account and address in the handler (login-throttle.ts).
+    rateLimits: ['login_address'],
+    async handler({ req, body, dom, services }) {
       const ttl = services.config.TOKEN_TTL_HOURS * 3600 * 1000;
       const now = services.now();
+      const attempt = await services.loginThrottle.begin(body.email, req.ip);
       const result = await login(dom.db, body.email, body.password, ttl, now);
-      if (!result) throw unauthorized('wrong email or password');
+      if (!result) {
+        await attempt.failed();
+        throw unauthorized('wrong email or password');
+      }
+      await attempt.succeeded();
       return { ...result, expires_at: new Date(now.getTime() + ttl).toISOString() };
     },
   }),
