@@ -56,6 +56,7 @@ export interface SyncTransport {
 
 export class HttpTransport implements SyncTransport {
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly serverUrl: string,
@@ -173,8 +174,23 @@ export class HttpTransport implements SyncTransport {
     socket.on('connect', () => h.onConnect());
     socket.on('disconnect', (reason) => h.onDisconnect(reason));
     socket.on('connect_error', (err) => {
-      if (err.message === 'unauthorized') h.onUnauthorized();
-      else h.onDisconnect(err.message);
+      if (err.message === 'unauthorized') return h.onUnauthorized();
+      h.onDisconnect(err.message);
+      // A handshake the server refused for now (too many sockets or connections: see
+      // docs/DEPLOYMENT.md, "Abuse limits") is not retried by socket.io itself: try again when
+      // the server says, so the device becomes live again without a restart.
+      const data = (err as Error & { data?: { code?: unknown; retry_after?: unknown } }).data;
+      if (!socket.active && (data?.code === 'rate_limited' || data?.code === 'too_many_sockets')) {
+        const seconds = typeof data.retry_after === 'number' ? data.retry_after : 30;
+        const jitter = 1 + Math.random() / 2;
+        this.retryTimer = setTimeout(
+          () => {
+            this.retryTimer = undefined;
+            if (this.socket === socket) socket.connect();
+          },
+          Math.min(seconds, 300) * 1000 * jitter,
+        );
+      }
     });
     socket.on('poke', (e) => {
       const p = SERVER_EVENTS.poke.safeParse(e);
@@ -191,6 +207,8 @@ export class HttpTransport implements SyncTransport {
   }
 
   disconnect(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.socket?.removeAllListeners();
     this.socket?.disconnect();
     this.socket = undefined;
