@@ -61,6 +61,10 @@ export interface EngineEvents {
   poke: [{ schoolId: number; pulled: boolean }];
 }
 
+/** The server answered but failed (5xx): trying again later may succeed. */
+const isServerError = (e: unknown): boolean =>
+  e instanceof TransportError && e.kind === 'http' && (e.status ?? 0) >= 500;
+
 /** What a sync covers: every school of the teacher, or some schools the device holds. */
 type SyncScope = 'all' | Set<number>;
 
@@ -76,6 +80,9 @@ export interface EngineOptions {
   /** Polling while the socket is down: first delay and ceiling (ms). */
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** How many pushes of one edit may fail with a server error (5xx) before the edit moves to
+   * Needs attention, so the rest of the outbox and the pulls go on. */
+  maxPushFailures?: number;
   /** The ceiling while edits wait in the outbox, so they reach a server that is back within
    * seconds (docs/ARCHITECTURE.md, "Reconnecting"). */
   pendingPollMaxMs?: number;
@@ -110,6 +117,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   private pollTimer: unknown;
   private pollDelay: number;
   private state: SyncStatus;
+  /** Server errors (5xx) answered to pushes of each edit, in this run of the app. */
+  private readonly pushFailures = new Map<string, number>();
+  /** A sync that failed with a server error is tried again on this timer, backing off. */
+  private retryTimer: unknown;
+  private retryDelay = 0;
   /** Highest change-log position a poke announced, per school. */
   private readonly pokedAt = new Map<number, number>();
   /** Schools a sync was asked for other than by a poke (an edit, a retry): always pulled. */
@@ -132,6 +144,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       pollMinMs: 2_000,
       pollMaxMs: 5 * 60_000,
       pendingPollMaxMs: 3_000,
+      maxPushFailures: 5,
       ...deps.options,
     };
     this.pollDelay = this.opts.pollMinMs;
@@ -195,6 +208,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     this.started = false;
     this.queued = undefined;
     this.cancelPoll();
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.transport.disconnect();
   }
 
@@ -331,6 +346,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       const now = this.clock.now().toISOString();
       this.store.setMeta('last_synced_at', now);
       this.setStatus({ syncing: false, online: true, lastSyncedAt: now, lastError: null });
+      this.retryDelay = 0;
       return summary;
     } catch (e) {
       const offline = e instanceof TransportError && e.kind === 'offline';
@@ -340,6 +356,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         lastError: e instanceof Error ? e.message : String(e),
       });
       if (!this.state.live) this.schedulePoll();
+      else if (isServerError(e)) this.scheduleRetry(scope);
       throw e;
     }
   }
@@ -383,18 +400,74 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     return summary;
   }
 
-  /** Sends the outbox in order, in batches; each answer is recorded before the next batch. */
+  /**
+   * Tries a sync that failed with a server error again while the socket is up (polling covers
+   * the rest): 2 s, then twice as long each time, at most a minute, ±25%.
+   */
+  private scheduleRetry(scope: SyncScope): void {
+    if (!this.started || this.retryTimer !== undefined) return;
+    this.retryDelay = Math.min(60_000, this.retryDelay === 0 ? 2_000 : this.retryDelay * 2);
+    const delay = Math.round(this.retryDelay * (1 + (Math.random() - 0.5) / 2));
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.runSync('retry after a server error', scope, false);
+    }, delay);
+  }
+
+  /**
+   * Sends the outbox in order, in batches; each answer is recorded before the next batch. A
+   * batch the server fails on (5xx) is sent again one edit at a time, so the failing edit is
+   * found; once the same edit has failed `maxPushFailures` times it moves to Needs attention
+   * and the others go on (docs/ARCHITECTURE.md, "No edit blocks a device").
+   */
   async pushOutbox(): Promise<{ applied: number; rejected: number }> {
     const total = { applied: 0, rejected: 0 };
+    let size = this.opts.pushBatch;
     for (;;) {
-      const batch = this.store.pending(this.opts.pushBatch);
+      const batch = this.store.pending(size);
       if (batch.length === 0) break;
       this.fault('push:before-send');
-      const res = await this.transport.push({
-        client_id: this.store.clientId,
-        mutations: batch.map((m) => ({ id: m.id, type: m.type, args: m.args })),
-      });
+      let res;
+      try {
+        res = await this.transport.push({
+          client_id: this.store.clientId,
+          mutations: batch.map((m) => ({ id: m.id, type: m.type, args: m.args })),
+        });
+      } catch (e) {
+        if (!isServerError(e)) throw e;
+        if (batch.length > 1) {
+          size = 1;
+          continue;
+        }
+        const edit = batch[0]!;
+        const failures = (this.pushFailures.get(edit.id) ?? 0) + 1;
+        this.pushFailures.set(edit.id, failures);
+        if (failures < this.opts.maxPushFailures) throw e;
+        // Only an edit the server fails on while it answers otherwise is set aside: a server
+        // that fails everything (its database down) fails this read too, and the edit waits.
+        await this.transport.pull(
+          edit.school_id,
+          this.store.syncState(edit.school_id)?.cursor ?? undefined,
+          1,
+        );
+        this.log.warn('the server keeps failing an edit: moved to Needs attention', {
+          mutation: edit.id,
+          failures,
+        });
+        this.pushFailures.delete(edit.id);
+        res = {
+          results: [
+            {
+              id: edit.id,
+              status: 'rejected' as const,
+              code: 'server_error',
+              message: `the server failed ${failures} times to apply this edit (${(e as Error).message}); it was not applied — retry it later`,
+            },
+          ],
+        };
+      }
       this.fault('push:after-send');
+      for (const m of batch) this.pushFailures.delete(m.id);
       const r = this.store.settle(res.results, this.clock.now().toISOString());
       this.fault('push:after-settle');
       total.applied += r.applied;
