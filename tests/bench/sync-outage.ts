@@ -3,9 +3,9 @@
  * after the server is back. Two devices of the same teacher live through the same outages: the
  * app as shipped (the poll stays under `pendingPollMaxMs` while edits wait) and, as the baseline
  * in the same run, the same engine without that ceiling (the poll backs off to its 5-minute
- * maximum, as before). Each round: both devices live, the server stops, each device makes one
- * edit, the server stays down `downMs`, starts again on the same port and data, and the time
- * until each outbox is empty is taken.
+ * maximum, as before). Each round: both devices live, the server stops, halfway through the
+ * outage each device makes one edit, the server starts again on the same port and data after
+ * `downMs`, and the time until each outbox is empty is taken.
  */
 import type { Device } from '../../src/main/core/device.js';
 import { startServer, type RunningServer } from '../../server/server.js';

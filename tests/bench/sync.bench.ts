@@ -40,8 +40,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'latency-iterations': { type: 'string', default: '150' },
     'query-iterations': { type: 'string', default: '300' },
-    'outage-rounds': { type: 'string', default: '5' },
-    'outage-down-s': { type: 'string', default: '15' },
+    'outage-rounds': { type: 'string', default: '4' },
+    'outage-down-s': { type: 'string', default: '45' },
     /** Run one part only (for profiling): first | latency | queries | outage. */
     only: { type: 'string' },
   },
@@ -803,7 +803,7 @@ async function main(): Promise<void> {
       `queries: ${QUERY_N} calls per round over the synced store; baseline: the same SQL (captured from Kysely) through prepared better-sqlite3 statements`,
     );
     console.log(
-      `outage: two live devices of a ~700-row teacher; the server stops, each device makes one edit, the server starts again after ${OUTAGE_DOWN_S} s;`,
+      `outage: two live devices of a ~700-row teacher; the server stops, each device makes one edit halfway, the server starts again after ${OUTAGE_DOWN_S} s;`,
     );
     console.log(
       '  time from the restart to an empty outbox; baseline: the same engine with its poll backing off to 5 min while edits wait (before pendingPollMaxMs)',
