@@ -1,5 +1,5 @@
 /**
- * Client migration 0002 (indexes of the desktop read queries). Per CONVENTIONS: migrate to
+ * Client migration 0002 (indexes of the desktop read queries). As every migration test (docs/ARCHITECTURE.md, "Migration tests"): migrate to
  * N-1, insert data, migrate to N, assert — the rows are untouched, the indexes exist with their
  * columns (and the partial one with its condition), and SQLite uses them for the queries they
  * were made for. down() removes them and leaves the data.

@@ -1,5 +1,5 @@
 /**
- * Migration 0001 (the initial schema), on SQLite and PostgreSQL. Per CONVENTIONS: migrate to
+ * Migration 0001 (the initial schema), on SQLite and PostgreSQL. As every migration test (docs/ARCHITECTURE.md, "Migration tests"): migrate to
  * N-1, insert data, migrate to N, assert. N-1 of the first migration is the empty database, so
  * "the data" is only what a fresh database holds (nothing); the assertions are on the schema it
  * creates: tables, defaults, constraints, indexes, the seeded change counter; and down() then

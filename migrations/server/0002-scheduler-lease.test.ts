@@ -1,5 +1,5 @@
 /**
- * Migration 0002 (the scheduler lease), on SQLite and PostgreSQL. Per CONVENTIONS: migrate to
+ * Migration 0002 (the scheduler lease), on SQLite and PostgreSQL. As every migration test (docs/ARCHITECTURE.md, "Migration tests"): migrate to
  * N-1, insert data, migrate to N, assert: the data is untouched, the lease table exists, empty,
  * with one row per name; down() removes it and leaves the rest.
  */

@@ -1,5 +1,5 @@
 /**
- * The demo of PRODUCT.md, created on first start with an empty database: Escola Norte and
+ * The demo (docs/ARCHITECTURE.md, "Demo data"), created on first start with an empty database: Escola Norte and
  * Escola Sul, ana (teacher in both), rui (Norte), admin (both), 30 students, four weeks of
  * sessions around today, a few resources, notifications and announcements.
  * Every demo account's password is `classdesk-demo` (README.md), each hashed with a salt of its

@@ -1,5 +1,5 @@
 /**
- * The teacher's scoped view of one school (PRODUCT.md), written once: every read the server
+ * The teacher's scoped view of one school (docs/ARCHITECTURE.md, "The scoped view"), written once: every read the server
  * answers for a teacher — full pulls, incremental pulls, checksums — goes through these
  * per-entity queries, so "what a teacher may see" has a single definition.
  *

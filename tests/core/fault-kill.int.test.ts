@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md invariants 2 and 3 under crashes: a device process is SIGKILLed at the sync
+ * docs/ARCHITECTURE.md invariants 2 and 3 under crashes: a device process is SIGKILLed at the sync
  * engine's named fault points — while it pulls a school for the first time, while it pushes its
  * offline edits (before a batch is sent, after the server applied it but before the device
  * recorded the answer, after it recorded it) and while it pulls its own changes back — and

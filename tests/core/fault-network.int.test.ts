@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md invariants 2 and 3 over a bad network: the device reaches the server through a TCP
+ * docs/ARCHITECTURE.md invariants 2 and 3 over a bad network: the device reaches the server through a TCP
  * proxy that cuts, resets or stalls a connection in the middle of a pull or a push (after some
  * bytes of the request or of the response). Each broken sync fails as "offline"; once the
  * network recovers, a sync completes, every edit is on the server exactly once, and the device

@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md invariant 4 at the level of bytes: a unique marker is written into Escola Sul's
+ * docs/ARCHITECTURE.md invariant 4 at the level of bytes: a unique marker is written into Escola Sul's
  * data on the server (a session title of ana's, an announcement and its notification, a
  * resource's title and file content), reaches ana's device (the control: the marker is in the
  * device's files), and after ana's Sul membership is deactivated no file under the device's

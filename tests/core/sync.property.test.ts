@@ -1,5 +1,5 @@
 /**
- * The sync invariants of PRODUCT.md as a property: random sequences of offline edits on two
+ * The sync invariants of docs/ARCHITECTURE.md as a property: random sequences of offline edits on two
  * devices of ana, syncs, admin changes (reschedule, retitle, cancel, announce, enrol, unenrol,
  * deactivate and reactivate ana's Escola Sul membership) and server outages. After the
  * sequence the server comes back and both devices sync until settled; then

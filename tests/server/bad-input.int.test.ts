@@ -1,5 +1,5 @@
 /**
- * Bad input gets a clear error and changes nothing (PRODUCT.md invariant 5): for every route
+ * Bad input gets a clear error and changes nothing (docs/ARCHITECTURE.md invariant 5): for every route
  * with input, malformed JSON, wrong types, missing and unknown fields (mass assignment),
  * out-of-range ids and oversized bodies answer 400 naming the field (413 for size), with the
  * database and the file store unchanged; then the valid request still succeeds. Also 401 for

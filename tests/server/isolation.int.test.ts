@@ -1,5 +1,5 @@
 /**
- * The isolation matrix (PRODUCT.md invariant 1): every route of the route table, called by each
+ * The isolation matrix (docs/ARCHITECTURE.md invariant 1): every route of the route table, called by each
  * role with ids and schools outside the caller's view, answers 403 or 404 with a bare error,
  * answers exactly as it does for ids that exist nowhere, leaks no foreign data, and changes
  * nothing in the database or the file store.

@@ -4,7 +4,7 @@
  * unread notifications, recent resources.
  *
  * The one read of the UI that runs on every change, so it runs hand-prepared better-sqlite3
- * statements (CONVENTIONS.md: hot paths): through Kysely the same three statements cost 2–5×
+ * statements (docs/ARCHITECTURE.md: hot paths may use prepared statements): through Kysely the same three statements cost 2–5×
  * as much, mostly building, compiling and re-preparing them (tests/bench/sync.bench.ts).
  */
 import type SQLite from 'better-sqlite3';
