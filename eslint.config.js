@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import layers from './eslint-rules/layers.js';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https'];
 
@@ -22,8 +23,14 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: globals.node } },
-  // Layering (CONVENTIONS.md): shared imports nothing of ours; the core never imports electron;
-  // the renderer never imports Node or main-process code; the server never imports the app.
+  // Layers (docs/ARCHITECTURE.md, "Layers"): an allow-list per folder of what it may import
+  // (eslint-rules/layers.js); the platform rules below keep Node, Electron and React where they
+  // belong inside layers that may import any package.
+  {
+    files: ['src/**/*.{ts,tsx}', 'server/**/*.ts', 'migrations/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/allowed-imports': 'error' },
+  },
   {
     files: ['src/shared/**'],
     rules: {

@@ -18,6 +18,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import {
   CLIENT_EVENTS,
+  deltaCursor,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../src/shared/protocol.js';
@@ -26,7 +27,6 @@ import type { DB } from '../db/schema.js';
 import { authenticate, type AuthedUser } from '../domain/auth.js';
 import type { ChangeRef } from '../domain/changes.js';
 import type { DomainEvents } from '../domain/events.js';
-import { encodeCursor } from '../domain/pull.js';
 
 interface SocketData {
   user: AuthedUser;
@@ -190,7 +190,7 @@ export function attachRealtime(
 
   const events: DomainEvents = {
     changed(changes: ChangeRef[], lastSeq: number) {
-      const cursor = encodeCursor({ v: 1, m: 'delta', s: lastSeq });
+      const cursor = deltaCursor(lastSeq);
       // A poke to a school's room reaches every socket of its teachers' rooms in that school
       // (they are joined and left together): those need no poke of their own. An announcement
       // to 5 000 teachers is then one poke, not 5 001.
@@ -224,7 +224,7 @@ export function attachRealtime(
       ]);
       io.to(rooms.teacher(userId)).emit('poke', {
         school_id: schoolId,
-        cursor: encodeCursor({ v: 1, m: 'delta', s: 0 }),
+        cursor: deltaCursor(0),
       });
     },
     tokenRevoked(tokenHash: string) {

@@ -4,10 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Device, signIn } from '../main/core/device.js';
+import { Device, signIn, StoreError, TransportError } from '../main/core/device.js';
 import { MemorySecretStore, type Logger } from '../main/core/ports.js';
-import { StoreError } from '../main/core/store/local-store.js';
-import { TransportError } from '../main/core/sync/transport.js';
 import { CliError, EXIT, UsageError, type ExitCode } from './exit-codes.js';
 import { readPassword } from './password.js';
 import { readProfile, writeProfile, type Profile } from './profile.js';

@@ -1,6 +1,5 @@
 /** Maps whatever a command threw to an exit code and a one-line message (never a token or password). */
-import { SignInError } from '../main/core/device.js';
-import { TransportError } from '../main/core/sync/transport.js';
+import { SignInError, TransportError } from '../main/core/device.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 
 /** The exit code and one-line message for anything a command threw. */

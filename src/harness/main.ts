@@ -7,8 +7,8 @@
  * CLASSDESK_HARNESS_DATA_DIR (default data/harness), CLASSDESK_HARNESS_DEBUG=1 for core logs.
  */
 import path from 'node:path';
-import { createLogger } from '../main/shell/logger.js';
-import { serverUrlFromEnv } from '../main/shell/prefill.js';
+import { createLogger } from '../main/core/logger.js';
+import { serverUrlFromEnv } from '../main/core/app/prefill.js';
 import { silentLogger } from '../main/core/ports.js';
 import { ensureRendererBuilt, REPO_ROOT } from './build.js';
 import { startHarness } from './server.js';

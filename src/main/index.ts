@@ -13,16 +13,15 @@ import { EVENT_CHANNEL, type AppEvent, type SyncStatus } from '../shared/ipc.js'
 import { AppController } from './core/app/controller.js';
 import { createHandlers } from './core/app/handlers.js';
 import { systemClock } from './core/ports.js';
-import { unreadCount } from './core/store/queries.js';
-import { contentSecurityPolicy } from './shell/csp.js';
+import { contentSecurityPolicy } from './core/app/csp.js';
 import { appIcon } from './shell/icons.js';
 import { registerIpc } from './shell/ipc.js';
-import { createLogger } from './shell/logger.js';
+import { createLogger } from './core/logger.js';
 import { nativeBinding } from './shell/native-binding.js';
 import { isTrustedSender, type AppLocation } from './shell/navigation.js';
 import { NativeNotifier } from './shell/notifications.js';
 import { electronPlatform } from './shell/platform.js';
-import { prefillEvent, prefillServerUrl, serverUrlFromEnv } from './shell/prefill.js';
+import { prefillEvent, prefillServerUrl, serverUrlFromEnv } from './core/app/prefill.js';
 import { openSecretStore } from './shell/secret-store.js';
 import { hardenSession, hardenWebContents } from './shell/security.js';
 import { resolveLang } from './shell/strings.js';
@@ -172,9 +171,7 @@ async function main(): Promise<void> {
   const refreshUnread = () => {
     clearTimeout(unreadTimer);
     unreadTimer = setTimeout(() => {
-      const count = controller.authState().signedIn
-        ? unreadCount(controller.device().store, null)
-        : Promise.resolve(0);
+      const count = controller.unreadCount();
       void count
         .catch(() => 0)
         .then((n) => {

@@ -65,7 +65,9 @@ export const SessionItem = SessionRow.extend({
   course_name: z.string().nullable(),
   student_count: z.number().int(),
 });
+export type SessionItem = z.infer<typeof SessionItem>;
 export const RecentResource = ResourceRow.omit({ course_ids: true });
+export type RecentResource = z.infer<typeof RecentResource>;
 export const Dashboard = z.object({
   school_id: Id.nullable(),
   range: Range,

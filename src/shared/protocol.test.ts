@@ -128,3 +128,17 @@ describe('PROTOCOL_VERSION', () => {
     expect(await hashOf(wireShapes({ protocol, entities, api: reordered }))).toBe(base);
   });
 });
+
+describe('cursors', () => {
+  test('a poke cursor is byte for byte the delta cursor a pull answers, and reads back as its position', async () => {
+    const { encodeCursor } = await import('../../server/domain/pull.js');
+    for (const s of [0, 1, 42, 123_456_789]) {
+      expect(protocol.deltaCursor(s)).toBe(encodeCursor({ v: 1, m: 'delta', s }));
+      expect(protocol.cursorPosition(protocol.deltaCursor(s))).toBe(s);
+    }
+    expect(
+      protocol.cursorPosition(encodeCursor({ v: 1, m: 'full', h: 3, e: 0, a: 0, t: 10, d: 0 })),
+    ).toBeNull();
+    expect(protocol.cursorPosition('not a cursor')).toBeNull();
+  });
+});

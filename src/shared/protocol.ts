@@ -90,6 +90,14 @@ export function cursorPosition(cursor: string | null | undefined): number | null
   }
 }
 
+/** The cursor of a change-log position (a poke's): what the server's pull answers there. */
+export function deltaCursor(position: number): string {
+  return btoa(JSON.stringify({ v: 1, m: 'delta', s: position }))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
 // ---- push ---------------------------------------------------------------------------------
 
 /** Each mutation type's argument schema (src/shared/mutators.ts defines the edits). */

@@ -12,6 +12,10 @@ import { FileCache } from './files/file-cache.js';
 import { LocalStore, type OpenOptions } from './store/local-store.js';
 import { HttpTransport, TransportError } from './sync/transport.js';
 import { SyncEngine, type EngineOptions } from './sync/engine.js';
+
+// The errors the core's front ends (the CLI, the harness) tell apart, from its public face.
+export { StoreError } from './store/local-store.js';
+export { TransportError } from './sync/transport.js';
 import {
   systemClock,
   silentLogger,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { nativeBinding } from './native-binding.js';
-import { prefillEvent, prefillServerUrl, serverUrlFromEnv } from './prefill.js';
+import { prefillEvent, prefillServerUrl, serverUrlFromEnv } from '../core/app/prefill.js';
 import type { AuthState } from '../../shared/ipc.js';
 
 describe('better-sqlite3 for Electron', () => {

@@ -6,7 +6,7 @@
  */
 import type { Session, WebContents } from 'electron';
 import type { Logger } from '../core/ports.js';
-import { withCsp } from './csp.js';
+import { withCsp } from '../core/app/csp.js';
 import { isAllowedNavigation, type AppLocation } from './navigation.js';
 
 export function hardenSession(ses: Session, csp: string, logger: Logger): void {

@@ -8,7 +8,7 @@
 import type { UpdateState } from '../../shared/ipc.js';
 import type { Logger } from '../core/ports.js';
 import { ShellError } from './errors.js';
-import { scrub } from './logger.js';
+import { scrub } from '../core/logger.js';
 
 export type UpdaterSignal =
   | { type: 'checking' }

@@ -1,6 +1,6 @@
 /** Shapes the screens work with, derived from the IPC contract (types only: no zod in the bundle). */
 import type { IpcArgs, IpcResult } from '../../shared/ipc.js';
-import type { NotificationRow, ResourceRow, SessionRow } from '../../shared/entities.js';
+import type { NotificationRow, SessionRow } from '../../shared/entities.js';
 
 export type { AuthState, SyncStatus, Settings, UpdateState, AppEvent, EditWrite } from '../../shared/ipc.js';
 export type { MutationInput, MutationType } from '../../shared/mutators.js';
@@ -9,7 +9,7 @@ export type { NotificationRow, ResourceRow, AnnouncementRow } from '../../shared
 export type SchoolItem = IpcResult<'schools:list'>[number];
 export type Dashboard = IpcResult<'dashboard:get'>;
 export type RangeName = Dashboard['range'];
-export type SessionItem = IpcResult<'sessions:list'>['rows'][number];
+export type { SessionItem, RecentResource } from '../../shared/ipc.js';
 export type SessionDetail = NonNullable<IpcResult<'session:get'>>;
 export type RosterEntry = SessionDetail['roster'][number];
 export type StudentItem = IpcResult<'students:list'>['rows'][number];
@@ -35,5 +35,3 @@ export const SESSION_STATUSES = [
   'completed',
   'cancelled',
 ] as const satisfies readonly SessionStatus[];
-
-export type RecentResource = Omit<ResourceRow, 'course_ids'>;

@@ -12,6 +12,8 @@ import type { NotificationRow } from '../../../shared/entities.js';
 import { Device, signIn, SignInError, type DeviceOptions } from '../device.js';
 import type { Clock, Logger, SecretStore } from '../ports.js';
 import type { OpenOptions } from '../store/local-store.js';
+import { unreadCount } from '../store/queries.js';
+import { HttpTransport } from '../sync/transport.js';
 import { SettingsFile } from './settings.js';
 
 const LastSession = z.object({ serverUrl: z.string(), email: z.string(), userId: z.number().int() });
@@ -85,6 +87,11 @@ export class AppController extends EventEmitter<ControllerEvents> {
   }
 
   /** At start: reopens the last teacher's device when their token is still in the secret store. */
+  /** Unread notifications across the teacher's schools (the tray's badge); 0 when signed out. */
+  async unreadCount(): Promise<number> {
+    return this.current ? unreadCount(this.current.device.store, null) : 0;
+  }
+
   async restore(): Promise<AuthState> {
     const last = this.last();
     if (!last) return this.authState();
@@ -125,16 +132,10 @@ export class AppController extends EventEmitter<ControllerEvents> {
       throw e;
     }
     // Only teachers use the app: check before anything is written to this device.
-    const me = await fetch(new URL('/api/me', origin), {
-      headers: { authorization: `Bearer ${result.token}` },
-    })
-      .then((r) => r.json() as Promise<{ memberships?: Array<{ role: string }> }>)
-      .catch(() => ({ memberships: [] as Array<{ role: string }> }));
-    if (!me.memberships?.some((m) => m.role === 'teacher')) {
-      await fetch(new URL('/api/auth/logout', origin), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${result.token}` },
-      }).catch(() => undefined);
+    const server = new HttpTransport(origin, () => result.token);
+    const me = await server.me().catch(() => ({ memberships: [] }));
+    if (!me.memberships.some((m) => m.role === 'teacher')) {
+      await server.fetchRaw('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
       throw new AppError('not_a_teacher', 'this account is not a teacher in any school');
     }
     await this.signOutLocal();

@@ -1,17 +1,14 @@
 /** Shapes the desktop read queries answer with, and the mapping from the store's 0/1 flags. */
 import type { NotificationRow, ResourceRow, SessionRow } from '../../../shared/entities.js';
+import type { RecentResource } from '../../../shared/ipc.js';
 import type { LocalDB } from './schema.js';
+
+// The shapes are the IPC contract's (src/shared/ipc.ts): defined once there.
+export type { RecentResource, SessionItem } from '../../../shared/ipc.js';
 
 /** One school, or every school on this device. */
 export type SchoolFilter = number | null;
 export type SessionStatus = SessionRow['status'];
-
-export interface SessionItem extends SessionRow {
-  course_name: string | null;
-  student_count: number;
-}
-
-export type RecentResource = Omit<ResourceRow, 'course_ids'>;
 
 export const toResource = (r: LocalDB['resources']): ResourceRow => ({
   ...r,

@@ -10,22 +10,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type { NotificationRow } from '../../../shared/entities.js';
+import type { SyncStatus } from '../../../shared/ipc.js';
 import type { FieldWrite, MutationInput, MutationType } from '../../../shared/mutators.js';
 import { cursorPosition } from '../../../shared/protocol.js';
 import type { LocalStore, OutboxEntry } from '../store/local-store.js';
 import { noFaults, type Clock, type FaultHook, type Logger } from '../ports.js';
 import { TransportError, type SyncTransport } from './transport.js';
 
-export interface SyncStatus {
-  online: boolean;
-  /** The socket is connected (real-time); otherwise the engine polls. */
-  live: boolean;
-  syncing: boolean;
-  lastSyncedAt: string | null;
-  pending: number;
-  attention: number;
-  lastError: string | null;
-}
+/** The engine's state as the UI shows it: the IPC contract's shape (src/shared/ipc.ts). */
+export type { SyncStatus } from '../../../shared/ipc.js';
 
 export interface SyncProgress {
   schoolId: number;

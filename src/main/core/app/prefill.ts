@@ -2,7 +2,7 @@
  * `npm start` hands the app the local server's address (CLASSDESK_SERVER_URL): it prefills the
  * sign-in form until the teacher has signed in somewhere (then the last server used wins).
  */
-import type { AppEvent, AuthState } from '../../shared/ipc.js';
+import type { AppEvent, AuthState } from '../../../shared/ipc.js';
 
 export function prefillServerUrl(state: AuthState, serverUrl: string | null): AuthState {
   if (!serverUrl || state.lastServerUrl) return state;

@@ -3,7 +3,7 @@
  * secrets or personal data are dropped, and strings are scrubbed of emails and bearer tokens,
  * whatever the caller passed.
  */
-import type { Logger } from '../core/ports.js';
+import type { Logger } from './ports.js';
 
 /** The part of electron-log this adapter uses. */
 export interface LogSink {
