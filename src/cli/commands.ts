@@ -282,22 +282,10 @@ export function editNotes(ctx: Context, sessionArg: string, text: string): Promi
 
 export function exportQuarantine(ctx: Context, file: string): Promise<ExitCode> {
   return offline(ctx, async (device, profile) => {
-    const edits = device.store.quarantine().map((q) => ({
-      id: q.id,
-      school_id: q.school_id,
-      school_name: q.school_name,
-      type: q.type,
-      args: parseJson(q.args),
-      created_at: q.created_at,
-      quarantined_at: q.quarantined_at,
-    }));
-    const doc = {
-      exported_at: new Date().toISOString(),
+    const doc = device.store.quarantineExport(new Date(), {
       server: profile.server,
       user: { id: profile.user_id, email: profile.email },
-      count: edits.length,
-      edits,
-    };
+    });
     if (file === '-') {
       ctx.json(doc);
       return EXIT.OK;
@@ -315,7 +303,7 @@ export function exportQuarantine(ctx: Context, file: string): Promise<ExitCode> 
         `cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
       );
     }
-    ctx.json({ file: target, count: edits.length });
+    ctx.json({ file: target, count: doc.count });
     return EXIT.OK;
   });
 }

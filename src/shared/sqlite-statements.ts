@@ -9,10 +9,15 @@
  * connection (its driver holds a mutex for the query, or for a whole transaction).
  */
 import type { Database as SQLiteDatabase, Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
 import { lruGetOrCreate } from './lru.js';
 
-export function keepingStatements(sqlite: SQLiteDatabase, max = 512): SqliteDatabase {
+/** What Kysely's dialect needs of a database, with better-sqlite3's own statement type. */
+export interface KeptStatements {
+  close(): void;
+  prepare(sql: string): Statement;
+}
+
+export function keepingStatements(sqlite: SQLiteDatabase, max = 512): KeptStatements {
   const kept = new Map<string, Statement>();
   return {
     close: () => {

@@ -12,7 +12,7 @@ import type { NotificationRow } from '../../../shared/entities.js';
 import { Device, signIn, SignInError, type DeviceOptions } from '../device.js';
 import type { Clock, Logger, SecretStore } from '../ports.js';
 import type { OpenOptions } from '../store/local-store.js';
-import { unreadCount } from '../store/queries.js';
+import { sessionsStarting, unreadCount } from '../store/queries.js';
 import { HttpTransport } from '../sync/transport.js';
 import { SettingsFile } from './settings.js';
 
@@ -221,13 +221,7 @@ export class AppController extends EventEmitter<ControllerEvents> {
     if (!this.current || lead <= 0) return 0;
     const store = this.current.device.store;
     const now = this.deps.clock.now();
-    const due = await store.db
-      .selectFrom('sessions')
-      .select(['id', 'school_id', 'teacher_id', 'title', 'starts_at', 'location'])
-      .where('status', '=', 'scheduled')
-      .where('starts_at', '>', now.toISOString())
-      .where('starts_at', '<=', new Date(now.getTime() + lead * 60_000).toISOString())
-      .execute();
+    const due = await sessionsStarting(store, now, new Date(now.getTime() + lead * 60_000));
     let shown = 0;
     for (const s of due) {
       const key = `reminded:${s.id}:${s.starts_at}`;

@@ -98,10 +98,15 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
     },
     'quarantine:list': async () => store().quarantine(),
     'quarantine:export': async () => {
-      const items = store().quarantine();
+      const now = app.deps.clock.now();
+      const auth = app.authState();
+      const doc = store().quarantineExport(now, {
+        server: auth.serverUrl,
+        user: auth.user ? { id: auth.user.id, email: auth.user.email } : null,
+      });
       return {
-        fileName: `classdesk-quarantine-${app.deps.clock.now().toISOString().slice(0, 10)}.json`,
-        json: JSON.stringify({ exported_at: app.deps.clock.now().toISOString(), edits: items }, null, 2),
+        fileName: `classdesk-quarantine-${now.toISOString().slice(0, 10)}.json`,
+        json: JSON.stringify(doc, null, 2),
       };
     },
     'settings:get': async () => app.settings.get(),

@@ -367,6 +367,17 @@ export async function listNotifications(
 }
 
 /** Notifications neither read nor dismissed (the tray badge). */
+/** Scheduled sessions starting in (after, until]: the class reminders to show. */
+export async function sessionsStarting(store: LocalStore, after: Date, until: Date) {
+  return store.db
+    .selectFrom('sessions')
+    .select(['id', 'school_id', 'teacher_id', 'title', 'starts_at', 'location'])
+    .where('status', '=', 'scheduled')
+    .where('starts_at', '>', after.toISOString())
+    .where('starts_at', '<=', until.toISOString())
+    .execute();
+}
+
 export async function unreadCount(store: LocalStore, schoolId: SchoolFilter): Promise<number> {
   let qb = store.db
     .selectFrom('notifications')

@@ -582,14 +582,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   /** Removes every trace of a school (rows, cached files, WAL) and quarantines its pending edits. */
   async revoke(schoolId: number): Promise<void> {
     this.revocations.set(schoolId, (this.revocations.get(schoolId) ?? 0) + 1);
-    if (!this.store.syncState(schoolId) && !this.store.pending().some((p) => p.school_id === schoolId)) {
-      const held = await this.store.db
-        .selectFrom('schools')
-        .select('id')
-        .where('id', '=', schoolId)
-        .executeTakeFirst();
-      if (!held) return;
-    }
+    if (!this.store.holdsSchool(schoolId) && !this.store.pending().some((p) => p.school_id === schoolId))
+      return;
     const { fileHashes, quarantined } = this.store.revokeSchool(schoolId, this.clock.now().toISOString());
     const stillUsed = this.store.referencedHashes(fileHashes);
     await this.opts.onSchoolFilesRevoked?.(fileHashes.filter((h) => !stillUsed.has(h)));

@@ -1,0 +1,247 @@
+/**
+ * The teacher's pending edits: applied to the local tables and queued in one transaction,
+ * re-applied over freshly pulled rows, settled with the server's answers (a refused edit is
+ * undone and lands in the attention list). Field writes come from the shared mutators
+ * (src/shared/mutators.ts) through ./mutations.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  EditRefused,
+  fieldWritesOf,
+  mutatorOf,
+  type FieldWrite as EditWrite,
+  type MutationInput,
+  type MutationType,
+} from '../../../shared/mutators.js';
+import type { MutationResult } from '../../../shared/protocol.js';
+import type { StoreDatabase } from './database.js';
+import { editColumns, fieldWrites, localTarget, type FieldWrite, type LocalTable } from './mutations.js';
+import type { LocalDB } from './schema.js';
+
+export interface OutboxEntry {
+  seq: number;
+  id: string;
+  school_id: number;
+  type: MutationType;
+  args: unknown;
+  created_at: string;
+}
+
+export interface SettleResult {
+  applied: number;
+  rejected: number;
+}
+
+export class StoreError extends Error {
+  constructor(
+    /** `not_found`, `invalid_args`, or the code of a mutator's refusal (e.g. `invalid_transition`). */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class Outbox {
+  constructor(private readonly d: StoreDatabase) {}
+
+  private readField(w: { table: LocalTable; rowId: number; field: string }): unknown {
+    const row = this.d.stmt(`select ${w.field} as v from ${w.table} where id = ?`).get(w.rowId) as
+      { v: unknown } | undefined;
+    return row?.v;
+  }
+
+  private writeField(w: FieldWrite): void {
+    this.d.stmt(`update ${w.table} set ${w.field} = ? where id = ?`).run(w.value, w.rowId);
+  }
+
+  private saveBase(w: FieldWrite, schoolId: number, overwrite: boolean): void {
+    const value = JSON.stringify(this.readField(w) ?? null);
+    this.d
+      .stmt(
+        `insert into base_values (entity, row_id, field, school_id, value) values (?, ?, ?, ?, ?)
+       on conflict(entity, row_id, field) do ${overwrite ? 'update set value = excluded.value' : 'nothing'}`,
+      )
+      .run(w.table, w.rowId, w.field, schoolId, value);
+  }
+
+  /**
+   * Applies an edit to the local tables and appends it to the outbox in one transaction. A
+   * versioned edit's base version is the row's current server version. Returns the entry and
+   * the field writes it applied, as edits carry them (the UI applies them without a re-read).
+   */
+  enqueue<T extends MutationType>(
+    type: T,
+    input: MutationInput<T>,
+    now: string,
+  ): { entry: OutboxEntry; writes: EditWrite[] } {
+    const m = mutatorOf(type);
+    const run = this.d.sqlite.transaction((): { entry: OutboxEntry; writes: EditWrite[] } => {
+      const rowId = m.rowId(input);
+      const row = this.d
+        .stmt(`select school_id, version, ${editColumns(m.table).join(', ')} from ${m.table} where id = ?`)
+        .get(rowId) as (Record<string, unknown> & { school_id: number; version: number }) | undefined;
+      if (!row)
+        throw new StoreError('not_found', `${m.table.replace(/s$/, '')} ${rowId} is not on this device`);
+      const parsed = m.argsSchema.safeParse(m.versioned ? { ...input, base_version: row.version } : input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new StoreError(
+          'invalid_args',
+          `${issue?.path.join('.') || 'args'}: ${issue?.message ?? 'invalid edit'}`,
+        );
+      }
+      try {
+        m.check?.(localTarget(m.table, row), parsed.data);
+      } catch (e) {
+        if (e instanceof EditRefused) throw new StoreError(e.code, e.message);
+        throw e;
+      }
+      for (const w of fieldWrites(type, parsed.data, now)) {
+        this.saveBase(w, row.school_id, false);
+        this.writeField(w);
+      }
+      const entry = { id: randomUUID(), school_id: row.school_id, type, args: parsed.data, created_at: now };
+      const r = this.d
+        .stmt('insert into outbox (id, school_id, type, args, created_at) values (?, ?, ?, ?, ?)')
+        .run(entry.id, entry.school_id, entry.type, JSON.stringify(entry.args), entry.created_at);
+      return {
+        entry: { ...entry, seq: Number(r.lastInsertRowid) },
+        writes: fieldWritesOf(type, parsed.data, now),
+      };
+    });
+    return run.immediate();
+  }
+
+  pending(limit = 1_000_000): OutboxEntry[] {
+    return (
+      this.d.stmt('select * from outbox order by seq limit ?').all(limit) as Array<
+        Omit<OutboxEntry, 'args'> & { args: string }
+      >
+    ).map((r) => ({ ...r, args: JSON.parse(r.args) as unknown }));
+  }
+
+  pendingCount(): number {
+    return (this.d.stmt('select count(*) as n from outbox').get() as { n: number }).n;
+  }
+
+  /**
+   * Records the server's answers to pushed edits: applied (or a duplicate of an applied one)
+   * leaves the outbox; a rejection is undone locally and lands in the attention list.
+   */
+  settle(results: MutationResult[], now: string): SettleResult {
+    const out: SettleResult = { applied: 0, rejected: 0 };
+    const run = this.d.sqlite.transaction(() => {
+      for (const r of results) {
+        const row = this.d.stmt('select * from outbox where id = ?').get(r.id) as
+          (Omit<OutboxEntry, 'args'> & { args: string }) | undefined;
+        if (!row) continue;
+        const entry: OutboxEntry = { ...row, args: JSON.parse(row.args) as unknown };
+        const rejected =
+          r.status === 'rejected' || (r.status === 'duplicate' && r.original_status === 'rejected');
+        this.d.stmt('delete from outbox where id = ?').run(r.id);
+        const writes = fieldWrites(entry.type, entry.args, now);
+        if (rejected) {
+          out.rejected++;
+          this.d
+            .stmt(
+              'insert or replace into attention (id, school_id, type, args, code, message, conflict, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              entry.id,
+              entry.school_id,
+              entry.type,
+              row.args,
+              r.code ?? 'rejected',
+              r.message ?? 'rejected by the server',
+              r.conflict ? JSON.stringify(r.conflict) : null,
+              now,
+            );
+          this.undo(writes, now);
+        } else {
+          out.applied++;
+          for (const w of writes) if (!this.fieldHasPending(w, now)) this.deleteBase(w);
+        }
+      }
+    });
+    run.immediate();
+    return out;
+  }
+
+  private fieldHasPending(w: FieldWrite, now: string): boolean {
+    return this.pending().some((e) =>
+      fieldWrites(e.type, e.args, now).some(
+        (x) => x.table === w.table && x.rowId === w.rowId && x.field === w.field,
+      ),
+    );
+  }
+
+  private deleteBase(w: FieldWrite): void {
+    this.d
+      .stmt('delete from base_values where entity = ? and row_id = ? and field = ?')
+      .run(w.table, w.rowId, w.field);
+  }
+
+  /** Puts the server's value back, then the edits still pending for the same field. */
+  private undo(writes: FieldWrite[], now: string): void {
+    for (const w of writes) {
+      const base = this.d
+        .stmt('select value from base_values where entity = ? and row_id = ? and field = ?')
+        .get(w.table, w.rowId, w.field) as { value: string } | undefined;
+      if (base) this.writeField({ ...w, value: JSON.parse(base.value) as FieldWrite['value'] });
+      let still = false;
+      for (const e of this.pending()) {
+        for (const x of fieldWrites(e.type, e.args, now)) {
+          if (x.table === w.table && x.rowId === w.rowId && x.field === w.field) {
+            this.writeField(x);
+            still = true;
+          }
+        }
+      }
+      if (!still) this.deleteBase(w);
+    }
+  }
+
+  /**
+   * The attention list, each entry with `subject`: the title of what the edit was about (the
+   * session, the session of an attendance mark, the resource, the notification) while this
+   * device still holds it.
+   */
+  attention(): Array<LocalDB['attention'] & { subject: string | null }> {
+    return this.d
+      .stmt(
+        `select a.*, coalesce(
+         (select title from sessions where id = json_extract(a.args, '$.session_id')),
+         (select s.title from enrolments e join sessions s on s.id = e.session_id
+           where e.id = json_extract(a.args, '$.enrolment_id')),
+         (select title from resources where id = json_extract(a.args, '$.resource_id')),
+         (select title from notifications where id = json_extract(a.args, '$.notification_id'))
+       ) as subject
+       from attention a order by a.created_at, a.id`,
+      )
+      .all() as Array<LocalDB['attention'] & { subject: string | null }>;
+  }
+
+  /** Removes an entry from the attention list (the teacher discarded it, or it was retried). */
+  dismissAttention(id: string): LocalDB['attention'] | undefined {
+    const row = this.d.stmt('select * from attention where id = ?').get(id) as
+      LocalDB['attention'] | undefined;
+    if (row) this.d.stmt('delete from attention where id = ?').run(id);
+    return row;
+  }
+
+  reapplyPending(upserted: Set<string>, now: string): void {
+    const seen = new Set<string>();
+    for (const entry of this.pending()) {
+      for (const w of fieldWrites(entry.type, entry.args, now)) {
+        if (!upserted.has(`${w.table}:${w.rowId}`)) continue;
+        const key = `${w.table}:${w.rowId}:${w.field}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          this.saveBase(w, entry.school_id, true);
+        }
+        this.writeField(w);
+      }
+    }
+  }
+}

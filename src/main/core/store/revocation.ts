@@ -1,0 +1,144 @@
+/**
+ * A revoked school leaves the device: its rows, its sync state and the WAL's copy of them go;
+ * its pending edits move to the quarantine for export, without any value that came from the
+ * server. The export document is built here for the app and the CLI alike.
+ */
+import type { StoreDatabase } from './database.js';
+import type { PullApply } from './pull-apply.js';
+import type { LocalDB } from './schema.js';
+
+/** The document a teacher saves of their quarantined edits (the app's Export and the CLI's). */
+export interface QuarantineDocument {
+  exported_at: string;
+  server: string | null;
+  user: { id: number; email: string | null } | null;
+  count: number;
+  edits: Array<{
+    id: string;
+    school_id: number;
+    school_name: string;
+    type: string;
+    args: unknown;
+    created_at: string;
+    quarantined_at: string;
+  }>;
+}
+
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+};
+
+export class Revocation {
+  constructor(
+    private readonly d: StoreDatabase,
+    private readonly pulls: PullApply,
+  ) {}
+
+  /**
+   * Removes every trace of a school from this store after a revocation. The teacher's pending
+   * edits for it (and edits awaiting attention) move to the quarantine for export — without any
+   * value that came from the server. Returns the sha256 of the school's cached files.
+   */
+  revokeSchool(schoolId: number, now: string): { fileHashes: string[]; quarantined: number } {
+    const run = this.d.sqlite.transaction(() => {
+      const school = this.d.stmt('select name from schools where id = ?').get(schoolId) as
+        { name: string } | undefined;
+      const schoolName = school?.name ?? this.d.getMeta(`school_name:${schoolId}`) ?? `school ${schoolId}`;
+      const fileHashes = (
+        this.d.stmt('select distinct sha256 from resources where school_id = ?').all(schoolId) as Array<{
+          sha256: string;
+        }>
+      ).map((r) => r.sha256);
+      // Pending edits and edits awaiting attention move as they are; files added offline as an
+      // upload_resource entry carrying their metadata.
+      let quarantined = 0;
+      for (const table of ['outbox', 'attention']) {
+        quarantined += this.d
+          .stmt(
+            `insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at)
+           select id, school_id, ?, type, args, created_at, ? from ${table} where school_id = ?`,
+          )
+          .run(schoolName, now, schoolId).changes;
+      }
+      const uploads = this.d
+        .stmt(
+          'select id, title, description, file_name, sha256, size, created_at from pending_uploads where school_id = ?',
+        )
+        .all(schoolId) as Array<Record<string, string | number>>;
+      for (const u of uploads) {
+        this.d
+          .stmt(
+            'insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at) values (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            String(u.id),
+            schoolId,
+            schoolName,
+            'upload_resource',
+            JSON.stringify(u),
+            String(u.created_at),
+            now,
+          );
+        quarantined++;
+      }
+      this.d.stmt('delete from outbox where school_id = ?').run(schoolId);
+      this.d.stmt('delete from attention where school_id = ?').run(schoolId);
+      this.d.stmt('delete from pending_uploads where school_id = ?').run(schoolId);
+      this.d.stmt('delete from base_values where school_id = ?').run(schoolId);
+      this.pulls.deleteSchoolRows(schoolId);
+      this.d.stmt('delete from sync_state where school_id = ?').run(schoolId);
+      this.d.stmt('delete from meta where key = ?').run(`school_name:${schoolId}`);
+      return { fileHashes, quarantined };
+    });
+    const result = run.immediate();
+    this.scrub();
+    return result;
+  }
+
+  /** Moves committed pages into the database file and empties the WAL, so deleted bytes are gone from both. */
+  scrub(): void {
+    this.d.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Hashes still referenced by some school's resources or a pending upload. */
+  referencedHashes(hashes: string[]): Set<string> {
+    const out = new Set<string>();
+    for (const h of hashes) {
+      const used =
+        this.d.stmt('select 1 from resources where sha256 = ? limit 1').get(h) ??
+        this.d.stmt('select 1 from pending_uploads where sha256 = ? limit 1').get(h) ??
+        this.d
+          .stmt("select 1 from quarantine where type = 'upload_resource' and args like ? limit 1")
+          .get(`%${h}%`);
+      if (used) out.add(h);
+    }
+    return out;
+  }
+
+  quarantine(): LocalDB['quarantine'][] {
+    return this.d
+      .stmt('select * from quarantine order by quarantined_at, id')
+      .all() as LocalDB['quarantine'][];
+  }
+
+  /** The quarantined edits as the document the teacher saves (app and CLI alike). */
+  quarantineExport(
+    now: Date,
+    who: { server: string | null; user: { id: number; email: string | null } | null },
+  ): QuarantineDocument {
+    const edits = this.quarantine().map((q) => ({
+      id: q.id,
+      school_id: q.school_id,
+      school_name: q.school_name,
+      type: q.type,
+      args: parsed(q.args),
+      created_at: q.created_at,
+      quarantined_at: q.quarantined_at,
+    }));
+    return { exported_at: now.toISOString(), ...who, count: edits.length, edits };
+  }
+}
