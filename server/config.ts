@@ -80,6 +80,14 @@ export const ConfigSchema = z.object({
   CLAMAV_HOST: host.optional(),
   CLAMAV_PORT: int(1, 65535).default(3310),
   SCAN_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  /** Scans of one file before it ends `failed` (the scanner unreachable, timing out or unreadable). */
+  SCAN_MAX_ATTEMPTS: int(1, 100).default(5),
+  /** Delay before a failed scan's second attempt; each further one waits twice as long. */
+  SCAN_RETRY_BASE_SECONDS: int(1, 86_400).default(30),
+  /** How often each process looks for scans due (besides right after an upload). */
+  SCAN_SWEEP_SECONDS: int(1, 3600).default(10),
+  /** How long a stopping process waits for its scans in flight before handing them back. */
+  SCAN_SHUTDOWN_WAIT_SECONDS: int(0, 600).default(10),
   RATE_LIMIT_DASHBOARD_PER_MIN: int(1, 100_000).default(60),
   RATE_LIMIT_NOTIFICATIONS_PER_MIN: int(1, 100_000).default(30),
   RATE_LIMIT_SYNC_PER_MIN: int(1, 100_000).default(600),

@@ -20,6 +20,7 @@ import { hashPassword, OWASP_SCRYPT, TEST_SCRYPT } from './domain/passwords.js';
 import { setDecoyHash } from './domain/auth.js';
 import { FileStore } from './storage/file-store.js';
 import { BuiltinScanner, ClamdScanner, type Scanner } from './storage/scanner.js';
+import { ScanWorker } from './domain/scan-jobs.js';
 import { Scheduler } from './domain/scheduler.js';
 import { ServerMetrics } from './metrics.js';
 import { ChecksumCache } from './domain/checksum-cache.js';
@@ -40,6 +41,8 @@ export interface RunningServer {
   realtime: RealtimeStats;
   metrics: ServerMetrics;
   scheduler: Scheduler;
+  /** Durable virus-scan jobs. */
+  scans: ScanWorker;
   checksums: ChecksumCache;
   logger: Logger;
   /**
@@ -135,11 +138,26 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       },
       logger,
     );
+    const scans = new ScanWorker(
+      { db: database.db, events, now },
+      files,
+      scanner,
+      {
+        maxAttempts: config.SCAN_MAX_ATTEMPTS,
+        retryBaseMs: config.SCAN_RETRY_BASE_SECONDS * 1000,
+        sweepMs: config.SCAN_SWEEP_SECONDS * 1000,
+        // Longer than a scan can take (its time-out), so a live process keeps its job.
+        leaseMs: config.SCAN_TIMEOUT_MS * 2 + 60_000,
+        shutdownWaitMs: config.SCAN_SHUTDOWN_WAIT_SECONDS * 1000,
+      },
+      (err, resource) => logger.error({ err, resource }, 'resource scan failed'),
+    );
     const app = await buildApp({
       services: {
         config,
         files,
         scanner,
+        scans,
         events,
         now,
         rootDb: database.db,
@@ -183,6 +201,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     metrics.bind({ io: realtime.io, realtime: realtime.stats, scheduler });
     await app.listen({ host: config.HOST, port: config.PORT });
     if (opts.scheduler !== false) scheduler.start();
+    // Scans waiting from before this start (a stop mid-scan, a crash) are resumed now.
+    scans.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -197,6 +217,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       realtime: realtime.stats,
       metrics,
       scheduler,
+      scans,
       checksums,
       logger,
       async close(options = {}) {
@@ -210,6 +231,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         }
         await scheduler.stop();
         step('scheduler stopped');
+        await scans.stop();
+        step('virus scans finished or handed back');
         // io.close() disconnects this process's sockets, stops accepting connections and waits for
         // the open ones to end. Idle ones close at once; one still finishing a response (a
         // download's file stream) would then stay open for the whole keep-alive time-out (72 s):

@@ -151,6 +151,16 @@ export interface SchedulerLeaseTable {
   renewed_at: Ts;
 }
 
+export interface ScanJobsTable {
+  resource_id: number;
+  attempts: number;
+  next_attempt_at: Ts;
+  /** The process scanning it, until `lease_until`; null while waiting. */
+  claimed_by: string | null;
+  lease_until: Ts | null;
+  last_error: string | null;
+}
+
 export interface DB {
   schools: SchoolsTable;
   users: UsersTable;
@@ -167,4 +177,5 @@ export interface DB {
   sync_changes: SyncChangesTable;
   change_counter: ChangeCounterTable;
   scheduler_lease: SchedulerLeaseTable;
+  scan_jobs: ScanJobsTable;
 }

@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import type { ResourceRow } from '../../src/shared/entities.js';
 import type { DB } from '../db/schema.js';
 import type { FileStore } from '../storage/file-store.js';
-import type { Scanner } from '../storage/scanner.js';
 import { detectFileType } from '../storage/file-types.js';
 import { requireTeacherSchool } from './auth.js';
+import { queueScan } from './scan-jobs.js';
 import { write, type DomainContext } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { VIEW } from './scope.js';
@@ -61,6 +61,7 @@ export async function uploadResource(
         .returning('id')
         .executeTakeFirstOrThrow();
       w.touch({ school_id: up.schoolId, teacher_id: userId, entity: 'resource', row_id: r.id });
+      await queueScan(w, r.id);
       return r.id;
     });
     const [row] = await VIEW.resource.rows(
@@ -73,43 +74,6 @@ export async function uploadResource(
     await files.remove(stored.storageName);
     throw e;
   }
-}
-
-/** Scans a stored resource and records the verdict (a logged change, so devices learn it). */
-export async function scanResource(
-  ctx: DomainContext,
-  files: FileStore,
-  scanner: Scanner,
-  resourceId: number,
-): Promise<void> {
-  const r = await ctx.db
-    .selectFrom('resources')
-    .select(['id', 'school_id', 'teacher_id', 'storage_name', 'file_type', 'size'])
-    .where('id', '=', resourceId)
-    .executeTakeFirst();
-  if (!r) return;
-  let verdict: Awaited<ReturnType<Scanner['scan']>>;
-  try {
-    const bytes = await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      files
-        .createReadStream(r.storage_name)
-        .on('data', (c) => chunks.push(c as Buffer))
-        .on('end', () => resolve(Buffer.concat(chunks)))
-        .on('error', reject);
-    });
-    verdict = await scanner.scan(bytes, { fileType: r.file_type, size: r.size });
-  } catch {
-    verdict = 'failed';
-  }
-  await write(ctx, async (w) => {
-    await w.trx
-      .updateTable('resources')
-      .set({ scan_status: verdict, version: w.version, updated_at: w.now })
-      .where('id', '=', r.id)
-      .execute();
-    w.touch({ school_id: r.school_id, teacher_id: r.teacher_id, entity: 'resource', row_id: r.id });
-  });
 }
 
 /** The stored file of a resource in the caller's view, or 404 as if it did not exist. */

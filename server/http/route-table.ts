@@ -14,6 +14,7 @@ import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { FileStore } from '../storage/file-store.js';
 import type { Scanner } from '../storage/scanner.js';
+import type { ScanWorker } from '../domain/scan-jobs.js';
 import type { LoginThrottle } from './login-throttle.js';
 
 export type RateLimitName = 'dashboard' | 'notifications' | 'sync' | 'login_address';
@@ -25,6 +26,8 @@ export interface Services {
   config: ServerConfig;
   files: FileStore;
   scanner: Scanner;
+  /** Durable virus-scan jobs (server/domain/scan-jobs.ts). */
+  scans: ScanWorker;
   events: DomainContext['events'];
   now(): Date;
   /** Raw database for background work (the request's own is in the handler context). */

@@ -38,6 +38,11 @@ export class FileStore {
     await fsp.rm(this.pathOf(storageName), { force: true });
   }
 
+  /** A stored file's bytes (the virus scan reads it whole). */
+  async read(storageName: string): Promise<Buffer> {
+    return fsp.readFile(this.pathOf(storageName));
+  }
+
   createReadStream(storageName: string, range?: { start: number; end: number }): fs.ReadStream {
     return fs.createReadStream(this.pathOf(storageName), range);
   }

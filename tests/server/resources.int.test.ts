@@ -349,9 +349,10 @@ describe.each(dialectsHere())('virus scanning on %s', (dialect) => {
 
     beforeAll(async () => {
       clamd = await FakeClamd.start();
+      // A failing scan is tried twice, a second apart (the sweep looks every second).
       server = await startTestServer(
         dialect,
-        {},
+        { SCAN_MAX_ATTEMPTS: '2', SCAN_RETRY_BASE_SECONDS: '1', SCAN_SWEEP_SECONDS: '1' },
         { scanner: new ClamdScanner('127.0.0.1', clamd.port, 300) },
       );
       ana = await signedIn(server.url, 'ana@classdesk.test');
@@ -370,10 +371,13 @@ describe.each(dialectsHere())('virus scanning on %s', (dialect) => {
       ['error', 'failed', 409],
     ] as const)('clamd answering %s marks the upload %s (download %i)', async (mode, verdict, download) => {
       clamd.mode = mode;
+      const before = clamd.sessions.length;
       const r = await upload(ana, { schoolId: norte, name: `${mode}.pdf`, bytes: PDF });
       expect(r.status).toBe(201);
       await scanStatusBecomes(server, r.body.id, verdict);
       expect(clamd.sessions.at(-1)!.bytes.equals(PDF)).toBe(true);
+      // A verdict is taken once; a failure is tried again before it is final.
+      expect(clamd.sessions.length - before).toBe(verdict === 'failed' ? 2 : 1);
       if (verdict === 'failed') {
         // A scanner that failed never marks the file clean later.
         await new Promise((resolve) => setTimeout(resolve, 400));

@@ -24,6 +24,7 @@ const ALL_TABLES: Record<keyof DB, true> = {
   sync_changes: true,
   change_counter: true,
   scheduler_lease: true,
+  scan_jobs: true,
 };
 
 export type TableName = keyof DB;

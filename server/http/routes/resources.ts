@@ -1,6 +1,6 @@
 import { ResourceParams, ResourceResponse, ResourceUploadFields } from '../../../src/shared/api.js';
 import { AppError, badRequest } from '../../domain/errors.js';
-import { resourceForDownload, scanResource, uploadResource } from '../../domain/resources.js';
+import { resourceForDownload, uploadResource } from '../../domain/resources.js';
 import { parseInput } from '../validation.js';
 import { route } from '../route-table.js';
 
@@ -103,11 +103,9 @@ export const resourceRoutes = [
         bytes: file.bytes,
         address: req.ip,
       });
-      // Scanning runs after the answer; its verdict reaches devices as a synced change.
-      const bg = { ...dom, db: services.rootDb };
-      void scanResource(bg, services.files, services.scanner, row.id).catch((e: unknown) =>
-        req.log.error({ err: e, resource: row.id }, 'resource scan failed'),
-      );
+      // The scan job committed with the row; the worker takes it now (its verdict reaches
+      // devices as a synced change).
+      services.scans.kick();
       return row;
     },
   }),
