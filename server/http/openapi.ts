@@ -17,12 +17,40 @@ function parametersOf(s: z.ZodType | undefined, where: 'query' | 'path') {
   }));
 }
 
+/** A response a route documents: its JSON body's schema, or null (no body, or file bytes). */
+export interface DocumentedResponse {
+  description: string;
+  schema: z.ZodType | null;
+}
+
+/**
+ * Every status a route can answer, with its body: the document lists these, and the tests'
+ * client checks every response it receives against them (tests/support/api-client.ts).
+ */
+export function responsesOf(r: RouteDef): Record<string, DocumentedResponse> {
+  const error = (description = 'Error'): DocumentedResponse => ({ description, schema: ApiError });
+  const out: Record<string, DocumentedResponse> = {
+    [String(r.successStatus ?? 200)]: r.response
+      ? { description: 'OK', schema: r.response }
+      : { description: r.raw ? 'File bytes' : 'No content', schema: null },
+    400: error(),
+    ...(r.auth === 'user' ? { 401: error(), 403: error(), 404: error() } : {}),
+    // Input rules (docs/ARCHITECTURE.md): a path parameter over the router's length limit,
+    // a body too large or not in a media type/charset the route takes.
+    ...(r.params ? { 414: error() } : {}),
+    ...(r.body || r.multipart ? { 413: error(), 415: error() } : {}),
+    ...(r.rateLimits ? { 429: error('Too many requests (Retry-After)') } : {}),
+    ...(r.protocolChecked
+      ? { 426: error('app_outdated or server_outdated: update the app or the server') }
+      : {}),
+  };
+  for (const [status, description] of Object.entries(r.otherResponses ?? {}))
+    out[status] = Number(status) < 300 ? { description, schema: null } : error(description);
+  return out;
+}
+
 export function openApiDocument(routes: RouteDef[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  const errorResponse = {
-    description: 'Error',
-    content: { 'application/json': { schema: toSchema(ApiError, 'output') } },
-  };
   for (const r of routes) {
     const path = r.url.replace(/:(\w+)/g, '{$1}');
     const op: Record<string, unknown> = {
@@ -43,26 +71,17 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
             ]
           : []),
       ],
-      responses: {
-        [String(r.successStatus ?? 200)]: r.response
-          ? { description: 'OK', content: { 'application/json': { schema: toSchema(r.response, 'output') } } }
-          : { description: r.raw ? 'File bytes (206 for a range)' : 'No content' },
-        400: errorResponse,
-        ...(r.auth === 'user' ? { 401: errorResponse, 403: errorResponse, 404: errorResponse } : {}),
-        // Input rules (docs/ARCHITECTURE.md): a path parameter over the router's length limit,
-        // a body too large or not in a media type/charset the route takes.
-        ...(r.params ? { 414: errorResponse } : {}),
-        ...(r.body || r.multipart ? { 413: errorResponse, 415: errorResponse } : {}),
-        ...(r.rateLimits ? { 429: errorResponse } : {}),
-        ...(r.protocolChecked
-          ? {
-              426: {
-                ...errorResponse,
-                description: 'app_outdated or server_outdated: update the app or the server',
-              },
-            }
-          : {}),
-      },
+      responses: Object.fromEntries(
+        Object.entries(responsesOf(r)).map(([status, d]) => [
+          status,
+          d.schema
+            ? {
+                description: d.description,
+                content: { 'application/json': { schema: toSchema(d.schema, 'output') } },
+              }
+            : { description: d.description },
+        ]),
+      ),
     };
     if (r.auth === 'user') op.security = [{ bearer: [] }];
     if (r.body)

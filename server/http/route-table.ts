@@ -76,6 +76,9 @@ export interface RouteDef<
   multipart?: boolean;
   /** Writes raw bytes itself (file download). */
   raw?: boolean;
+  /** Statuses the route answers beyond those every route of its kind does (openapi.ts,
+   * `responsesOf`), each with what it means; a 2xx among them carries no JSON body. */
+  otherResponses?: Record<number, string>;
   /** A sync route: a request stating another protocol version is refused (protocol-version.ts). */
   protocolChecked?: boolean;
   handler(ctx: HandlerContext<z.infer<QS>, z.infer<BS>, z.infer<PS>>): Promise<unknown>;

@@ -1,4 +1,6 @@
 /** A small HTTP client for tests: JSON in and out, bearer token, the raw Response kept. */
+import { checkResponse } from './contract.js';
+
 export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
@@ -45,6 +47,7 @@ export class TestApi {
     let parsed: unknown = text;
     if (res.headers.get('content-type')?.includes('application/json'))
       parsed = text ? JSON.parse(text) : null;
+    checkResponse(method, u, res.status, res.headers.get('content-type'), parsed);
     return { status: res.status, body: parsed as T, headers: res.headers, text };
   }
 
@@ -53,10 +56,20 @@ export class TestApi {
     url: string,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
-    const res = await fetch(new URL(url, this.baseUrl), {
+    const u = new URL(url, this.baseUrl);
+    const res = await fetch(u, {
       headers: { ...headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
     });
-    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const type = res.headers.get('content-type');
+    checkResponse(
+      'GET',
+      u,
+      res.status,
+      type,
+      type?.includes('application/json') ? JSON.parse(bytes.toString('utf8')) : null,
+    );
+    return { status: res.status, bytes, headers: res.headers };
   }
 
   get<T = unknown>(url: string, query?: Record<string, string | number | undefined>) {

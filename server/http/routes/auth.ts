@@ -7,6 +7,7 @@ export const authRoutes = [
   route({
     method: 'POST',
     url: '/api/auth/login',
+    otherResponses: { 401: 'unauthorized: wrong email or password' },
     summary: 'Sign in with email and password; returns a bearer token',
     tag: 'auth',
     auth: 'none',

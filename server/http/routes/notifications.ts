@@ -36,6 +36,7 @@ export const notificationRoutes = [
   route({
     method: 'POST',
     url: '/api/notifications/:id/read',
+    otherResponses: { 409: 'the notification cannot be marked read (the reason in the message)' },
     summary: 'Mark a notification read',
     tag: 'notifications',
     auth: 'user',
@@ -52,6 +53,7 @@ export const notificationRoutes = [
   route({
     method: 'POST',
     url: '/api/notifications/:id/dismiss',
+    otherResponses: { 409: 'the notification cannot be dismissed (the reason in the message)' },
     summary: 'Dismiss a notification',
     tag: 'notifications',
     auth: 'user',

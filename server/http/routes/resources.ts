@@ -112,6 +112,11 @@ export const resourceRoutes = [
   route({
     method: 'GET',
     url: '/api/resources/:id/content',
+    otherResponses: {
+      206: 'Part of the file (a satisfiable Range)',
+      409: 'not_scanned: the virus scan is pending, failed, or found the file infected',
+      416: 'range_not_satisfiable: the Range lies outside the file',
+    },
     summary: 'Download the file of a resource (HTTP Range supported for resumable downloads)',
     tag: 'resources',
     auth: 'user',
