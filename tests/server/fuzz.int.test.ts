@@ -1,0 +1,266 @@
+/**
+ * An OpenAPI-driven fuzzer (docs/ARCHITECTURE.md, "Contract tests"): for every operation of the
+ * document the server serves at /api/docs, fast-check generates path parameters, query strings
+ * and JSON bodies from the operation's own schemas — valid-looking values and broken ones (wrong
+ * types, boundary lengths, NUL characters, lone surrogates, huge numbers, missing and extra
+ * fields) — and sends them, as the demo teacher or the demo admin, to a real server on both
+ * engines. Every answer must be below 500 and match the document (the tests' client checks it,
+ * tests/support/contract.ts). The seed is fixed; a failure prints it with the failing request,
+ * and `FUZZ_SEED=<n> npx vitest run tests/server/fuzz.int.test.ts` replays another.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signedIn, type TestApi } from '../support/api-client.js';
+import {
+  dialectsHere,
+  RELAXED_RATE_LIMITS,
+  startTestServer,
+  type TestServer,
+} from '../support/server-fixture.js';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
+const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 60);
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  minLength?: number;
+  format?: string;
+  nullable?: boolean;
+};
+
+interface Operation {
+  method: string;
+  path: string;
+  pathParams: string[];
+  query: Array<{ name: string; schema: JsonSchema; required: boolean }>;
+  body?: JsonSchema;
+  multipart: boolean;
+}
+
+/** Strings that have broken servers: control characters, NUL, lone surrogates, very long text. */
+const nastyString = fc.oneof(
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '\uD800',
+    'x\uDFFFy',
+    '%00',
+    '../../etc/passwd',
+    "' or 1=1 --",
+    '😀'.repeat(50),
+  ),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ minLength: 190, maxLength: 260 }),
+);
+const nastyNumber = fc.oneof(
+  fc.constantFrom(0, -1, 1.5, 2 ** 31, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308),
+  fc.integer(),
+);
+const anyJson = fc.oneof(
+  nastyString,
+  nastyNumber,
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant([]),
+  fc.constant({}),
+);
+
+/** A value for a schema: mostly of its own shape (ids small, so some exist), sometimes anything. */
+function valueOf(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  if (!s || depth > 3) return anyJson;
+  const variants = s.anyOf ?? s.oneOf;
+  if (variants) return fc.oneof(...variants.map((v) => valueOf(v, depth + 1)));
+  if (s.enum) return fc.oneof(fc.constantFrom(...s.enum), nastyString);
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+  const own = (() => {
+    switch (type) {
+      case 'integer':
+      case 'number':
+        return fc.oneof(fc.integer({ min: 1, max: 60 }), nastyNumber);
+      case 'boolean':
+        return fc.boolean();
+      case 'string':
+        return fc.oneof(
+          s.format === 'email'
+            ? fc.constantFrom('ana@classdesk.test', 'nobody@classdesk.test', 'x@y')
+            : s.format === 'date-time'
+              ? fc
+                  .date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true })
+                  .map((d) => d.toISOString())
+              : fc.string({ maxLength: Math.min(s.maxLength ?? 40, 40) }),
+          nastyString,
+        );
+      case 'array':
+        return fc.array(valueOf(s.items, depth + 1), { maxLength: 4 });
+      case 'object':
+        return objectOf(s, depth + 1);
+      default:
+        return anyJson;
+    }
+  })();
+  return fc.oneof({ arbitrary: own, weight: 4 }, { arbitrary: anyJson, weight: 1 });
+}
+
+/** An object for a schema, with required fields sometimes dropped and unknown ones sometimes added. */
+function objectOf(s: JsonSchema, depth = 0): fc.Arbitrary<Record<string, unknown>> {
+  const props = Object.entries(s.properties ?? {});
+  const required = new Set(s.required ?? []);
+  const fields = props.map(([name, schema]) =>
+    fc.record({
+      name: fc.constant(name),
+      value: valueOf(schema, depth),
+      present: required.has(name) ? fc.boolean().map((b) => b || Math.random() < 0.9) : fc.boolean(),
+    }),
+  );
+  return fc
+    .tuple(
+      fc.tuple(...fields),
+      fc.option(
+        fc.tuple(fc.constantFrom('school_id', 'teacher_id', 'role', 'id', '__proto__', 'extra'), anyJson),
+      ),
+    )
+    .map(([fs, extra]) => {
+      const o: Record<string, unknown> = {};
+      for (const f of fs) if (f.present) o[f.name] = f.value;
+      if (extra) o[extra[0]] = extra[1];
+      return o;
+    });
+}
+
+function operationsOf(doc: { paths: Record<string, Record<string, Record<string, unknown>>> }): Operation[] {
+  const ops: Operation[] = [];
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const params = (op.parameters ?? []) as Array<{
+        name: string;
+        in: string;
+        required: boolean;
+        schema: JsonSchema;
+      }>;
+      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)
+        ?.content;
+      ops.push({
+        method: method.toUpperCase(),
+        path,
+        pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
+        query: params
+          .filter((p) => p.in === 'query')
+          .map((p) => ({ name: p.name, schema: p.schema, required: p.required })),
+        body: body?.['application/json']?.schema,
+        multipart: body?.['multipart/form-data'] !== undefined,
+      });
+    }
+  }
+  return ops;
+}
+
+interface FuzzRequest {
+  as: 'ana' | 'admin';
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+function requestOf(op: Operation): fc.Arbitrary<FuzzRequest> {
+  const params = fc.record(
+    Object.fromEntries(
+      op.pathParams.map(
+        (p) => [p, fc.oneof(fc.integer({ min: 1, max: 60 }), nastyNumber, nastyString)] as const,
+      ),
+    ),
+  );
+  const query = fc.record(
+    Object.fromEntries(op.query.map((q) => [q.name, fc.option(valueOf(q.schema), { freq: 4 })] as const)),
+  );
+  const body = op.body
+    ? valueOf(op.body)
+    : op.multipart
+      ? objectOf({
+          properties: {
+            school_id: { type: 'integer' },
+            title: { type: 'string' },
+            description: { type: 'string' },
+          },
+          required: ['school_id', 'title'],
+        })
+      : fc.constant(undefined);
+  return fc.record({ as: fc.constantFrom('ana' as const, 'admin' as const), params, query, body });
+}
+
+/** Operations that end the caller's own session: fuzzed with a throwaway sign-in. */
+const ENDS_SESSION = new Set(['POST /api/auth/logout']);
+
+async function send(api: TestApi, op: Operation, r: FuzzRequest) {
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(r.params[name])));
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.query))
+    if (v !== null && v !== undefined) query[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  if (op.multipart) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries((r.body ?? {}) as Record<string, unknown>)) form.set(k, String(v));
+    form.set('file', new Blob([new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'))]), 'fuzz.pdf');
+    return api.request(op.method, path, { query, raw: form });
+  }
+  return api.request(op.method, path, { query, ...(r.body !== undefined ? { body: r.body } : {}) });
+}
+
+describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
+  let server: TestServer;
+  let ops: Operation[];
+  const apis: Record<'ana' | 'admin', TestApi> = {} as Record<'ana' | 'admin', TestApi>;
+
+  beforeAll(async () => {
+    server = await startTestServer(dialect, RELAXED_RATE_LIMITS);
+    apis.ana = await signedIn(server.url, 'ana@classdesk.test');
+    apis.admin = await signedIn(server.url, 'admin@classdesk.test');
+    const doc = await apis.ana.get<{ paths: Record<string, Record<string, Record<string, unknown>>> }>(
+      '/api/docs',
+    );
+    ops = operationsOf(doc.body);
+  });
+  afterAll(() => server?.stop());
+
+  test(
+    'no operation answers 500 or outside the document, whatever it is sent',
+    { timeout: 240_000 },
+    async () => {
+      expect(ops.length).toBeGreaterThan(10);
+      const statuses = new Map<number, number>();
+      for (const op of ops) {
+        const key = `${op.method} ${op.path}`;
+        await fc.assert(
+          fc.asyncProperty(requestOf(op), async (r) => {
+            const api = ENDS_SESSION.has(key)
+              ? await signedIn(server.url, r.as === 'ana' ? 'ana@classdesk.test' : 'admin@classdesk.test')
+              : apis[r.as];
+            // The client throws when the answer breaks the document (tests/support/contract.ts).
+            const res = await send(api, op, r);
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+            if (res.status >= 500)
+              throw new Error(`${key} answered ${res.status}: ${res.text.slice(0, 300)}`);
+          }),
+          { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
+        );
+      }
+      const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
+      const byStatus = Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0]));
+      process.stderr.write(
+        `fuzzer (seed ${SEED}, ${dialect}): ${sent} requests over ${ops.length} operations; statuses ${JSON.stringify(byStatus)}\n`,
+      );
+      expect(sent).toBe(ops.length * RUNS_PER_OPERATION);
+      // The generated inputs get past validation too, not only into 400s.
+      expect([...statuses.keys()].some((status) => status < 300)).toBe(true);
+    },
+  );
+});
