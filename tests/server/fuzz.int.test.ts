@@ -201,8 +201,22 @@ function requestOf(op: Operation): fc.Arbitrary<FuzzRequest> {
 /** Operations that end the caller's own session: fuzzed with a throwaway sign-in. */
 const ENDS_SESSION = new Set(['POST /api/auth/logout']);
 
+/** A value in a path: percent-encoded, a lone surrogate as the (invalid) UTF-8 bytes it would be. */
+function pathSegment(v: string): string {
+  return [...v]
+    .map((ch) => {
+      const c = ch.charCodeAt(0);
+      if (ch.length === 1 && c >= 0xd800 && c <= 0xdfff)
+        return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+          .map((b) => `%${b.toString(16).toUpperCase()}`)
+          .join('');
+      return encodeURIComponent(ch);
+    })
+    .join('');
+}
+
 async function send(api: TestApi, op: Operation, r: FuzzRequest) {
-  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(r.params[name])));
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => pathSegment(String(r.params[name])));
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.query))
     if (v !== null && v !== undefined) query[k] = typeof v === 'string' ? v : JSON.stringify(v);
