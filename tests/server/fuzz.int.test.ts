@@ -112,6 +112,47 @@ function valueOf(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
   return fc.oneof({ arbitrary: own, weight: 4 }, { arbitrary: anyJson, weight: 1 });
 }
 
+/** A value the schema accepts (as far as JSON Schema says): requests that get past validation. */
+function wellFormed(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
+  if (!s || depth > 3) return fc.constant(null);
+  const variants = s.anyOf ?? s.oneOf;
+  if (variants) return fc.oneof(...variants.map((v) => wellFormed(v, depth + 1)));
+  if (s.enum) return fc.constantFrom(...s.enum);
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+  switch (type) {
+    case 'integer':
+    case 'number':
+      return fc.integer({ min: Math.max(s.minimum ?? 1, 1), max: Math.min(s.maximum ?? 60, 60) });
+    case 'boolean':
+      return fc.boolean();
+    case 'string':
+      if (s.format === 'email')
+        return fc.constantFrom('ana@classdesk.test', 'rui@classdesk.test', 'new@classdesk.test');
+      if (s.format === 'date-time')
+        return fc
+          .integer({ min: 0, max: 60 * 24 })
+          .map((h) => new Date(Date.UTC(2026, 11, 7, 8) + h * 3_600_000).toISOString());
+      return fc
+        .stringMatching(/^[A-Za-z0-9 áçõ.,-]+$/)
+        .map((v) =>
+          v
+            .slice(0, Math.max(s.minLength ?? 1, Math.min(s.maxLength ?? 40, 40)))
+            .padEnd(s.minLength ?? 1, 'a'),
+        );
+    case 'array':
+      return fc.array(wellFormed(s.items, depth + 1), { maxLength: 3 });
+    case 'object': {
+      const required = new Set(s.required ?? []);
+      return fc.record(
+        Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, wellFormed(v, depth + 1)])),
+        { requiredKeys: [...required].filter((k) => s.properties?.[k] !== undefined) },
+      );
+    }
+    default:
+      return fc.constant(null);
+  }
+}
+
 /** An object for a schema, with required fields sometimes dropped and unknown ones sometimes added. */
 function objectOf(s: JsonSchema, depth = 0): fc.Arbitrary<Record<string, unknown>> {
   const props = Object.entries(s.properties ?? {});
@@ -172,29 +213,44 @@ interface FuzzRequest {
   body: unknown;
 }
 
+const objectOrAnything = (s: JsonSchema) => (s.type === 'object' ? objectOf(s) : valueOf(s));
+
 function requestOf(op: Operation): fc.Arbitrary<FuzzRequest> {
   const params = fc.record(
     Object.fromEntries(
       op.pathParams.map(
-        (p) => [p, fc.oneof(fc.integer({ min: 1, max: 60 }), nastyNumber, nastyString)] as const,
+        // The demo's schools are 1 and 2; its other ids run to a few hundred.
+        (p) =>
+          [
+            p,
+            fc.oneof(
+              { arbitrary: fc.integer({ min: 1, max: p === 'schoolId' ? 2 : 80 }), weight: 4 },
+              { arbitrary: nastyNumber, weight: 1 },
+              { arbitrary: nastyString, weight: 1 },
+            ),
+          ] as const,
       ),
     ),
   );
   const query = fc.record(
-    Object.fromEntries(op.query.map((q) => [q.name, fc.option(valueOf(q.schema), { freq: 4 })] as const)),
+    Object.fromEntries(
+      op.query.map(
+        (q) => [q.name, fc.option(fc.oneof(wellFormed(q.schema), valueOf(q.schema)), { freq: 4 })] as const,
+      ),
+    ),
   );
-  const body = op.body
-    ? valueOf(op.body)
-    : op.multipart
-      ? objectOf({
-          properties: {
-            school_id: { type: 'integer' },
-            title: { type: 'string' },
-            description: { type: 'string' },
-          },
-          required: ['school_id', 'title'],
-        })
-      : fc.constant(undefined);
+  const multipartFields: JsonSchema = {
+    type: 'object',
+    properties: {
+      school_id: { type: 'integer' },
+      title: { type: 'string' },
+      description: { type: 'string' },
+    },
+    required: ['school_id', 'title'],
+  };
+  const schema = op.body ?? (op.multipart ? multipartFields : undefined);
+  // Half the requests are well formed, to reach the handlers; half are broken, for validation.
+  const body = schema ? fc.oneof(wellFormed(schema), objectOrAnything(schema)) : fc.constant(undefined);
   return fc.record({ as: fc.constantFrom('ana' as const, 'admin' as const), params, query, body });
 }
 
