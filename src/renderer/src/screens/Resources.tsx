@@ -205,15 +205,17 @@ export function ResourcesScreen() {
                         <td>{r.file_type.toUpperCase()}</td>
                         <td className="num nowrap">{fmt.bytes(r.size)}</td>
                         <td className="nowrap">{fmt.date(r.created_at)}</td>
-                        <td className="row-actions">
-                          <ResourceOpen resource={r} />
-                          <button
-                            type="button"
-                            onClick={() => setEditing(r.id)}
-                            aria-label={t('resources.editNamed', { title: r.title })}
-                          >
-                            {t('resources.edit')}
-                          </button>
+                        <td>
+                          <div className="row-actions">
+                            <ResourceOpen resource={r} />
+                            <button
+                              type="button"
+                              onClick={() => setEditing(r.id)}
+                              aria-label={t('resources.editNamed', { title: r.title })}
+                            >
+                              {t('resources.edit')}
+                            </button>
+                          </div>
                         </td>
                       </tr>
                     ),
