@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoIds, type DemoIds } from '../support/demo.js';
-import { openTestDevice, type TestDevice } from '../support/device.js';
+import { openTestDevice, startLive, type TestDevice } from '../support/device.js';
 import { signedIn } from '../support/api-client.js';
 import { HAS_POSTGRES, startTestServer, type TestServer } from '../support/server-fixture.js';
 import { until } from '../support/until.js';
@@ -28,12 +28,7 @@ describe.skipIf(!HAS_POSTGRES)('a poison edit on PostgreSQL', () => {
     await sql`create trigger refuse_poison before update on class_sessions
       for each row execute function refuse_poison()`.execute(server.database.db);
     ana = await openTestDevice(server.url, 'ana@classdesk.test', { engine: { maxPushFailures: 3 } });
-    ana.engine.start();
-    await until('the device live and synced', async () => {
-      await ana.engine.idle();
-      const s = ana.engine.status;
-      return s.live && s.lastSyncedAt && !s.syncing ? true : undefined;
-    });
+    await startLive(ana);
   });
   afterAll(async () => {
     await ana?.close();

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { systemClock, type Clock } from '../../src/main/core/ports.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
-import { openTestDevice, type TestDevice } from '../support/device.js';
+import { openTestDevice, startLive, type TestDevice } from '../support/device.js';
 import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { until } from '../support/until.js';
 
@@ -36,12 +36,7 @@ describe('reconnecting with edits waiting', () => {
       clock,
       engine: { pollMinMs: POLL_MIN, pollMaxMs: 60_000, pendingPollMaxMs: PENDING_MAX },
     });
-    ana.engine.start();
-    await until('the device live and synced', async () => {
-      await ana.engine.idle();
-      const s = ana.engine.status;
-      return s.live && s.lastSyncedAt && !s.syncing ? true : undefined;
-    });
+    await startLive(ana);
   });
   afterAll(async () => {
     await ana?.close();

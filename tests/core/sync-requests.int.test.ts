@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { demoIds, type DemoIds } from '../support/demo.js';
-import { openTestDevice, type TestDevice } from '../support/device.js';
+import { openTestDevice, startLive, type TestDevice } from '../support/device.js';
 import { Scrape } from '../support/prometheus.js';
 import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { until } from '../support/until.js';
@@ -34,12 +34,7 @@ describe('requests per saved note', () => {
     server = await startTestServer('sqlite', { METRICS_TOKEN: TOKEN });
     ids = await demoIds(server.database.db);
     ana = await openTestDevice(server.url, 'ana@classdesk.test');
-    ana.engine.start();
-    await until('the device live and synced', async () => {
-      await ana.engine.idle();
-      const s = ana.engine.status;
-      return s.live && s.lastSyncedAt && !s.syncing && ana.store.schoolIds().length === 2 ? true : undefined;
-    });
+    await startLive(ana, 2);
   });
   afterAll(async () => {
     await ana?.close();

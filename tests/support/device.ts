@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Device, signIn } from '../../src/main/core/device.js';
 import { MemorySecretStore, type Clock } from '../../src/main/core/ports.js';
 import type { EngineOptions } from '../../src/main/core/sync/engine.js';
+import { until } from './until.js';
 
 export interface TestDevice extends Device {
   dataDir: string;
@@ -38,4 +39,15 @@ export async function openTestDevice(
   });
   await device.setToken(token);
   return Object.assign(device, { dataDir, userId: user.id });
+}
+
+/** Starts the device's engine and waits until its socket is live and a sync has finished. */
+export async function startLive(device: Device, schools?: number): Promise<void> {
+  device.engine.start();
+  await until('the device live and synced', async () => {
+    await device.engine.idle();
+    const s = device.engine.status;
+    const held = schools === undefined || device.store.schoolIds().length === schools;
+    return s.live && s.lastSyncedAt && !s.syncing && held ? true : undefined;
+  });
 }

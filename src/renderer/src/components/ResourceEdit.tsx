@@ -1,12 +1,13 @@
 /** Editing a resource's details (title, description, shared with students): one edit, synced later. */
 import { useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
+import { ResourceFields } from './ResourceFields.js';
 import { useResources } from '../state/resources.js';
 import type { ResourceRow } from '../types.js';
 
 export function ResourceEdit({ resource, onDone }: { resource: ResourceRow; onDone: () => void }) {
   const { t } = useI18n();
-  const ids = { title: useId(), description: useId(), shared: useId() };
+  const sharedId = useId();
   const [title, setTitle] = useState(resource.title);
   const [description, setDescription] = useState(resource.description);
   const [shared, setShared] = useState(resource.shared_with_students);
@@ -35,34 +36,15 @@ export function ResourceEdit({ resource, onDone }: { resource: ResourceRow; onDo
       noValidate
       aria-label={t('resources.editNamed', { title: resource.title })}
     >
-      <div className="field">
-        <label htmlFor={ids.title}>{t('upload.title')}</label>
-        <input
-          id={ids.title}
-          type="text"
-          maxLength={200}
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.description}>{t('upload.description')}</label>
-        <textarea
-          id={ids.description}
-          rows={3}
-          maxLength={5000}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </div>
+      <ResourceFields
+        title={title}
+        description={description}
+        onTitle={setTitle}
+        onDescription={setDescription}
+      />
       <div className="field checkbox">
-        <input
-          id={ids.shared}
-          type="checkbox"
-          checked={shared}
-          onChange={(e) => setShared(e.target.checked)}
-        />
-        <label htmlFor={ids.shared}>{t('resources.shared')}</label>
+        <input id={sharedId} type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
+        <label htmlFor={sharedId}>{t('resources.shared')}</label>
       </div>
       {problem && (
         <p role="alert" className="error">

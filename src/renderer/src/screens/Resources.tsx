@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ErrorLine } from '../components/bits.js';
 import { ResourceEdit } from '../components/ResourceEdit.js';
 import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
+import { ResourceFields } from '../components/ResourceFields.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useDebounced } from '../lib/useDebounced.js';
 import { useChanges } from '../state/changes.js';
@@ -12,7 +13,7 @@ import { useSync } from '../state/sync.js';
 
 function UploadForm() {
   const { t } = useI18n();
-  const ids = { file: useId(), title: useId(), description: useId(), school: useId() };
+  const ids = { file: useId(), school: useId() };
   const selected = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
   const online = useSync((s) => s.status?.online ?? false);
@@ -76,26 +77,12 @@ function UploadForm() {
           }}
         />
       </div>
-      <div className="field">
-        <label htmlFor={ids.title}>{t('upload.title')}</label>
-        <input
-          id={ids.title}
-          type="text"
-          maxLength={200}
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.description}>{t('upload.description')}</label>
-        <textarea
-          id={ids.description}
-          rows={3}
-          maxLength={5000}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-      </div>
+      <ResourceFields
+        title={title}
+        description={description}
+        onTitle={setTitle}
+        onDescription={setDescription}
+      />
       {selected === null && schools.length > 1 && (
         <div className="field">
           <label htmlFor={ids.school}>{t('upload.school')}</label>
