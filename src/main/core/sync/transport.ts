@@ -62,6 +62,8 @@ export class HttpTransport implements SyncTransport {
     readonly serverUrl: string,
     private readonly token: () => string | undefined,
     private readonly timeoutMs = 30_000,
+    /** When to try a refused handshake again if the server gives no `retry_after`. */
+    private readonly handshakeRetryMs = 30_000,
   ) {}
 
   async fetchRaw(
@@ -181,14 +183,14 @@ export class HttpTransport implements SyncTransport {
       // the server says, so the device becomes live again without a restart.
       const data = (err as Error & { data?: { code?: unknown; retry_after?: unknown } }).data;
       if (!socket.active && (data?.code === 'rate_limited' || data?.code === 'too_many_sockets')) {
-        const seconds = typeof data.retry_after === 'number' ? data.retry_after : 30;
+        const ms = typeof data.retry_after === 'number' ? data.retry_after * 1000 : this.handshakeRetryMs;
         const jitter = 1 + Math.random() / 2;
         this.retryTimer = setTimeout(
           () => {
             this.retryTimer = undefined;
             if (this.socket === socket) socket.connect();
           },
-          Math.min(seconds, 300) * 1000 * jitter,
+          Math.min(ms, 300_000) * jitter,
         );
       }
     });
