@@ -304,6 +304,47 @@ function requestOf(op: Operation, knownIds: number[]): fc.Arbitrary<FuzzRequest>
   return fc.record({ as: fc.constantFrom('ana' as const, 'admin' as const), params, query, headers, body });
 }
 
+const req = (r: Partial<FuzzRequest>): FuzzRequest => ({
+  as: 'ana',
+  params: {},
+  query: {},
+  headers: {},
+  body: undefined,
+  ...r,
+});
+
+/**
+ * Inputs sent first, before the generated ones, on every run: each failure the fuzzer finds is
+ * kept here (with the fix that made it pass) so a change of generator cannot lose it. The
+ * generator has found no server failure yet (seeds 20261205, 1, 2, 3 at 300 runs); what it did
+ * find was the fuzzer's own (a control character in a header, which the client refuses before
+ * sending: headers now carry none). The cases below pin the edges each class of input aims at.
+ */
+const REGRESSIONS: Record<string, FuzzRequest[]> = {
+  'GET /api/resources/{id}/content': [
+    req({ params: { id: 1 }, headers: { Range: 'bytes=9999999999999999999-' } }),
+    req({ params: { id: 2 ** 31 } }),
+  ],
+  'POST /api/admin/schools/{schoolId}/announcements': [
+    req({ as: 'admin', params: { schoolId: 1 }, body: { title: 'a\u0000b', message: 'x' } }),
+    req({ as: 'admin', params: { schoolId: 1 }, body: { title: '\uD800', message: '😀'.repeat(2500) } }),
+  ],
+  'POST /api/admin/schools/{schoolId}/sessions': [
+    req({
+      as: 'admin',
+      params: { schoolId: 1 },
+      body: {
+        teacher_id: 2 ** 31,
+        title: 't',
+        starts_at: '2026-12-07T08:00:00Z',
+        ends_at: '2026-12-07T09:00:00Z',
+      },
+    }),
+  ],
+  'POST /api/auth/login': [req({ body: { email: 'ana@classdesk.test\u0000', password: 'x' } })],
+  'GET /api/sync/pull': [req({ query: { school_id: 1, cursor: '\uDFFF', limit: 5001 } })],
+};
+
 /** Operations that end the caller's own session: fuzzed with a throwaway sign-in. */
 const ENDS_SESSION = new Set(['POST /api/auth/logout']);
 
@@ -395,6 +436,7 @@ describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
           if (res.status >= 500) throw new Error(`${key} answered ${res.status}: ${res.text.slice(0, 300)}`);
         });
         const run = await fc.check(property, {
+          examples: (REGRESSIONS[key] ?? []).map((r) => [r] as [FuzzRequest]),
           seed: SEED,
           numRuns: RUNS_PER_OPERATION,
           endOnFailure: true,
