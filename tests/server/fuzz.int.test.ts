@@ -1,12 +1,15 @@
 /**
  * An OpenAPI-driven fuzzer (docs/ARCHITECTURE.md, "Contract tests"): for every operation of the
- * document the server serves at /api/docs, fast-check generates path parameters, query strings
- * and JSON bodies from the operation's own schemas — valid-looking values and broken ones (wrong
- * types, boundary lengths, NUL characters, lone surrogates, huge numbers, missing and extra
- * fields) — and sends them, as the demo teacher or the demo admin, to a real server on both
- * engines. Every answer must be below 500 and match the document (the tests' client checks it,
- * tests/support/contract.ts). The seed is fixed; a failure prints it with the failing request,
- * and `FUZZ_SEED=<n> npx vitest run tests/server/fuzz.int.test.ts` replays another.
+ * document the server serves at /api/docs, fast-check generates path parameters, query strings,
+ * header parameters and bodies (JSON, or an upload's fields) from the operation's own schemas —
+ * well-formed values and broken ones (wrong types, lengths at and past each limit, NUL
+ * characters, lone surrogates, huge numbers and 2^31, unicode text, missing and extra fields) —
+ * and sends them, as the demo teacher or the demo admin, to a real server on both engines. Every
+ * answer must be below 500 and match the document (the tests' client checks it,
+ * tests/support/contract.ts). The seed is fixed; a failure names the operation, the seed and the
+ * replay command. `FUZZ_SEED=<n>` replays another seed, `FUZZ_RUNS=<n>` changes the runs per
+ * operation, `FUZZ_ONLY=<part of "METHOD /path">` runs one operation. A failure found is kept in
+ * REGRESSIONS with its fix.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
