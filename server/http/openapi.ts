@@ -3,16 +3,27 @@ import { z } from 'zod';
 import { ApiError, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../src/shared/protocol.js';
 import type { RouteDef } from './route-table.js';
 
-const toSchema = (s: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
+/** A zod schema in JSON Schema 2020-12, the dialect of OpenAPI 3.1 (no `$schema` inside the document). */
+const toSchema = (s: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(s, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
+  return json;
+};
 
-function parametersOf(s: z.ZodType | undefined, where: 'query' | 'path') {
+function parametersOf(s: z.ZodType | undefined, where: 'query' | 'path' | 'header') {
   if (!s) return [];
-  const json = toSchema(s, 'input') as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+  const json = toSchema(s, 'input') as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, { description, ...schema }]) => ({
     name,
     in: where,
     required: where === 'path' || (json.required ?? []).includes(name),
+    ...(description ? { description } : {}),
     schema,
   }));
 }
@@ -59,6 +70,7 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
       parameters: [
         ...parametersOf(r.params, 'path'),
         ...parametersOf(r.query, 'query'),
+        ...parametersOf(r.headers, 'header'),
         ...(r.protocolChecked
           ? [
               {
@@ -90,18 +102,24 @@ export function openApiDocument(routes: RouteDef[], version: string): Record<str
         content: { 'application/json': { schema: toSchema(r.body, 'input') } },
       };
     if (r.multipart) {
+      const fields = toSchema(r.multipart, 'input') as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
       op.requestBody = {
         required: true,
         content: {
           'multipart/form-data': {
             schema: {
-              type: 'object',
-              required: ['school_id', 'title', 'file'],
+              ...fields,
+              required: [...(fields.required ?? []), 'file'],
               properties: {
-                school_id: { type: 'integer' },
-                title: { type: 'string' },
-                description: { type: 'string' },
-                file: { type: 'string', format: 'binary' },
+                ...fields.properties,
+                file: {
+                  type: 'string',
+                  format: 'binary',
+                  description: 'The file: at most MAX_UPLOAD_MB (server configuration), else 413',
+                },
               },
             },
           },

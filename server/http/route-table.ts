@@ -73,7 +73,11 @@ export interface RouteDef<
   response?: z.ZodType;
   successStatus?: number;
   rateLimits?: RateLimitName[];
-  multipart?: boolean;
+  /** A multipart upload: the schema of its text fields (the route parses them with it); the
+   * document adds the `file` part. */
+  multipart?: z.ZodType;
+  /** Optional request headers the handler reads, for the document (a 206 needs a `Range`). */
+  headers?: z.ZodType;
   /** Writes raw bytes itself (file download). */
   raw?: boolean;
   /** Statuses the route answers beyond those every route of its kind does (openapi.ts,

@@ -13,7 +13,17 @@ import {
 } from './entities.js';
 import { text } from './text.js';
 
-const email = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email())
+  .pipe(z.string().max(254))
+  // The document shows a pipe's first stage only: it states the rest here.
+  .meta({
+    format: 'email',
+    description: 'An email address (trimmed and lower-cased; at most 254 characters)',
+  });
 
 export const LoginBody = z.strictObject({ email, password: z.string().min(1).max(1024) });
 export const LoginResponse = z.object({ token: z.string(), user: UserPublic, expires_at: Timestamp });
@@ -84,7 +94,8 @@ export const CreateSessionBody = z
   .refine((b) => Date.parse(b.ends_at) > Date.parse(b.starts_at), {
     message: 'ends_at must be after starts_at',
     path: ['ends_at'],
-  });
+  })
+  .meta({ description: 'ends_at must be after starts_at' });
 export const PatchSessionBody = z
   .strictObject({
     teacher_id: Id.optional(),
@@ -95,7 +106,8 @@ export const PatchSessionBody = z
     ends_at: Timestamp.optional(),
     status: SessionStatus.optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' })
+  .meta({ minProperties: 1 });
 export const AdminSessionResponse = SessionRow;
 
 export const EnrolBody = z.strictObject({ student_id: Id });

@@ -17,13 +17,22 @@ export function textProblem(s: string): string | null {
   return null;
 }
 
+/** The rule as the OpenAPI document states it (JSON Schema has no way to say "no lone surrogate"). */
+const TEXT_RULE = {
+  pattern: '^[^\\u0000]*$',
+  description: 'Text without the NUL character (U+0000) or a lone UTF-16 surrogate',
+};
+
 /** A string field that can be stored on every engine; `max` counts UTF-16 code units as zod does. */
 export function text(opts: { max: number; min?: number; trim?: boolean }) {
   let s = z.string();
   if (opts.trim) s = s.trim();
   if (opts.min !== undefined) s = s.min(opts.min);
-  return s.max(opts.max).superRefine((v, ctx) => {
-    const problem = textProblem(v);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  return s
+    .max(opts.max)
+    .superRefine((v, ctx) => {
+      const problem = textProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta(TEXT_RULE);
 }

@@ -1,12 +1,15 @@
 /**
  * An OpenAPI-driven fuzzer (docs/ARCHITECTURE.md, "Contract tests"): for every operation of the
- * document the server serves at /api/docs, fast-check generates path parameters, query strings
- * and JSON bodies from the operation's own schemas — valid-looking values and broken ones (wrong
- * types, boundary lengths, NUL characters, lone surrogates, huge numbers, missing and extra
- * fields) — and sends them, as the demo teacher or the demo admin, to a real server on both
- * engines. Every answer must be below 500 and match the document (the tests' client checks it,
- * tests/support/contract.ts). The seed is fixed; a failure prints it with the failing request,
- * and `FUZZ_SEED=<n> npx vitest run tests/server/fuzz.int.test.ts` replays another.
+ * document the server serves at /api/docs, fast-check generates path parameters, query strings,
+ * header parameters and bodies (JSON, or an upload's fields) from the operation's own schemas —
+ * well-formed values and broken ones (wrong types, lengths at and past each limit, NUL
+ * characters, lone surrogates, huge numbers and 2^31, unicode text, missing and extra fields) —
+ * and sends them, as the demo teacher or the demo admin, to a real server on both engines. Every
+ * answer must be below 500 and match the document (the tests' client checks it,
+ * tests/support/contract.ts). The seed is fixed; a failure names the operation, the seed and the
+ * replay command. `FUZZ_SEED=<n>` replays another seed, `FUZZ_RUNS=<n>` changes the runs per
+ * operation, `FUZZ_ONLY=<part of "METHOD /path">` runs one operation. A failure found is kept in
+ * REGRESSIONS with its fix.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -19,7 +22,9 @@ import {
 } from '../support/server-fixture.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261205);
-const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 60);
+const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 300);
+/** Replays one operation: `FUZZ_ONLY='GET /api/resources/{id}/content'` (a part of its key will do). */
+const ONLY = process.env.FUZZ_ONLY;
 
 type JsonSchema = {
   type?: string | string[];
@@ -31,6 +36,7 @@ type JsonSchema = {
   oneOf?: JsonSchema[];
   minimum?: number;
   maximum?: number;
+  exclusiveMinimum?: number;
   maxLength?: number;
   minLength?: number;
   format?: string;
@@ -42,8 +48,10 @@ interface Operation {
   path: string;
   pathParams: string[];
   query: Array<{ name: string; schema: JsonSchema; required: boolean }>;
+  headers: Array<{ name: string; schema: JsonSchema }>;
   body?: JsonSchema;
-  multipart: boolean;
+  /** The upload's fields (the file excluded) when the body is multipart/form-data. */
+  multipart?: JsonSchema;
 }
 
 /** Strings that have broken servers: control characters, NUL, lone surrogates, very long text. */
@@ -76,6 +84,24 @@ const anyJson = fc.oneof(
   fc.constant({}),
 );
 
+/** Lengths at a string's edges: its limits and one past, in ASCII, in 2-unit emoji and with NUL. */
+function edgeString(s: JsonSchema): fc.Arbitrary<string> {
+  const lengths = [s.minLength, s.maxLength]
+    .filter((n): n is number => n !== undefined)
+    .flatMap((n) => [n - 1, n, n + 1])
+    .filter((n) => n >= 0);
+  if (lengths.length === 0) return nastyString;
+  return fc
+    .tuple(fc.constantFrom(...lengths), fc.constantFrom('a', 'é', '😀', ' ', '\u0000'))
+    .map(([n, ch]) => ch.repeat(Math.ceil(n / ch.length)).slice(0, n));
+}
+
+/** Numbers at a number's edges: its limits and one past, and the 32-bit edge of PostgreSQL's integer. */
+function edgeNumber(s: JsonSchema): fc.Arbitrary<number> {
+  const limits = [s.minimum, s.exclusiveMinimum, s.maximum].filter((n): n is number => n !== undefined);
+  return fc.constantFrom(...limits.flatMap((n) => [n - 1, n, n + 1]), 2 ** 31 - 1, 2 ** 31, -0, 1e21);
+}
+
 /** A value for a schema: mostly of its own shape (ids small, so some exist), sometimes anything. */
 function valueOf(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
   if (!s || depth > 3) return anyJson;
@@ -87,7 +113,7 @@ function valueOf(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
     switch (type) {
       case 'integer':
       case 'number':
-        return fc.oneof(fc.integer({ min: 1, max: 60 }), nastyNumber);
+        return fc.oneof(fc.integer({ min: 1, max: 60 }), edgeNumber(s), nastyNumber);
       case 'boolean':
         return fc.boolean();
       case 'string':
@@ -98,7 +124,8 @@ function valueOf(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown> {
               ? fc
                   .date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true })
                   .map((d) => d.toISOString())
-              : fc.string({ maxLength: Math.min(s.maxLength ?? 40, 40) }),
+              : fc.string({ maxLength: Math.min(s.maxLength ?? 40, 40), unit: 'grapheme' }),
+          edgeString(s),
           nastyString,
         );
       case 'array':
@@ -122,7 +149,10 @@ function wellFormed(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown>
   switch (type) {
     case 'integer':
     case 'number':
-      return fc.integer({ min: Math.max(s.minimum ?? 1, 1), max: Math.min(s.maximum ?? 60, 60) });
+      return fc.integer({
+        min: Math.max(s.minimum ?? 1, (s.exclusiveMinimum ?? 0) + 1),
+        max: Math.min(s.maximum ?? 60, 60),
+      });
     case 'boolean':
       return fc.boolean();
     case 'string':
@@ -161,7 +191,10 @@ function objectOf(s: JsonSchema, depth = 0): fc.Arbitrary<Record<string, unknown
     fc.record({
       name: fc.constant(name),
       value: valueOf(schema, depth),
-      present: required.has(name) ? fc.boolean().map((b) => b || Math.random() < 0.9) : fc.boolean(),
+      // A required field is dropped one time in ten (from fast-check's own randomness: the seed replays it).
+      present: required.has(name)
+        ? fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 })
+        : fc.boolean(),
     }),
   );
   return fc
@@ -177,6 +210,13 @@ function objectOf(s: JsonSchema, depth = 0): fc.Arbitrary<Record<string, unknown
       if (extra) o[extra[0]] = extra[1];
       return o;
     });
+}
+
+/** An upload's schema without its `file` part (the fuzzer always sends a small PDF). */
+function multipartFields(s: JsonSchema | undefined): JsonSchema | undefined {
+  if (!s) return undefined;
+  const { file: _file, ...properties } = s.properties ?? {};
+  return { ...s, properties, required: (s.required ?? []).filter((k) => k !== 'file') };
 }
 
 function operationsOf(doc: { paths: Record<string, Record<string, Record<string, unknown>>> }): Operation[] {
@@ -198,8 +238,9 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
         query: params
           .filter((p) => p.in === 'query')
           .map((p) => ({ name: p.name, schema: p.schema, required: p.required })),
+        headers: params.filter((p) => p.in === 'header').map((p) => ({ name: p.name, schema: p.schema })),
         body: body?.['application/json']?.schema,
-        multipart: body?.['multipart/form-data'] !== undefined,
+        multipart: multipartFields(body?.['multipart/form-data']?.schema),
       });
     }
   }
@@ -210,12 +251,13 @@ interface FuzzRequest {
   as: 'ana' | 'admin';
   params: Record<string, unknown>;
   query: Record<string, unknown>;
+  headers: Record<string, unknown>;
   body: unknown;
 }
 
 const objectOrAnything = (s: JsonSchema) => (s.type === 'object' ? objectOf(s) : valueOf(s));
 
-function requestOf(op: Operation): fc.Arbitrary<FuzzRequest> {
+function requestOf(op: Operation, knownIds: number[]): fc.Arbitrary<FuzzRequest> {
   const params = fc.record(
     Object.fromEntries(
       op.pathParams.map(
@@ -224,7 +266,12 @@ function requestOf(op: Operation): fc.Arbitrary<FuzzRequest> {
           [
             p,
             fc.oneof(
-              { arbitrary: fc.integer({ min: 1, max: p === 'schoolId' ? 2 : 80 }), weight: 4 },
+              { arbitrary: fc.integer({ min: 1, max: p === 'schoolId' ? 2 : 80 }), weight: 2 },
+              // Ids of rows that exist (in one of the two users' views): past the 404s, to the handlers.
+              {
+                arbitrary: p === 'schoolId' ? fc.constantFrom(1, 2) : fc.constantFrom(...knownIds),
+                weight: 3,
+              },
               { arbitrary: nastyNumber, weight: 1 },
               { arbitrary: nastyString, weight: 1 },
             ),
@@ -239,20 +286,67 @@ function requestOf(op: Operation): fc.Arbitrary<FuzzRequest> {
       ),
     ),
   );
-  const multipartFields: JsonSchema = {
-    type: 'object',
-    properties: {
-      school_id: { type: 'integer' },
-      title: { type: 'string' },
-      description: { type: 'string' },
-    },
-    required: ['school_id', 'title'],
-  };
-  const schema = op.body ?? (op.multipart ? multipartFields : undefined);
+  const headers = fc.record(
+    Object.fromEntries(
+      op.headers.map((h) => {
+        const own =
+          h.name === 'Range'
+            ? fc.oneof(
+                fc.tuple(fc.nat(40), fc.option(fc.nat(40))).map(([a, b]) => `bytes=${a}-${b ?? ''}`),
+                fc.nat(40).map((n) => `bytes=-${n}`),
+                fc.constantFrom('bytes=0-1,3-4', 'items=0-1', 'bytes=9999999999999999999-'),
+              )
+            : wellFormed(h.schema);
+        return [h.name, fc.option(fc.oneof(own, valueOf(h.schema)), { freq: 2 })] as const;
+      }),
+    ),
+  );
+  const schema = op.body ?? op.multipart;
   // Half the requests are well formed, to reach the handlers; half are broken, for validation.
   const body = schema ? fc.oneof(wellFormed(schema), objectOrAnything(schema)) : fc.constant(undefined);
-  return fc.record({ as: fc.constantFrom('ana' as const, 'admin' as const), params, query, body });
+  return fc.record({ as: fc.constantFrom('ana' as const, 'admin' as const), params, query, headers, body });
 }
+
+const req = (r: Partial<FuzzRequest>): FuzzRequest => ({
+  as: 'ana',
+  params: {},
+  query: {},
+  headers: {},
+  body: undefined,
+  ...r,
+});
+
+/**
+ * Inputs sent first, before the generated ones, on every run: each failure the fuzzer finds is
+ * kept here (with the fix that made it pass) so a change of generator cannot lose it. The
+ * generator has found no server failure yet (seeds 20261205, 1, 2, 3 at 300 runs); what it did
+ * find was the fuzzer's own (a control character in a header, which the client refuses before
+ * sending: headers now carry none). The cases below pin the edges each class of input aims at.
+ */
+const REGRESSIONS: Record<string, FuzzRequest[]> = {
+  'GET /api/resources/{id}/content': [
+    req({ params: { id: 1 }, headers: { Range: 'bytes=9999999999999999999-' } }),
+    req({ params: { id: 2 ** 31 } }),
+  ],
+  'POST /api/admin/schools/{schoolId}/announcements': [
+    req({ as: 'admin', params: { schoolId: 1 }, body: { title: 'a\u0000b', message: 'x' } }),
+    req({ as: 'admin', params: { schoolId: 1 }, body: { title: '\uD800', message: '😀'.repeat(2500) } }),
+  ],
+  'POST /api/admin/schools/{schoolId}/sessions': [
+    req({
+      as: 'admin',
+      params: { schoolId: 1 },
+      body: {
+        teacher_id: 2 ** 31,
+        title: 't',
+        starts_at: '2026-12-07T08:00:00Z',
+        ends_at: '2026-12-07T09:00:00Z',
+      },
+    }),
+  ],
+  'POST /api/auth/login': [req({ body: { email: 'ana@classdesk.test\u0000', password: 'x' } })],
+  'GET /api/sync/pull': [req({ query: { school_id: 1, cursor: '\uDFFF', limit: 5001 } })],
+};
 
 /** Operations that end the caller's own session: fuzzed with a throwaway sign-in. */
 const ENDS_SESSION = new Set(['POST /api/auth/logout']);
@@ -276,18 +370,33 @@ async function send(api: TestApi, op: Operation, r: FuzzRequest) {
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.query))
     if (v !== null && v !== undefined) query[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  // A header holds Latin-1 only: another character travels as its UTF-8 bytes read as Latin-1.
+  // Control characters are refused by the client itself (undici); the server's answer to those
+  // comes from Node's parser (tests/server/http-errors.int.test.ts).
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.headers))
+    if (v !== null && v !== undefined)
+      headers[k] = Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8')
+        .toString('latin1')
+        .replace(/[^\t\x20-\x7e\x80-\xff]/g, ' ');
   if (op.multipart) {
     const form = new FormData();
-    for (const [k, v] of Object.entries((r.body ?? {}) as Record<string, unknown>)) form.set(k, String(v));
+    const fields = r.body !== null && typeof r.body === 'object' ? r.body : { value: r.body };
+    for (const [k, v] of Object.entries(fields as Record<string, unknown>)) form.set(k, String(v));
     form.set('file', new Blob([new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'))]), 'fuzz.pdf');
-    return api.request(op.method, path, { query, raw: form });
+    return api.request(op.method, path, { query, headers, raw: form });
   }
-  return api.request(op.method, path, { query, ...(r.body !== undefined ? { body: r.body } : {}) });
+  return api.request(op.method, path, {
+    query,
+    headers,
+    ...(r.body !== undefined ? { body: r.body } : {}),
+  });
 }
 
 describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
   let server: TestServer;
   let ops: Operation[];
+  let knownIds: number[];
   const apis: Record<'ana' | 'admin', TestApi> = {} as Record<'ana' | 'admin', TestApi>;
 
   beforeAll(async () => {
@@ -298,6 +407,16 @@ describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
       '/api/docs',
     );
     ops = operationsOf(doc.body);
+    const ids = new Set<number>();
+    for (const api of Object.values(apis))
+      for (const school of [1, 2]) {
+        const pull = await api.get<{ changes: Array<{ row?: { id: number } }> }>('/api/sync/pull', {
+          school_id: school,
+          limit: 5000,
+        });
+        if (pull.status === 200) for (const c of pull.body.changes) if (c.row) ids.add(c.row.id);
+      }
+    knownIds = [...ids].sort((a, b) => a - b);
   });
   afterAll(() => server?.stop());
 
@@ -309,26 +428,35 @@ describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
       const statuses = new Map<number, number>();
       for (const op of ops) {
         const key = `${op.method} ${op.path}`;
-        await fc.assert(
-          fc.asyncProperty(requestOf(op), async (r) => {
-            const api = ENDS_SESSION.has(key)
-              ? await signedIn(server.url, r.as === 'ana' ? 'ana@classdesk.test' : 'admin@classdesk.test')
-              : apis[r.as];
-            // The client throws when the answer breaks the document (tests/support/contract.ts).
-            const res = await send(api, op, r);
-            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-            if (res.status >= 500)
-              throw new Error(`${key} answered ${res.status}: ${res.text.slice(0, 300)}`);
-          }),
-          { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
-        );
+        if (ONLY && !key.includes(ONLY)) continue;
+        const property = fc.asyncProperty(requestOf(op, knownIds), async (r) => {
+          const api = ENDS_SESSION.has(key)
+            ? await signedIn(server.url, r.as === 'ana' ? 'ana@classdesk.test' : 'admin@classdesk.test')
+            : apis[r.as];
+          // The client throws when the answer breaks the document (tests/support/contract.ts).
+          const res = await send(api, op, r);
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status >= 500) throw new Error(`${key} answered ${res.status}: ${res.text.slice(0, 300)}`);
+        });
+        const run = await fc.check(property, {
+          examples: (REGRESSIONS[key] ?? []).map((r) => [r] as [FuzzRequest]),
+          seed: SEED,
+          numRuns: RUNS_PER_OPERATION,
+          endOnFailure: true,
+          includeErrorInReport: true,
+        });
+        if (run.failed)
+          throw new Error(
+            `fuzzer: ${key} failed with seed ${SEED} (replay: FUZZ_SEED=${SEED} npx vitest run tests/server/fuzz.int.test.ts; ` +
+              `keep the input below as a case in REGRESSIONS)\n${fc.defaultReportMessage(run)}`,
+          );
       }
       const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
       const byStatus = Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0]));
       process.stderr.write(
         `fuzzer (seed ${SEED}, ${dialect}): ${sent} requests over ${ops.length} operations; statuses ${JSON.stringify(byStatus)}\n`,
       );
-      expect(sent).toBe(ops.length * RUNS_PER_OPERATION);
+      if (!ONLY) expect(sent).toBe(ops.length * RUNS_PER_OPERATION);
       // The generated inputs get past validation too, not only into 400s.
       expect([...statuses.keys()].some((status) => status < 300)).toBe(true);
     },

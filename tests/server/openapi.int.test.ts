@@ -45,3 +45,59 @@ test('the OpenAPI document lists the input-rule statuses each route can answer',
   expect(doc.info.description).toMatch(/405/);
   expect(doc.info.description).toMatch(/Allow/);
 });
+
+type Schema = Record<string, unknown> & { properties?: Record<string, Schema> };
+type Doc = {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters: Array<{ name: string; in: string }>;
+        requestBody?: { content: Record<string, { schema: Schema }> };
+      }
+    >
+  >;
+};
+
+test('the document speaks JSON Schema 2020-12, the dialect of the OpenAPI 3.1 it declares', async () => {
+  const doc = (await (await fetch(`${server.url}/api/docs`)).json()) as Doc;
+  expect(doc.openapi).toBe('3.1.0');
+  const text = JSON.stringify(doc);
+  // OpenAPI 3.0's keywords: 3.1 ignores `nullable` (a null would be refused) and wants numbers here.
+  expect(text).not.toContain('"nullable"');
+  expect(text).not.toMatch(/"exclusive(Minimum|Maximum)":(true|false)/);
+  const session =
+    doc.paths['/api/admin/schools/{schoolId}/sessions']!.post!.requestBody!.content['application/json']!
+      .schema.properties!;
+  expect(JSON.stringify(session.course_id)).toContain('"type":"null"');
+});
+
+test('the document states the input rules the server enforces beyond types', async () => {
+  const doc = (await (await fetch(`${server.url}/api/docs`)).json()) as Doc;
+  const body = (path: string, method: string, type = 'application/json') =>
+    doc.paths[path]![method]!.requestBody!.content[type]!.schema;
+  // Stored text: no NUL, no lone surrogate (src/shared/text.ts).
+  const announcement = body('/api/admin/schools/{schoolId}/announcements', 'post').properties!;
+  expect(announcement.title).toMatchObject({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000]*$' });
+  expect(announcement.title!.description).toMatch(/NUL.*surrogate/);
+  // An email is an email.
+  expect(body('/api/auth/login', 'post').properties!.email).toMatchObject({ format: 'email' });
+  // A session ends after it starts; a change changes something.
+  expect(body('/api/admin/schools/{schoolId}/sessions', 'post').description).toMatch(
+    /ends_at.*after.*starts_at/,
+  );
+  expect(body('/api/admin/schools/{schoolId}/sessions/{sessionId}', 'patch')).toMatchObject({
+    minProperties: 1,
+  });
+  // An upload's fields follow the same schema the route parses them with.
+  const upload = body('/api/resources', 'post', 'multipart/form-data');
+  expect(upload.required).toEqual(expect.arrayContaining(['school_id', 'title', 'file']));
+  expect(upload.properties!.title).toMatchObject({ minLength: 1, maxLength: 200 });
+  expect(upload.properties!.description).toMatchObject({ maxLength: 5000 });
+  expect(upload.properties!.file).toMatchObject({ type: 'string', format: 'binary' });
+  // Resumable downloads: the headers 206 and 416 answer.
+  const download = doc.paths['/api/resources/{id}/content']!.get!.parameters.map((p) => `${p.in}:${p.name}`);
+  expect(download).toEqual(expect.arrayContaining(['header:Range', 'header:If-Range']));
+});

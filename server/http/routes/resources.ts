@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ResourceParams, ResourceResponse, ResourceUploadFields } from '../../../src/shared/api.js';
 import { AppError, badRequest } from '../../domain/errors.js';
 import { resourceForDownload, uploadResource } from '../../domain/resources.js';
@@ -70,7 +71,7 @@ export const resourceRoutes = [
     tag: 'resources',
     auth: 'user',
     school: 'multipart',
-    multipart: true,
+    multipart: ResourceUploadFields,
     response: ResourceResponse,
     successStatus: 201,
     async handler({ req, user, dom, services }) {
@@ -123,6 +124,18 @@ export const resourceRoutes = [
     school: 'none',
     entityParam: 'id',
     params: ResourceParams,
+    headers: z.object({
+      Range: z
+        .string()
+        .optional()
+        .describe('`bytes=start-end` or `bytes=-suffix`: one range (206), or outside the file (416)'),
+      'If-Range': z
+        .string()
+        .optional()
+        .describe(
+          'The ETag of the version a resumed download started with; another version answers the whole file',
+        ),
+    }),
     raw: true,
     async handler({ req, reply, user, params, dom, services }) {
       const r = await resourceForDownload(dom.db, user!.id, params.id);
