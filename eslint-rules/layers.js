@@ -21,11 +21,14 @@ const CORE_FACE = [
   'src/main/core/logger',
 ];
 const TEST_PACKAGES = ['vitest', 'fast-check', '@testing-library/*', 'happy-dom'];
+/** Packages that need Electron's main process or a React page: the shell's and the renderer's. */
+const APP_PLATFORM = ['electron', 'electron/*', 'electron-*', 'react', 'react/*', 'react-dom', 'react-dom/*'];
 
 /**
- * @typedef {{ name: string; files: string[]; ours: string[]; packages: string[] | '*' }} Layer
+ * @typedef {{ name: string; files: string[]; ours: string[]; packages: string[] | '*'; except?: string[] }} Layer
  * `ours`: folders or files of this repository the layer may import; `packages`: npm packages and
- * Node built-ins (`*` for any package: the platform rules below still apply).
+ * Node built-ins it may import (`*` for any package but those in `except`). A pattern ending in
+ * `/*` names a package's subpaths, one ending in `-*` a family of packages (`electron-*`).
  */
 /** @type {Layer[]} */
 export const LAYERS = [
@@ -40,6 +43,7 @@ export const LAYERS = [
     files: ['src/main/core'],
     ours: ['src/shared', 'src/main/core', 'migrations/client', 'migrations/run'],
     packages: '*',
+    except: APP_PLATFORM,
   },
   {
     name: 'shell',
@@ -59,6 +63,7 @@ export const LAYERS = [
     files: ['src/harness'],
     ours: ['src/shared', 'src/harness', ...CORE_FACE],
     packages: '*',
+    except: APP_PLATFORM,
   },
   {
     name: 'harness page',
@@ -66,30 +71,40 @@ export const LAYERS = [
     ours: ['src/shared', 'src/harness/browser', 'src/harness/wire'],
     packages: [],
   },
-  { name: 'cli', files: ['src/cli'], ours: ['src/shared', 'src/cli', ...CORE_FACE], packages: '*' },
+  {
+    name: 'cli',
+    files: ['src/cli'],
+    ours: ['src/shared', 'src/cli', ...CORE_FACE],
+    packages: '*',
+    except: APP_PLATFORM,
+  },
   {
     name: 'server',
     files: ['server'],
     ours: ['src/shared', 'server', 'migrations/server', 'migrations/run'],
     packages: '*',
+    except: APP_PLATFORM,
   },
   {
     name: 'server db',
     files: ['server/db'],
     ours: ['src/shared', 'server/db', 'migrations/server', 'migrations/run'],
     packages: '*',
+    except: APP_PLATFORM,
   },
   {
     name: 'server storage',
     files: ['server/storage'],
     ours: ['src/shared', 'server/storage'],
     packages: '*',
+    except: APP_PLATFORM,
   },
   {
     name: 'server domain',
     files: ['server/domain'],
     ours: ['src/shared', 'server/domain', 'server/db', 'server/storage'],
     packages: '*',
+    except: APP_PLATFORM,
   },
   {
     // Real time implements the domain's events; it reads no view itself.
@@ -104,8 +119,15 @@ export const LAYERS = [
       'server/domain/changes',
     ],
     packages: '*',
+    except: APP_PLATFORM,
   },
-  { name: 'migrations', files: ['migrations'], ours: ['src/shared', 'migrations'], packages: '*' },
+  {
+    name: 'migrations',
+    files: ['migrations'],
+    ours: ['src/shared', 'migrations'],
+    packages: '*',
+    except: APP_PLATFORM,
+  },
 ];
 
 const strip = (p) => p.replace(/\.(ts|tsx|js|mjs|cjs)$/, '');
@@ -119,11 +141,18 @@ function layerOf(rel) {
   return best?.layer;
 }
 
-function packageAllowed(spec, allowed) {
-  if (allowed === '*') return true;
-  return allowed.some((a) =>
-    a.endsWith('/*') ? spec.startsWith(a.slice(0, -1)) || spec === a.slice(0, -2) : spec === a,
+const packageMatches = (spec, patterns) =>
+  patterns.some((a) =>
+    a.endsWith('/*')
+      ? spec.startsWith(a.slice(0, -1)) || spec === a.slice(0, -2)
+      : a.endsWith('-*')
+        ? spec.startsWith(a.slice(0, -1))
+        : spec === a,
   );
+
+function packageAllowed(spec, allowed, except = []) {
+  if (packageMatches(spec, except)) return false;
+  return allowed === '*' || packageMatches(spec, allowed);
 }
 
 /** @type {import('eslint').Rule.RuleModule} */
@@ -157,12 +186,14 @@ const allowedImports = {
         return;
       }
       if (isTest && packageAllowed(spec, TEST_PACKAGES)) return;
-      if (packageAllowed(spec, layer.packages)) return;
+      if (packageAllowed(spec, layer.packages, layer.except)) return;
+      const allowed =
+        layer.packages === '*'
+          ? `any but ${(layer.except ?? []).join(', ')}`
+          : layer.packages.join(', ') || 'none';
       context.report({
         node,
-        message: `layer "${layer.name}" (${file}) may not import the package "${spec}": allowed are ${
-          layer.packages === '*' ? 'any' : layer.packages.join(', ') || 'none'
-        }. If it is right, add it to the "${layer.name}" layer in eslint-rules/layers.js.`,
+        message: `layer "${layer.name}" (${file}) may not import the package "${spec}": allowed are ${allowed}. If it is right, add it to the "${layer.name}" layer in eslint-rules/layers.js.`,
       });
     };
     return {

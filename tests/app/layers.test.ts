@@ -51,6 +51,20 @@ describe('layers', { timeout: 60_000 }, () => {
     expect(renderer[0]).toMatch(/may not import the package "node:fs"/);
   });
 
+  test('no Electron or React outside the shell, the preload and the renderer, however it is imported', async () => {
+    const cli = await layerErrors('src/cli/main.ts', "import { app } from 'electron';");
+    expect(cli).toHaveLength(1);
+    expect(cli[0]).toMatch(/layer "cli".*may not import the package "electron"/);
+    expect(
+      await layerErrors('src/main/core/device.ts', "import { autoUpdater } from 'electron-updater';"),
+    ).toHaveLength(1);
+    expect(
+      await layerErrors('src/harness/main.ts', "export const shell = () => import('electron');"),
+    ).toHaveLength(1);
+    expect(await layerErrors('server/main.ts', "import log from 'electron-log/main';")).toHaveLength(1);
+    expect(await layerErrors('src/main/core/device.ts', "import { useState } from 'react';")).toHaveLength(1);
+  });
+
   test("an import the allow-list names passes: the CLI through the core's public face", async () => {
     expect(await layerErrors('src/cli/main.ts', "import { Device } from '../main/core/device.js';")).toEqual(
       [],
