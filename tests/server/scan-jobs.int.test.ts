@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ResourceRow } from '../../src/shared/entities.js';
+import { openDatabase } from '../../server/db/database.js';
 import { claim, ScanWorker } from '../../server/domain/scan-jobs.js';
 import { FileStore } from '../../server/storage/file-store.js';
 import { ClamdScanner } from '../../server/storage/scanner.js';
@@ -128,12 +129,12 @@ describe.each(dialectsHere())('durable scans on %s', (dialect) => {
       const before = clamd.sessions.length;
       // Uploads through both processes at once: each kicks its own worker, whose sweeps race.
       const names = Array.from({ length: 12 }, (_, i) => `both-${i}`);
-      const ids = (
-        await Promise.all(names.map((name, i) => upload(i % 2 ? bob : ana, norte, name)))
-      ).map((r) => {
-        expect(r.status).toBe(201);
-        return r.body.id;
-      });
+      const ids = (await Promise.all(names.map((name, i) => upload(i % 2 ? bob : ana, norte, name)))).map(
+        (r) => {
+          expect(r.status).toBe(201);
+          return r.body.id;
+        },
+      );
       await until(
         'every upload scanned',
         async () => {
@@ -144,11 +145,14 @@ describe.each(dialectsHere())('durable scans on %s', (dialect) => {
       );
       // Each file reached the scanner once: no job scanned by both processes.
       const scanned = clamd.sessions.slice(before);
-      for (const name of names)
-        expect(scanned.filter((s) => s.bytes.equals(pdf(name))).length, name).toBe(1);
+      for (const name of names) expect(scanned.filter((s) => s.bytes.equals(pdf(name))).length, name).toBe(1);
       expect(scanned).toHaveLength(names.length);
       expect(
-        await server.database.db.selectFrom('scan_jobs').select('resource_id').where('resource_id', 'in', ids).execute(),
+        await server.database.db
+          .selectFrom('scan_jobs')
+          .select('resource_id')
+          .where('resource_id', 'in', ids)
+          .execute(),
       ).toEqual([]);
     } finally {
       peer.kill('SIGTERM');
@@ -198,5 +202,64 @@ describe.each(dialectsHere())('durable scans on %s', (dialect) => {
     await a.idle();
     expect(await statusOf(server, stuck)).toBe('clean');
     server.scans.start();
+  });
+});
+
+describe.each(dialectsHere())('scans started right after an upload on %s', (dialect) => {
+  let clamd: FakeClamd;
+  let server: TestServer;
+  beforeAll(async () => {
+    clamd = await FakeClamd.start();
+    // No periodic sweep within the test: only an upload's own kick starts its scan.
+    server = await startTestServer(
+      dialect,
+      { SCAN_SWEEP_SECONDS: '3600' },
+      { scanner: new ClamdScanner('127.0.0.1', clamd.port, 4000) },
+    );
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await clamd?.close();
+  });
+
+  test('uploads arriving while the worker is already looking for jobs are all scanned at once', async () => {
+    const ana = await signedIn(server.url, 'ana@classdesk.test');
+    const { norte } = await demoIds(server.database.db);
+    clamd.delayMs = 50;
+    const ids = (
+      await Promise.all(Array.from({ length: 10 }, (_, i) => upload(ana, norte, `burst-${i}`)))
+    ).map((r) => r.body.id);
+    await until(
+      'every upload scanned',
+      async () => {
+        for (const id of ids) if ((await statusOf(server, id)) !== 'clean') return undefined;
+        return true;
+      },
+      8000,
+    );
+  });
+
+  test('a stopping server waits for the scan in flight (SCAN_SHUTDOWN_WAIT_SECONDS) and records it', async () => {
+    const ana = await signedIn(server.url, 'ana@classdesk.test');
+    const { norte } = await demoIds(server.database.db);
+    clamd.delayMs = 1000;
+    const before = clamd.sessions.length;
+    const r = await upload(ana, norte, 'finishing');
+    await until('the scan in flight', () => (clamd.sessions.length > before ? true : undefined));
+    await server.halt();
+    const db = openDatabase(
+      dialect === 'postgres' ? { url: server.sharedEnv.DATABASE_URL! } : { url: server.config.databaseUrl },
+    );
+    try {
+      const row = await db.db
+        .selectFrom('resources')
+        .select('scan_status')
+        .where('id', '=', r.body.id)
+        .executeTakeFirstOrThrow();
+      expect(row.scan_status).toBe('clean');
+      expect(await db.db.selectFrom('scan_jobs').selectAll().execute()).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
   });
 });
