@@ -76,6 +76,17 @@ export async function uploadResource(
   }
 }
 
+/**
+ * Why a file cannot be downloaded, per scan status. `failed` is final (docs/ARCHITECTURE.md,
+ * "Scans": the scanner failed on every attempt), so it does not say "yet".
+ */
+const NOT_SCANNED: Record<Exclude<ResourceRow['scan_status'], 'clean'>, string> = {
+  pending: 'this file cannot be downloaded yet: its virus scan has not finished',
+  infected: 'this file cannot be downloaded: its virus scan found it infected',
+  failed:
+    'this file cannot be downloaded: its virus scan could not be completed (the scanner failed on every attempt); upload it again',
+};
+
 /** The stored file of a resource in the caller's view, or 404 as if it did not exist. */
 export async function resourceForDownload(db: Kysely<DB>, userId: number, resourceId: number) {
   const r = await db
@@ -101,12 +112,6 @@ export async function resourceForDownload(db: Kysely<DB>, userId: number, resour
     .where('memberships.active', '=', 1)
     .executeTakeFirst();
   if (!r) throw notFound('resource');
-  if (r.scan_status !== 'clean') {
-    throw new AppError(
-      409,
-      'not_scanned',
-      `this file cannot be downloaded yet: its virus scan is ${r.scan_status}`,
-    );
-  }
+  if (r.scan_status !== 'clean') throw new AppError(409, 'not_scanned', NOT_SCANNED[r.scan_status]);
   return r;
 }

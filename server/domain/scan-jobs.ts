@@ -36,12 +36,21 @@ export async function queueScan(w: WriteContext, resourceId: number): Promise<vo
     .execute();
 }
 
+/** Scans one process runs at a time; more jobs wait for the next sweep (or another process). */
+const MAX_IN_FLIGHT = 16;
+
 export class ScanWorker {
   readonly id = `scan-${randomUUID()}`;
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Map<number, Promise<void>>();
   private sweeping: Promise<void> | undefined;
+  /** A kick came while a sweep was running: that sweep may have looked before its job existed. */
+  private kickedAgain = false;
+  /** A sweep found no room for more scans. */
+  private full = false;
   private stopped = false;
+  /** Stop handed the unfinished jobs back: their scans, still running, must not record anything. */
+  private handedBack = false;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -53,6 +62,7 @@ export class ScanWorker {
 
   start(): void {
     this.stopped = false;
+    this.handedBack = false;
     this.kick();
     this.timer = setInterval(() => this.kick(), this.opts.sweepMs);
     this.timer.unref();
@@ -60,10 +70,18 @@ export class ScanWorker {
 
   /** Looks for due jobs now (after an upload, at start, on the sweep). */
   kick(): void {
-    if (this.stopped || this.sweeping) return;
+    if (this.stopped) return;
+    if (this.sweeping) {
+      this.kickedAgain = true;
+      return;
+    }
+    this.kickedAgain = false;
     this.sweeping = this.sweep()
       .catch((e: unknown) => this.onError(e))
-      .finally(() => (this.sweeping = undefined));
+      .finally(() => {
+        this.sweeping = undefined;
+        if (this.kickedAgain) this.kick();
+      });
   }
 
   /** Resolves once nothing is being claimed or scanned (tests). */
@@ -78,22 +96,26 @@ export class ScanWorker {
     this.stopped = true;
     clearInterval(this.timer);
     await this.sweeping;
-    const all = Promise.all(this.inFlight.values());
-    const waited = await Promise.race([
-      all.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), this.opts.shutdownWaitMs).unref()),
+    await Promise.race([
+      Promise.all(this.inFlight.values()),
+      new Promise((r) => setTimeout(r, this.opts.shutdownWaitMs).unref()),
     ]);
-    if (!waited) {
-      // Hand the unfinished ones back: another process, or the next start, takes them.
-      await this.ctx.db
-        .updateTable('scan_jobs')
-        .set({ claimed_by: null, lease_until: null })
-        .where('claimed_by', '=', this.id)
-        .execute();
-    }
+    // Hand back what is still held (a scan still running, one cut short by the stop): another
+    // process, or the next start, takes it at once instead of after the lease.
+    this.handedBack = true;
+    await this.ctx.db
+      .updateTable('scan_jobs')
+      .set({ claimed_by: null, lease_until: null })
+      .where('claimed_by', '=', this.id)
+      .execute();
   }
 
   private async sweep(): Promise<void> {
+    const room = MAX_IN_FLIGHT - this.inFlight.size;
+    if (room <= 0) {
+      this.full = true; // the next scan to finish looks again
+      return;
+    }
     const now = this.ctx.now().toISOString();
     const due = await this.ctx.db
       .selectFrom('scan_jobs')
@@ -101,14 +123,21 @@ export class ScanWorker {
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('lease_until', '<', now)]))
       .orderBy('next_attempt_at')
-      .limit(16)
+      .limit(room)
       .execute();
+    if (due.length === room) this.full = true; // more may be due
     for (const { resource_id: id } of due) {
       if (this.stopped || this.inFlight.has(id)) continue;
       if (!(await claim(this.ctx.db, id, this.id, this.ctx.now(), this.opts.leaseMs))) continue;
       const job = this.run(id)
         .catch((e: unknown) => this.onError(e, id))
-        .finally(() => this.inFlight.delete(id));
+        .finally(() => {
+          this.inFlight.delete(id);
+          if (this.full) {
+            this.full = false;
+            this.kick();
+          }
+        });
       this.inFlight.set(id, job);
     }
   }
@@ -134,7 +163,8 @@ export class ScanWorker {
       verdict = 'failed';
       problem = e instanceof Error ? e.message : String(e);
     }
-    if (this.stopped && verdict === 'failed') return; // interrupted by shutdown: handed back
+    // Handed back at shutdown (or interrupted by it): the next holder scans it again.
+    if (this.handedBack || (this.stopped && verdict === 'failed')) return;
     await write(this.ctx, async (w) => {
       const job = await w.trx
         .selectFrom('scan_jobs')

@@ -320,6 +320,9 @@ class GatedScanner implements Scanner {
   }
 }
 
+const errorOf = (body: Buffer) =>
+  (JSON.parse(body.toString('utf8')) as { error: { code: string; message: string } }).error;
+
 describe.each(dialectsHere())('virus scanning on %s', (dialect) => {
   test('a file whose scan has not finished cannot be downloaded; once clean it can', async () => {
     const scanner = new GatedScanner();
@@ -333,6 +336,8 @@ describe.each(dialectsHere())('virus scanning on %s', (dialect) => {
       const early = await ana.bytes(`/api/resources/${r.body.id}/content`);
       expect(early.status).toBe(409);
       expect(early.bytes.includes(PDF.subarray(0, 8))).toBe(false);
+      expect(errorOf(early.bytes).code).toBe('not_scanned');
+      expect(errorOf(early.bytes).message).toMatch(/not finished/);
       scanner.answer('clean');
       await scanStatusBecomes(server, r.body.id, 'clean');
       expect((await ana.bytes(`/api/resources/${r.body.id}/content`)).bytes.equals(PDF)).toBe(true);
@@ -383,7 +388,13 @@ describe.each(dialectsHere())('virus scanning on %s', (dialect) => {
         await new Promise((resolve) => setTimeout(resolve, 400));
         await scanStatusBecomes(server, r.body.id, 'failed');
       }
-      expect((await ana.bytes(`/api/resources/${r.body.id}/content`)).status).toBe(download);
+      const got = await ana.bytes(`/api/resources/${r.body.id}/content`);
+      expect(got.status).toBe(download);
+      // Each final state says what it means: no "yet" for a scan that will not be tried again.
+      if (verdict === 'failed')
+        expect(errorOf(got.bytes).message).toMatch(/could not be completed.*upload it again/);
+      if (verdict === 'infected') expect(errorOf(got.bytes).message).toMatch(/found it infected/);
+      if (download === 409) expect(errorOf(got.bytes).message).not.toMatch(/yet/);
     });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { ResourceRow } from '../../src/shared/entities.js';
+import { openDatabase } from '../../server/db/database.js';
 import { claim, ScanWorker } from '../../server/domain/scan-jobs.js';
 import { FileStore } from '../../server/storage/file-store.js';
 import { ClamdScanner } from '../../server/storage/scanner.js';
@@ -13,15 +14,18 @@ import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds } from '../support/demo.js';
 import { FakeClamd } from '../support/fake-clamd.js';
 import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
+import { spawnServer } from '../support/run-child.js';
 import { until } from '../support/until.js';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+/** A small PDF whose bytes name it, so the fake clamd's sessions tell the files apart. */
+const pdf = (name: string) =>
+  Buffer.from(`%PDF-1.4\n% ${name}\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n`);
 
 function upload(api: TestApi, schoolId: number, name: string) {
   const form = new FormData();
   form.set('school_id', String(schoolId));
   form.set('title', name);
-  form.set('file', new Blob([new Uint8Array(PDF)]), `${name}.pdf`);
+  form.set('file', new Blob([new Uint8Array(pdf(name))]), `${name}.pdf`);
   return api.request<ResourceRow>('POST', '/api/resources', { raw: form });
 }
 
@@ -78,7 +82,7 @@ describe.each(dialectsHere())('durable scans on %s', (dialect) => {
     const api = await signedIn(server.url, 'ana@classdesk.test');
     const file = await api.bytes(`/api/resources/${r.body.id}/content`);
     expect(file.status).toBe(200);
-    expect(file.bytes.equals(PDF)).toBe(true);
+    expect(file.bytes.equals(pdf('interrupted'))).toBe(true);
     ana = api;
   });
 
@@ -103,12 +107,62 @@ describe.each(dialectsHere())('durable scans on %s', (dialect) => {
     expect(job).toBeUndefined();
   });
 
-  test('two workers on one database scan each file once; a dead holder’s job is taken over after its lease', async () => {
-    // Jobs queued while this server's own worker is stopped, for two other workers to race on.
+  test('two server processes on one database scan each of several uploads exactly once', async () => {
+    // A scan takes a while, so the two processes' sweeps meet jobs the other has claimed.
+    clamd.delayMs = 300;
+    const peer = spawnServer({
+      ...server.sharedEnv,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      PASSWORD_HASH_COST: 'test',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DRAIN_SECONDS: '0',
+      CLAMAV_HOST: '127.0.0.1',
+      CLAMAV_PORT: String(clamd.port),
+      SCAN_TIMEOUT_MS: '4000',
+      SCAN_MAX_ATTEMPTS: '5',
+      SCAN_RETRY_BASE_SECONDS: '1',
+      SCAN_SWEEP_SECONDS: '1',
+    });
+    try {
+      const bob = await signedIn(await peer.listening, 'ana@classdesk.test');
+      const before = clamd.sessions.length;
+      // Uploads through both processes at once: each kicks its own worker, whose sweeps race.
+      const names = Array.from({ length: 12 }, (_, i) => `both-${i}`);
+      const ids = (await Promise.all(names.map((name, i) => upload(i % 2 ? bob : ana, norte, name)))).map(
+        (r) => {
+          expect(r.status).toBe(201);
+          return r.body.id;
+        },
+      );
+      await until(
+        'every upload scanned',
+        async () => {
+          for (const id of ids) if ((await statusOf(server, id)) !== 'clean') return undefined;
+          return true;
+        },
+        20_000,
+      );
+      // Each file reached the scanner once: no job scanned by both processes.
+      const scanned = clamd.sessions.slice(before);
+      for (const name of names) expect(scanned.filter((s) => s.bytes.equals(pdf(name))).length, name).toBe(1);
+      expect(scanned).toHaveLength(names.length);
+      expect(
+        await server.database.db
+          .selectFrom('scan_jobs')
+          .select('resource_id')
+          .where('resource_id', 'in', ids)
+          .execute(),
+      ).toEqual([]);
+    } finally {
+      peer.kill('SIGTERM');
+      await peer.exited;
+      clamd.delayMs = 0;
+    }
+  });
+
+  test('a job whose holder died is taken over when its lease runs out, and not before', async () => {
     await server.scans.stop();
-    const ids: number[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await upload(ana, norte, `race-${i}`)).body.id);
-    const before = clamd.sessions.length;
     const ctx = {
       db: server.database.db,
       events: {
@@ -132,17 +186,6 @@ describe.each(dialectsHere())('durable scans on %s', (dialect) => {
     const a = new ScanWorker(ctx, files, scanner, opts, (e) => {
       throw e;
     });
-    const b = new ScanWorker(ctx, files, scanner, opts, (e) => {
-      throw e;
-    });
-    a.kick();
-    b.kick();
-    await Promise.all([a.idle(), b.idle()]);
-    a.kick();
-    b.kick();
-    await Promise.all([a.idle(), b.idle()]);
-    for (const id of ids) expect(await statusOf(server, id)).toBe('clean');
-    expect(clamd.sessions.length - before).toBe(ids.length);
 
     // A holder that died: its lease runs out, and only then may another take the job.
     const stuck = (await upload(ana, norte, 'stuck')).body.id;
@@ -159,5 +202,64 @@ describe.each(dialectsHere())('durable scans on %s', (dialect) => {
     await a.idle();
     expect(await statusOf(server, stuck)).toBe('clean');
     server.scans.start();
+  });
+});
+
+describe.each(dialectsHere())('scans started right after an upload on %s', (dialect) => {
+  let clamd: FakeClamd;
+  let server: TestServer;
+  beforeAll(async () => {
+    clamd = await FakeClamd.start();
+    // No periodic sweep within the test: only an upload's own kick starts its scan.
+    server = await startTestServer(
+      dialect,
+      { SCAN_SWEEP_SECONDS: '3600' },
+      { scanner: new ClamdScanner('127.0.0.1', clamd.port, 4000) },
+    );
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await clamd?.close();
+  });
+
+  test('uploads arriving while the worker is already looking for jobs are all scanned at once', async () => {
+    const ana = await signedIn(server.url, 'ana@classdesk.test');
+    const { norte } = await demoIds(server.database.db);
+    clamd.delayMs = 50;
+    const ids = (
+      await Promise.all(Array.from({ length: 10 }, (_, i) => upload(ana, norte, `burst-${i}`)))
+    ).map((r) => r.body.id);
+    await until(
+      'every upload scanned',
+      async () => {
+        for (const id of ids) if ((await statusOf(server, id)) !== 'clean') return undefined;
+        return true;
+      },
+      8000,
+    );
+  });
+
+  test('a stopping server waits for the scan in flight (SCAN_SHUTDOWN_WAIT_SECONDS) and records it', async () => {
+    const ana = await signedIn(server.url, 'ana@classdesk.test');
+    const { norte } = await demoIds(server.database.db);
+    clamd.delayMs = 1000;
+    const before = clamd.sessions.length;
+    const r = await upload(ana, norte, 'finishing');
+    await until('the scan in flight', () => (clamd.sessions.length > before ? true : undefined));
+    await server.halt();
+    const db = openDatabase(
+      dialect === 'postgres' ? { url: server.sharedEnv.DATABASE_URL! } : { url: server.config.databaseUrl },
+    );
+    try {
+      const row = await db.db
+        .selectFrom('resources')
+        .select('scan_status')
+        .where('id', '=', r.body.id)
+        .executeTakeFirstOrThrow();
+      expect(row.scan_status).toBe('clean');
+      expect(await db.db.selectFrom('scan_jobs').selectAll().execute()).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface ClamdSession {
 
 export class FakeClamd {
   mode: ClamdMode = 'clean';
+  /** How long it takes to answer (a scan that takes a while). */
+  delayMs = 0;
   readonly sessions: ClamdSession[] = [];
   private readonly sockets = new Set<net.Socket>();
 
@@ -61,7 +63,9 @@ export class FakeClamd {
         if (len === 0) {
           this.sessions.push({ command, bytes: Buffer.concat(chunks), chunks: chunks.length });
           buf = buf.subarray(4);
-          this.answer(socket);
+          const mode = this.mode;
+          if (this.delayMs > 0) setTimeout(() => this.answer(socket, mode), this.delayMs);
+          else this.answer(socket, mode);
           return;
         }
         if (buf.length < 4 + len) return;
@@ -71,8 +75,9 @@ export class FakeClamd {
     });
   }
 
-  private answer(socket: net.Socket): void {
-    switch (this.mode) {
+  private answer(socket: net.Socket, mode: ClamdMode): void {
+    if (socket.destroyed) return;
+    switch (mode) {
       case 'clean':
         socket.end('stream: OK\0');
         break;

@@ -52,6 +52,11 @@ export interface TestServer extends RunningServer {
   halt(): Promise<void>;
   /** Starts it again on the same port and data after `halt()`. */
   resume(): Promise<void>;
+  /**
+   * DATA_DIR and DATABASE_URL for another server process on this one's database and files
+   * (tests/support/run-child.ts `spawnServer`), as a second process of a deployment would run.
+   */
+  sharedEnv: Record<string, string>;
 }
 
 /** Rate limits out of the way, for suites that send many requests as one user (SYNC stays as configured). */
@@ -91,10 +96,17 @@ export async function startTestServer(
   const startOpts: StartOptions = { scheduler: false, ...opts, ...(schema ? { pgSchema: schema } : {}) };
   let server = await startServer(config, startOpts);
   let running = true;
+  let sharedUrl = config.databaseUrl;
+  if (schema) {
+    const u = new URL(PG_URL);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    sharedUrl = u.toString();
+  }
   const fixture: TestServer = {
     ...server,
     dir,
     dialect,
+    sharedEnv: { DATA_DIR: dir, DATABASE_URL: sharedUrl },
     async halt() {
       if (!running) return;
       running = false;
