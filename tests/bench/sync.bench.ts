@@ -26,7 +26,7 @@ import { hashPassword, TEST_SCRYPT } from '../../server/domain/passwords.js';
 import { BIG_VIEW, generateSynthetic, type SyntheticSummary } from '../../server/domain/synthetic.js';
 import { Device, signIn } from '../../src/main/core/device.js';
 import { MemorySecretStore } from '../../src/main/core/ports.js';
-import { LocalStore, TABLE_OF } from '../../src/main/core/store/local-store.js';
+import { LocalStore, TABLE_OF, storeDatabase } from '../../src/main/core/store/local-store.js';
 import { ENTITY_COLUMNS } from '../../src/shared/entity-columns.js';
 import type { LocalDB } from '../../src/main/core/store/schema.js';
 import * as queries from '../../src/main/core/store/queries.js';
@@ -277,14 +277,14 @@ async function floorSync(
         const { table, columns } = LOCAL[e];
         return [
           e,
-          target.sqlite.prepare(
+          storeDatabase(target).sqlite.prepare(
             `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
           ),
         ];
       }),
     );
     let rows = 0;
-    target.sqlite.transaction(() => {
+    storeDatabase(target).sqlite.transaction(() => {
       for (const entity of ENTITIES) {
         const q = VIEW_SQL[entity];
         const columns = LOCAL[entity].columns;
@@ -420,7 +420,9 @@ async function benchLatency(
     return to(room);
   };
 
-  const titleOf = device.store.sqlite.prepare('select title from sessions where id = ?').pluck();
+  const titleOf = storeDatabase(device.store)
+    .sqlite.prepare('select title from sessions where id = ?')
+    .pluck();
   let expected = '';
   let seenAt: number | undefined;
   let arrived: (() => void) | undefined;
@@ -492,7 +494,8 @@ function queryCases(b: Bench, store: LocalStore, now: Date): QueryCase[] {
   const school = b.data.ids.schools.first;
   const session = b.data.ids.sessions.first + 700;
   const tz = 'Europe/Lisbon';
-  const count = (store.sqlite.prepare('select count(*) from sessions').pluck().get() as number) || 1;
+  const count =
+    (storeDatabase(store).sqlite.prepare('select count(*) from sessions').pluck().get() as number) || 1;
   return [
     {
       name: 'dashboard week, one school',
@@ -555,12 +558,12 @@ interface CapturedSql {
 async function captureSql(store: LocalStore, c: QueryCase): Promise<CapturedSql[]> {
   const captured: CapturedSql[] = [];
   const db = new Kysely<LocalDB>({
-    dialect: new SqliteDialect({ database: store.sqlite }),
+    dialect: new SqliteDialect({ database: storeDatabase(store).sqlite }),
     log: (e) => {
       if (e.level === 'query') captured.push({ sql: e.query.sql, params: [...e.query.parameters] });
     },
   });
-  const real = store.sqlite;
+  const real = storeDatabase(store).sqlite;
   const statement = (st: SQLite.Statement, sql: string) =>
     new Proxy(st, {
       get(target, key) {
@@ -598,7 +601,7 @@ async function benchQueries(b: Bench, store: LocalStore): Promise<QueryResult[]>
   const out: QueryResult[] = [];
   for (const c of queryCases(b, store, now)) {
     const statements = (await captureSql(store, c)).map((q) => ({
-      stmt: store.sqlite.prepare(q.sql),
+      stmt: storeDatabase(store).sqlite.prepare(q.sql),
       params: q.params,
     }));
     const raw = () => {
@@ -746,7 +749,9 @@ async function main(): Promise<void> {
           60_000,
         );
         const sessionId = (
-          shipped.store.sqlite.prepare('select id from sessions order by id limit 1').get() as { id: number }
+          storeDatabase(shipped.store)
+            .sqlite.prepare('select id from sessions order by id limit 1')
+            .get() as { id: number }
         ).id;
         const rounds = await benchOutage({
           server: b.server,
