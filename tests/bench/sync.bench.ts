@@ -16,7 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
 import { migrateServer } from '../../server/db/migrate.js';
@@ -26,9 +25,8 @@ import { hashPassword, TEST_SCRYPT } from '../../server/domain/passwords.js';
 import { BIG_VIEW, generateSynthetic, type SyntheticSummary } from '../../server/domain/synthetic.js';
 import { Device, signIn } from '../../src/main/core/device.js';
 import { MemorySecretStore } from '../../src/main/core/ports.js';
-import { LocalStore, TABLE_OF } from '../../src/main/core/store/local-store.js';
+import { LocalStore, TABLE_OF, storeDatabase } from '../../src/main/core/store/local-store.js';
 import { ENTITY_COLUMNS } from '../../src/shared/entity-columns.js';
-import type { LocalDB } from '../../src/main/core/store/schema.js';
 import * as queries from '../../src/main/core/store/queries.js';
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
 import type { EngineOptions } from '../../src/main/core/sync/engine.js';
@@ -277,14 +275,14 @@ async function floorSync(
         const { table, columns } = LOCAL[e];
         return [
           e,
-          target.sqlite.prepare(
+          storeDatabase(target).sqlite.prepare(
             `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`,
           ),
         ];
       }),
     );
     let rows = 0;
-    target.sqlite.transaction(() => {
+    storeDatabase(target).sqlite.transaction(() => {
       for (const entity of ENTITIES) {
         const q = VIEW_SQL[entity];
         const columns = LOCAL[entity].columns;
@@ -420,7 +418,9 @@ async function benchLatency(
     return to(room);
   };
 
-  const titleOf = device.store.sqlite.prepare('select title from sessions where id = ?').pluck();
+  const titleOf = storeDatabase(device.store)
+    .sqlite.prepare('select title from sessions where id = ?')
+    .pluck();
   let expected = '';
   let seenAt: number | undefined;
   let arrived: (() => void) | undefined;
@@ -492,7 +492,8 @@ function queryCases(b: Bench, store: LocalStore, now: Date): QueryCase[] {
   const school = b.data.ids.schools.first;
   const session = b.data.ids.sessions.first + 700;
   const tz = 'Europe/Lisbon';
-  const count = (store.sqlite.prepare('select count(*) from sessions').pluck().get() as number) || 1;
+  const count =
+    (storeDatabase(store).sqlite.prepare('select count(*) from sessions').pluck().get() as number) || 1;
   return [
     {
       name: 'dashboard week, one school',
@@ -549,18 +550,12 @@ interface CapturedSql {
 }
 
 /**
- * The SQL a query function runs, captured on the same connection: what Kysely compiles (from its
- * query log) and what it prepares with better-sqlite3 directly (through a proxy of the handle).
+ * The SQL a query function runs, captured on the same connection: every statement of the store,
+ * Kysely's and its own, is prepared through its one statement cache, so a wrapper of the cache's
+ * `prepare` sees each text and, through a proxy of the statement, its parameters.
  */
 async function captureSql(store: LocalStore, c: QueryCase): Promise<CapturedSql[]> {
   const captured: CapturedSql[] = [];
-  const db = new Kysely<LocalDB>({
-    dialect: new SqliteDialect({ database: store.sqlite }),
-    log: (e) => {
-      if (e.level === 'query') captured.push({ sql: e.query.sql, params: [...e.query.parameters] });
-    },
-  });
-  const real = store.sqlite;
   const statement = (st: SQLite.Statement, sql: string) =>
     new Proxy(st, {
       get(target, key) {
@@ -574,15 +569,14 @@ async function captureSql(store: LocalStore, c: QueryCase): Promise<CapturedSql[
         return (v as (...a: unknown[]) => unknown).bind(target);
       },
     });
-  const sqlite = new Proxy(real, {
-    get(target, key) {
-      const v = Reflect.get(target, key, target) as unknown;
-      if (key === 'prepare') return (sql: string) => statement(target.prepare(sql), sql);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  const spy = Object.create(store, { db: { value: db }, sqlite: { value: sqlite } }) as LocalStore;
-  await c.run(spy);
+  const cache = storeDatabase(store).statements;
+  const prepare = cache.prepare.bind(cache);
+  cache.prepare = (sql: string) => statement(prepare(sql), sql);
+  try {
+    await c.run(store);
+  } finally {
+    cache.prepare = prepare;
+  }
   return captured.filter((q) => !/^(begin|commit|rollback|savepoint|release)\b/i.test(q.sql));
 }
 
@@ -598,7 +592,7 @@ async function benchQueries(b: Bench, store: LocalStore): Promise<QueryResult[]>
   const out: QueryResult[] = [];
   for (const c of queryCases(b, store, now)) {
     const statements = (await captureSql(store, c)).map((q) => ({
-      stmt: store.sqlite.prepare(q.sql),
+      stmt: storeDatabase(store).sqlite.prepare(q.sql),
       params: q.params,
     }));
     const raw = () => {
@@ -746,7 +740,9 @@ async function main(): Promise<void> {
           60_000,
         );
         const sessionId = (
-          shipped.store.sqlite.prepare('select id from sessions order by id limit 1').get() as { id: number }
+          storeDatabase(shipped.store)
+            .sqlite.prepare('select id from sessions order by id limit 1')
+            .get() as { id: number }
         ).id;
         const rounds = await benchOutage({
           server: b.server,
@@ -800,7 +796,7 @@ async function main(): Promise<void> {
       '  "local commit" the engine\'s changed event with the new title in the store; baseline: the PATCH round trip with no device connected',
     );
     console.log(
-      `queries: ${QUERY_N} calls per round over the synced store; baseline: the same SQL (captured from Kysely) through prepared better-sqlite3 statements`,
+      `queries: ${QUERY_N} calls per round over the synced store; baseline: the same SQL (captured at the store's statement cache) through prepared better-sqlite3 statements`,
     );
     console.log(
       `outage: two live devices of a ~700-row teacher; the server stops, each device makes one edit halfway, the server starts again after ${OUTAGE_DOWN_S} s;`,

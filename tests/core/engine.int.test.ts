@@ -6,6 +6,7 @@ import { demoIds, type DemoIds } from '../support/demo.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
 import { until } from '../support/until.js';
 import type { SyncSummary } from '../../src/main/core/sync/engine.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 describe('sync engine against a real server', () => {
   let server: TestServer;
@@ -41,8 +42,8 @@ describe('sync engine against a real server', () => {
     }
     const last = progress.filter((p) => p.schoolId === ids.norte).at(-1)!;
     expect(last.done).toBe(last.total);
-    const local = await ana.store.db
-      .selectFrom('sessions')
+    const local = await storeDatabase(ana.store)
+      .db.selectFrom('sessions')
       .select(['id', 'school_id', 'teacher_id'])
       .execute();
     const server_ = await server.database.db
@@ -56,13 +57,13 @@ describe('sync engine against a real server', () => {
   test('offline edits made while the server is down reach it once it is back', async () => {
     const ana = await device('ana@classdesk.test');
     await ana.engine.syncAll();
-    const session = await ana.store.db
-      .selectFrom('sessions')
+    const session = await storeDatabase(ana.store)
+      .db.selectFrom('sessions')
       .select(['id', 'version'])
       .where('school_id', '=', ids.norte)
       .executeTakeFirstOrThrow();
-    const enrolment = await ana.store.db
-      .selectFrom('enrolments')
+    const enrolment = await storeDatabase(ana.store)
+      .db.selectFrom('enrolments')
       .select(['id'])
       .where('session_id', '=', session.id)
       .executeTakeFirstOrThrow();
@@ -73,8 +74,8 @@ describe('sync engine against a real server', () => {
     await expect(ana.engine.syncAll()).rejects.toThrow(/cannot reach/);
     expect(ana.store.pendingCount()).toBe(2);
     // The local copy already shows the edits.
-    const shown = await ana.store.db
-      .selectFrom('sessions')
+    const shown = await storeDatabase(ana.store)
+      .db.selectFrom('sessions')
       .select('lesson_notes')
       .where('id', '=', session.id)
       .executeTakeFirstOrThrow();
@@ -103,8 +104,8 @@ describe('sync engine against a real server', () => {
     const ana = await device('ana@classdesk.test');
     await ana.engine.syncAll();
     const admin = await signedIn(server.url, 'admin@classdesk.test');
-    const session = await ana.store.db
-      .selectFrom('sessions')
+    const session = await storeDatabase(ana.store)
+      .db.selectFrom('sessions')
       .select(['id', 'status'])
       .where('school_id', '=', ids.norte)
       .where('status', '=', 'scheduled')
@@ -117,8 +118,8 @@ describe('sync engine against a real server', () => {
     ana.engine.edit('complete_session', { session_id: session.id });
     expect(
       (
-        await ana.store.db
-          .selectFrom('sessions')
+        await storeDatabase(ana.store)
+          .db.selectFrom('sessions')
           .select('status')
           .where('id', '=', session.id)
           .executeTakeFirstOrThrow()
@@ -133,8 +134,8 @@ describe('sync engine against a real server', () => {
       server_value: 'cancelled',
       your_value: 'completed',
     });
-    const local = await ana.store.db
-      .selectFrom('sessions')
+    const local = await storeDatabase(ana.store)
+      .db.selectFrom('sessions')
       .select('status')
       .where('id', '=', session.id)
       .executeTakeFirstOrThrow();
@@ -146,8 +147,8 @@ describe('sync engine against a real server', () => {
     const b = await device('ana@classdesk.test');
     await a.engine.syncAll();
     await b.engine.syncAll();
-    const session = await a.store.db
-      .selectFrom('sessions')
+    const session = await storeDatabase(a.store)
+      .db.selectFrom('sessions')
       .select('id')
       .where('school_id', '=', ids.sul)
       .executeTakeFirstOrThrow();
@@ -160,8 +161,8 @@ describe('sync engine against a real server', () => {
       server_value: 'from laptop A',
       your_value: 'from laptop B',
     });
-    const onB = await b.store.db
-      .selectFrom('sessions')
+    const onB = await storeDatabase(b.store)
+      .db.selectFrom('sessions')
       .select('lesson_notes')
       .where('id', '=', session.id)
       .executeTakeFirstOrThrow();
@@ -191,8 +192,8 @@ describe('sync engine against a real server', () => {
     await ana.engine.idle();
     expect(summaries[0]!.schools.map((s) => s.schoolId).sort()).toEqual([ids.norte, ids.sul].sort());
 
-    const session = await ana.store.db
-      .selectFrom('sessions')
+    const session = await storeDatabase(ana.store)
+      .db.selectFrom('sessions')
       .select('id')
       .where('school_id', '=', ids.sul)
       .executeTakeFirstOrThrow();
@@ -202,8 +203,8 @@ describe('sync engine against a real server', () => {
       (await admin.patch(`/api/admin/schools/${ids.sul}/sessions/${session.id}`, { title })).status,
     ).toBe(200);
     await until('the new title on the device', async () => {
-      const row = await ana.store.db
-        .selectFrom('sessions')
+      const row = await storeDatabase(ana.store)
+        .db.selectFrom('sessions')
         .select('title')
         .where('id', '=', session.id)
         .executeTakeFirstOrThrow();
@@ -243,7 +244,10 @@ describe('sync engine against a real server', () => {
   test('revocation removes the school from the device and quarantines its pending edits', async () => {
     const rui = await device('rui@classdesk.test');
     await rui.engine.syncAll();
-    const session = await rui.store.db.selectFrom('sessions').select('id').executeTakeFirstOrThrow();
+    const session = await storeDatabase(rui.store)
+      .db.selectFrom('sessions')
+      .select('id')
+      .executeTakeFirstOrThrow();
     rui.engine.edit('update_lesson_notes', { session_id: session.id, lesson_notes: 'pending when revoked' });
     const admin = await signedIn(server.url, 'admin@classdesk.test');
     expect(
@@ -251,8 +255,8 @@ describe('sync engine against a real server', () => {
     ).toBe(200);
     const summary = await rui.engine.syncAll().catch((e: unknown) => e);
     expect(summary).not.toBeInstanceOf(Error);
-    expect(await rui.store.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
-    expect(await rui.store.db.selectFrom('schools').selectAll().execute()).toHaveLength(0);
+    expect(await storeDatabase(rui.store).db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
+    expect(await storeDatabase(rui.store).db.selectFrom('schools').selectAll().execute()).toHaveLength(0);
     expect(rui.store.pendingCount()).toBe(0);
     const q = rui.store.quarantine();
     expect(q).toHaveLength(1);

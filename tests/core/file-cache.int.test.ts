@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const DAY = 86_400_000;
@@ -128,8 +129,8 @@ describe('resource files offline', () => {
     status: 'scheduled' | 'cancelled' = 'scheduled',
   ): void {
     const courseId = ++fakeId;
-    d.store.sqlite
-      .prepare(
+    storeDatabase(d.store)
+      .sqlite.prepare(
         `insert into sessions (id, school_id, teacher_id, course_id, title, starts_at, ends_at, status, location, lesson_notes, version)
          values (?, ?, ?, ?, 'Aula', ?, ?, ?, '', '', 1)`,
       )
@@ -142,8 +143,8 @@ describe('resource files offline', () => {
         new Date(startsAt.getTime() + 50 * 60_000).toISOString(),
         status,
       );
-    d.store.sqlite
-      .prepare('update resources set course_ids = ? where id = ?')
+    storeDatabase(d.store)
+      .sqlite.prepare('update resources set course_ids = ? where id = ?')
       .run(JSON.stringify([courseId]), resourceId);
   }
 

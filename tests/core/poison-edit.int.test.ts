@@ -13,6 +13,7 @@ import { openTestDevice, startLive, type TestDevice } from '../support/device.js
 import { signedIn } from '../support/api-client.js';
 import { HAS_POSTGRES, startTestServer, type TestServer } from '../support/server-fixture.js';
 import { until } from '../support/until.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 describe.skipIf(!HAS_POSTGRES)('a poison edit on PostgreSQL', () => {
   let server: TestServer;
@@ -75,8 +76,8 @@ describe.skipIf(!HAS_POSTGRES)('a poison edit on PostgreSQL', () => {
     // The device shows the server's value again, and pulls go on.
     const local = () =>
       (
-        ana.store.sqlite
-          .prepare('select lesson_notes, title from sessions where id = ?')
+        storeDatabase(ana.store)
+          .sqlite.prepare('select lesson_notes, title from sessions where id = ?')
           .get(poisoned!.id) as {
           lesson_notes: string;
         }
@@ -89,7 +90,7 @@ describe.skipIf(!HAS_POSTGRES)('a poison edit on PostgreSQL', () => {
     ).toBe(200);
     await until('the admin change on the device', () =>
       (
-        ana.store.sqlite.prepare('select title from sessions where id = ?').get(later!.id) as {
+        storeDatabase(ana.store).sqlite.prepare('select title from sessions where id = ?').get(later!.id) as {
           title: string;
         }
       ).title === renamed

@@ -16,6 +16,7 @@ import { demoIds, type DemoIds } from '../support/demo.js';
 import { until } from '../support/until.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
 import { integrity } from '../support/sync-audit.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 /** Every regular file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
@@ -125,8 +126,8 @@ describe('revocation leaves no byte of the school on the device', () => {
   test('after a sync learns of the deactivation, the marker is in no file of the device', async () => {
     const { device, marker, cached } = await markedDevice({ live: false });
     // An edit pending when the school goes: kept aside for export, not pushed, not lost.
-    const sulSession = await device.store.db
-      .selectFrom('sessions')
+    const sulSession = await storeDatabase(device.store)
+      .db.selectFrom('sessions')
       .select('id')
       .where('school_id', '=', ids.sul)
       .executeTakeFirstOrThrow();
@@ -214,7 +215,11 @@ describe('revocation leaves no byte of the school on the device', () => {
     expect(device.store.schoolIds()).toEqual([ids.norte]);
     for (const table of ['schools', 'sessions', 'enrolments', 'announcements', 'notifications'] as const) {
       const col = table === 'schools' ? 'id' : 'school_id';
-      const left = await device.store.db.selectFrom(table).select(col).where(col, '=', ids.sul).execute();
+      const left = await storeDatabase(device.store)
+        .db.selectFrom(table)
+        .select(col)
+        .where(col, '=', ids.sul)
+        .execute();
       expect(left, table).toEqual([]);
     }
     expect(fs.existsSync(cached)).toBe(false);

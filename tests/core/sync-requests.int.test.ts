@@ -12,6 +12,7 @@ import { openTestDevice, startLive, type TestDevice } from '../support/device.js
 import { Scrape } from '../support/prometheus.js';
 import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { until } from '../support/until.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 const TOKEN = randomBytes(24).toString('base64url');
 const HTTP = 'classdesk_http_request_duration_seconds_count';
@@ -72,7 +73,9 @@ describe('requests per saved note', () => {
       .executeTakeFirstOrThrow();
     expect(row.lesson_notes).toBe('Um só pedido de cada');
     // The device holds the server's version of the row: the one pull brought it.
-    const local = ana.store.sqlite.prepare('select version from sessions where id = ?').get(session.id) as {
+    const local = storeDatabase(ana.store)
+      .sqlite.prepare('select version from sessions where id = ?')
+      .get(session.id) as {
       version: number;
     };
     expect(local.version).toBe(row.version);

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Device, signIn } from '../../src/main/core/device.js';
 import { MemorySecretStore } from '../../src/main/core/ports.js';
 import { TransportError } from '../../src/main/core/sync/transport.js';
-import { StoreError } from '../../src/main/core/store/local-store.js';
+import { StoreError, storeDatabase } from '../../src/main/core/store/local-store.js';
 import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
@@ -224,7 +224,7 @@ describe('sync invariants over random offline work, admin changes and outages', 
       }
     };
     const local = (d: Device, sql: string) =>
-      (d.store.sqlite.prepare(sql).all() as Array<{ id: number }>).map((r) => r.id);
+      (storeDatabase(d.store).sqlite.prepare(sql).all() as Array<{ id: number }>).map((r) => r.id);
 
     for (const c of commands) {
       switch (c.kind) {
@@ -353,8 +353,8 @@ describe('sync invariants over random offline work, admin changes and outages', 
   function rowsOf(d: Device, schoolId: number): Record<string, unknown[]> {
     const out: Record<string, unknown[]> = {};
     for (const [table, col] of SCHOOL_TABLES) {
-      out[table] = d.store.sqlite
-        .prepare(`select * from ${table} where ${col} = ? order by id`)
+      out[table] = storeDatabase(d.store)
+        .sqlite.prepare(`select * from ${table} where ${col} = ? order by id`)
         .all(schoolId);
     }
     return out;
@@ -415,8 +415,8 @@ describe('sync invariants over random offline work, admin changes and outages', 
           for (const [table, rows] of Object.entries(rowsOf(d, ids.sul)))
             expect(rows, `device ${i}: ${table} of a revoked school`).toEqual([]);
           for (const table of SCHOOL_STATE_TABLES) {
-            const n = d.store.sqlite
-              .prepare(`select count(*) as n from ${table} where school_id = ?`)
+            const n = storeDatabase(d.store)
+              .sqlite.prepare(`select count(*) as n from ${table} where school_id = ?`)
               .get(ids.sul);
             expect(n, `device ${i}: ${table} of a revoked school`).toEqual({ n: 0 });
           }
@@ -430,8 +430,8 @@ describe('sync invariants over random offline work, admin changes and outages', 
   test('regression: marking a notification read that another device already read converges to the server row', async () => {
     // Found by seed 42: the server left the row alone, so the device kept its own read_at forever.
     await run([{ kind: 'sync', dev: 1 }]);
-    const local = devices[1]!.store.sqlite
-      .prepare('select id, is_read from notifications order by id')
+    const local = storeDatabase(devices[1]!.store)
+      .sqlite.prepare('select id, is_read from notifications order by id')
       .all() as Array<{ id: number; is_read: number }>;
     const read = local.findIndex((n) => n.is_read === 1);
     expect(read).toBeGreaterThanOrEqual(0);

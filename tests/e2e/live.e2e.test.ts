@@ -1,5 +1,6 @@
 import { describe, expect } from 'vitest';
 import { HAS_CHROMIUM, test } from './support/fixture.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 describe.skipIf(!HAS_CHROMIUM)('live changes', { timeout: 180_000 }, () => {
   test('an announcement posted by the school arrives live and raises the unread badge', async ({ app }) => {
@@ -36,8 +37,8 @@ describe.skipIf(!HAS_CHROMIUM)('live changes', { timeout: 180_000 }, () => {
     const sulRows = async () =>
       Number(
         (
-          await store.db
-            .selectFrom('sessions')
+          await storeDatabase(store)
+            .db.selectFrom('sessions')
             .select((eb) => eb.fn.countAll().as('n'))
             .where('school_id', '=', ids.sul)
             .executeTakeFirstOrThrow()

@@ -30,6 +30,7 @@ import { openTestDevice, type TestDevice } from '../support/device.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { Inbox, connected, disconnected, openSocket, type ClientSocket } from '../support/socket-inbox.js';
 import { until } from '../support/until.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 const MINUTE = 60_000;
 const WAIT_MS = 20_000;
@@ -447,8 +448,8 @@ describeCluster('two server processes on one PostgreSQL database and one Redis',
           t,
         ).toEqual([server.id]);
       }
-      const local = await device.store.db
-        .selectFrom('notifications')
+      const local = await storeDatabase(device.store)
+        .db.selectFrom('notifications')
         .select(['id', 'title'])
         .where('title', 'in', titles)
         .execute();

@@ -12,6 +12,7 @@ import { Device } from '../../src/main/core/device.js';
 import { MemorySecretStore, type FaultHook } from '../../src/main/core/ports.js';
 import type { EngineOptions } from '../../src/main/core/sync/engine.js';
 import { EDITS_MARKER, type ChildEdit } from './run-child.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 function faultHook(spec: string | undefined): FaultHook {
   if (!spec) return () => undefined;
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     await engine.syncAll();
     const edits = JSON.parse(env.CLASSDESK_EDITS ?? '[]') as ChildEdit[];
     // Nested better-sqlite3 transactions become savepoints: all the edits and the marker, or nothing.
-    store.sqlite.transaction(() => {
+    storeDatabase(store).sqlite.transaction(() => {
       const ids = edits.map((e) => engine.edit(e.type, e.args).id);
       store.setMeta(EDITS_MARKER, JSON.stringify(ids));
     })();

@@ -9,6 +9,7 @@ import type { DB } from '../../server/db/schema.js';
 import type { Device } from '../../src/main/core/device.js';
 import type { LocalStore } from '../../src/main/core/store/local-store.js';
 import type { ChildEdit } from './run-child.js';
+import { storeDatabase } from '../../src/main/core/store/local-store.js';
 
 type Attendance = 'present' | 'absent' | 'late';
 const ATTENDANCE: Attendance[] = ['present', 'absent', 'late'];
@@ -158,7 +159,7 @@ export async function expectAppliedExactlyOnce(
 
 /** `PRAGMA integrity_check` of the device database. */
 export function integrity(store: LocalStore): string {
-  return store.sqlite.pragma('integrity_check', { simple: true }) as string;
+  return storeDatabase(store).sqlite.pragma('integrity_check', { simple: true }) as string;
 }
 
 /**
@@ -174,14 +175,14 @@ export async function expectDeviceSettled(device: Device, plan: EditPlan, school
   const verified = await engine.verify();
   expect(verified.map((v) => v.schoolId).sort()).toEqual([...schools].sort());
   for (const v of verified) expect(v, `school ${v.schoolId}`).toMatchObject({ match: true });
-  const notes = await store.db
-    .selectFrom('sessions')
+  const notes = await storeDatabase(store)
+    .db.selectFrom('sessions')
     .select(['id', 'lesson_notes'])
     .where('id', 'in', [...plan.notes.keys(), -1])
     .execute();
   expect(new Map(notes.map((r) => [r.id, r.lesson_notes]))).toEqual(plan.notes);
-  const attendance = await store.db
-    .selectFrom('enrolments')
+  const attendance = await storeDatabase(store)
+    .db.selectFrom('enrolments')
     .select(['id', 'attendance'])
     .where('id', 'in', [...plan.attendance.keys(), -1])
     .execute();

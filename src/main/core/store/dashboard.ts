@@ -7,9 +7,8 @@
  * statements (docs/ARCHITECTURE.md: hot paths may use prepared statements): through Kysely the same three statements cost 2–5×
  * as much, mostly building, compiling and re-preparing them (tests/bench/sync.bench.ts).
  */
-import type SQLite from 'better-sqlite3';
 import { calendarRange, type RangeName } from '../../../shared/time-range.js';
-import type { LocalStore } from './local-store.js';
+import { storeDatabase, type LocalStore } from './local-store.js';
 import {
   toRecentResource,
   type RecentResource,
@@ -67,25 +66,8 @@ function statements(school: boolean) {
   };
 }
 
-type Prepared = Record<keyof ReturnType<typeof statements>, SQLite.Statement>;
-const prepared = new WeakMap<SQLite.Database, { school: Prepared; all: Prepared }>();
-
-function prepare(db: SQLite.Database): { school: Prepared; all: Prepared } {
-  let p = prepared.get(db);
-  if (!p) {
-    const make = (school: boolean): Prepared => {
-      const s = statements(school);
-      return {
-        sessions: db.prepare(s.sessions),
-        counts: db.prepare(s.counts),
-        resources: db.prepare(s.resources),
-      };
-    };
-    p = { school: make(true), all: make(false) };
-    prepared.set(db, p);
-  }
-  return p;
-}
+// Built once: the store's statement cache is keyed by the SQL text.
+const STATEMENTS = { school: statements(true), all: statements(false) };
 
 interface Counts {
   scheduled: number;
@@ -99,16 +81,17 @@ export async function dashboard(store: LocalStore, o: DashboardOptions): Promise
   const { from, to } = calendarRange(o.range, o.timeZone, o.now);
   const fromIso = from.toISOString();
   const toIso = to.toISOString();
-  const st = o.schoolId === null ? prepare(store.sqlite).all : prepare(store.sqlite).school;
+  const d = storeDatabase(store);
+  const text = o.schoolId === null ? STATEMENTS.all : STATEMENTS.school;
   const range =
     o.schoolId === null ? { from: fromIso, to: toIso } : { from: fromIso, to: toIso, school: o.schoolId };
   // Read in one transaction: the three statements see the same state of the store.
-  const read = store.sqlite.transaction(() => ({
-    sessions: st.sessions.all(range) as SessionItem[],
-    counts: st.counts.get(range) as Counts,
-    resources: (o.schoolId === null ? st.resources.all() : st.resources.all({ school: o.schoolId })) as Array<
-      LocalDB['resources']
-    >,
+  const read = d.sqlite.transaction(() => ({
+    sessions: d.stmt(text.sessions).all(range) as SessionItem[],
+    counts: d.stmt(text.counts).get(range) as Counts,
+    resources: (o.schoolId === null
+      ? d.stmt(text.resources).all()
+      : d.stmt(text.resources).all({ school: o.schoolId })) as Array<LocalDB['resources']>,
   }));
   const r = read.deferred();
   return Promise.resolve({

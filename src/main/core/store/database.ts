@@ -10,7 +10,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { clientMigrations } from '../../../../migrations/client/index.js';
 import { runMigrations } from '../../../../migrations/run.js';
-import { keepingStatements } from '../../../shared/sqlite-statements.js';
+import { keepingStatements, type KeptStatements } from '../../../shared/sqlite-statements.js';
 import type { LocalDB } from './schema.js';
 
 export interface OpenOptions {
@@ -20,7 +20,8 @@ export interface OpenOptions {
 
 export class StoreDatabase {
   readonly db: Kysely<LocalDB>;
-  private readonly statements: ReturnType<typeof keepingStatements>;
+  /** Where every statement of this database is prepared, Kysely's and `stmt`'s alike. */
+  readonly statements: KeptStatements;
 
   private constructor(
     readonly sqlite: SQLite.Database,

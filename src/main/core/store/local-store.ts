@@ -10,8 +10,9 @@
  * Writes are synchronous better-sqlite3 transactions (atomic, and the hot path of a sync); reads
  * for the UI go through Kysely (queries.ts, dashboard.ts). `secure_delete` is on, so deleted
  * rows are overwritten in the file, and revocation truncates the WAL: nothing of a revoked
- * school stays in the database's bytes. Code outside this folder uses the facade's methods,
- * never `db` or `sqlite` (those are for the store's own queries and for tests).
+ * school stays in the database's bytes. Code outside this folder uses the facade's methods only:
+ * the raw database is reached through `storeDatabase`, for the store's own read queries
+ * (queries.ts, dashboard.ts) and for tests.
  */
 import { FileTables } from './file-tables.js';
 import { Outbox } from './outbox.js';
@@ -25,9 +26,23 @@ export type { ApplyResult, PullBatch } from './pull-apply.js';
 export type { QuarantineDocument } from './revocation.js';
 export { TABLE_OF } from './tables.js';
 
+let databaseOf: (store: LocalStore) => StoreDatabase;
+
+/**
+ * The database under a store (Kysely, better-sqlite3 and the shared statement cache): for the
+ * store's own read queries and for tests; the rest of the app uses the facade's methods
+ * (docs/ARCHITECTURE.md, "The desktop app").
+ */
+export function storeDatabase(store: LocalStore): StoreDatabase {
+  return databaseOf(store);
+}
+
 export class LocalStore {
-  readonly db: StoreDatabase['db'];
-  readonly sqlite: StoreDatabase['sqlite'];
+  static {
+    databaseOf = (store) => store.#d;
+  }
+
+  readonly #d: StoreDatabase;
   readonly file: string;
   // Outbox
   readonly enqueue: Outbox['enqueue'];
@@ -67,9 +82,8 @@ export class LocalStore {
   readonly rejectPendingUpload: FileTables['rejectPendingUpload'];
   readonly requeueUpload: FileTables['requeueUpload'];
 
-  private constructor(private readonly d: StoreDatabase) {
-    this.db = d.db;
-    this.sqlite = d.sqlite;
+  private constructor(d: StoreDatabase) {
+    this.#d = d;
     this.file = d.file;
     const outbox = new Outbox(d);
     const pulls = new PullApply(d, outbox);
@@ -115,19 +129,19 @@ export class LocalStore {
   }
 
   getMeta(key: string): string | undefined {
-    return this.d.getMeta(key);
+    return this.#d.getMeta(key);
   }
 
   setMeta(key: string, value: string): void {
-    this.d.setMeta(key, value);
+    this.#d.setMeta(key, value);
   }
 
   /** This device's id in push requests (stable for the life of the store). */
   get clientId(): string {
-    return this.d.getMeta('client_id')!;
+    return this.#d.getMeta('client_id')!;
   }
 
   async close(): Promise<void> {
-    await this.d.close();
+    await this.#d.close();
   }
 }

@@ -12,7 +12,7 @@ import type SQLite from 'better-sqlite3';
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { AnnouncementRow, NotificationRow, ResourceRow, StudentRow } from '../../../shared/entities.js';
 import { columnsOf } from '../../../shared/entity-columns.js';
-import type { LocalStore } from './local-store.js';
+import { storeDatabase, type LocalStore } from './local-store.js';
 import {
   toNotification,
   toResource,
@@ -92,12 +92,15 @@ const foldCache = new Map<string, string>();
 
 const folded = new WeakSet<SQLite.Database>();
 
+const kysely = (store: LocalStore): Kysely<LocalDB> => storeDatabase(store).db;
+
 function ensureFold(store: LocalStore): void {
-  if (folded.has(store.sqlite)) return;
-  store.sqlite.function('classdesk_fold', { deterministic: true }, (v: unknown) =>
+  const { sqlite } = storeDatabase(store);
+  if (folded.has(sqlite)) return;
+  sqlite.function('classdesk_fold', { deterministic: true }, (v: unknown) =>
     typeof v === 'string' ? fold(v) : v,
   );
-  folded.add(store.sqlite);
+  folded.add(sqlite);
 }
 
 /** The folded search term, or undefined when there is nothing to search for. */
@@ -166,7 +169,7 @@ export async function listSessions(store: LocalStore, q: SessionQuery): Promise<
     // A search reads every row of the filter once: take the matching ids in order (the total
     // is their number), then the page's rows by id, rather than searching twice.
     const ids = (
-      await store.db
+      await kysely(store)
         .selectFrom('sessions as s')
         .select('s.id')
         .where(where)
@@ -176,7 +179,7 @@ export async function listSessions(store: LocalStore, q: SessionQuery): Promise<
     ).map((r) => r.id);
     const page = ids.slice(q.offset, q.offset + q.limit);
     const rows = page.length
-      ? await sessionItems(store.db)
+      ? await sessionItems(kysely(store))
           .where('s.id', 'in', page)
           .orderBy('s.starts_at')
           .orderBy('s.id')
@@ -184,14 +187,14 @@ export async function listSessions(store: LocalStore, q: SessionQuery): Promise<
       : [];
     return { rows: rows.map(toSessionItem), total: ids.length };
   }
-  const rows = await sessionItems(store.db)
+  const rows = await sessionItems(kysely(store))
     .where(where)
     .orderBy('s.starts_at')
     .orderBy('s.id')
     .limit(q.limit)
     .offset(q.offset)
     .execute();
-  const { n } = await store.db
+  const { n } = await kysely(store)
     .selectFrom('sessions as s')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where(where)
@@ -215,7 +218,7 @@ function sessionFilter(q: SessionQuery, t: string | undefined): Expression<SqlBo
 /** A session with its course, roster (by name) and the resources linked to its course. */
 export async function sessionDetail(store: LocalStore, sessionId: number): Promise<SessionDetail | null> {
   ensureFold(store);
-  const db = store.db;
+  const db = kysely(store);
   const row = await sessionItems(db)
     .select(['c.code as course_code'])
     .where('s.id', '=', sessionId)
@@ -282,7 +285,7 @@ export async function listStudents(store: LocalStore, q: StudentQuery): Promise<
     t ? sql` and (${matches('st.name', t)} or ${matches('st.email', t)})` : sql``
   }`;
   // The page is cut first, so each session count is looked up for its 50 rows, not all of them.
-  const page = store.db
+  const page = kysely(store)
     .selectFrom('students as st')
     .selectAll('st')
     .where(where)
@@ -292,7 +295,7 @@ export async function listStudents(store: LocalStore, q: StudentQuery): Promise<
     .limit(q.limit)
     .offset(q.offset)
     .as('p');
-  const rows = await store.db
+  const rows = await kysely(store)
     .selectFrom(page)
     .select((eb) => [
       'p.id',
@@ -311,7 +314,7 @@ export async function listStudents(store: LocalStore, q: StudentQuery): Promise<
     .orderBy('p.school_id')
     .orderBy('p.id')
     .execute();
-  const { n } = await store.db
+  const { n } = await kysely(store)
     .selectFrom('students as st')
     .where(where)
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -325,7 +328,7 @@ export async function listResources(
   q: { schoolId: SchoolFilter; search?: string },
 ): Promise<ResourceRow[]> {
   const t = term(store, q.search);
-  let qb = store.db.selectFrom('resources as r').selectAll();
+  let qb = kysely(store).selectFrom('resources as r').selectAll();
   if (q.schoolId !== null) qb = qb.where('r.school_id', '=', q.schoolId);
   if (t) qb = qb.where((eb) => eb.or([matches('r.title', t), matches('r.description', t)]));
   const rows = await qb.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').execute();
@@ -337,7 +340,7 @@ export async function listAnnouncements(
   store: LocalStore,
   q: { schoolId: SchoolFilter; limit?: number },
 ): Promise<AnnouncementRow[]> {
-  let qb = store.db.selectFrom('announcements').selectAll();
+  let qb = kysely(store).selectFrom('announcements').selectAll();
   if (q.schoolId !== null) qb = qb.where('school_id', '=', q.schoolId);
   return qb
     .orderBy('created_at', 'desc')
@@ -353,7 +356,7 @@ export async function listNotifications(
   store: LocalStore,
   q: { schoolId: SchoolFilter; unreadOnly?: boolean; limit?: number; offset?: number },
 ): Promise<NotificationRow[]> {
-  let qb = store.db.selectFrom('notifications').selectAll().where(NOT_DISMISSED);
+  let qb = kysely(store).selectFrom('notifications').selectAll().where(NOT_DISMISSED);
   if (q.schoolId !== null) qb = qb.where('school_id', '=', q.schoolId);
   if (q.unreadOnly) qb = qb.where('is_read', '=', 0);
   const rows = await qb
@@ -366,10 +369,9 @@ export async function listNotifications(
   return rows.map(toNotification);
 }
 
-/** Notifications neither read nor dismissed (the tray badge). */
 /** Scheduled sessions starting in (after, until]: the class reminders to show. */
 export async function sessionsStarting(store: LocalStore, after: Date, until: Date) {
-  return store.db
+  return kysely(store)
     .selectFrom('sessions')
     .select(['id', 'school_id', 'teacher_id', 'title', 'starts_at', 'location'])
     .where('status', '=', 'scheduled')
@@ -378,8 +380,9 @@ export async function sessionsStarting(store: LocalStore, after: Date, until: Da
     .execute();
 }
 
+/** Notifications neither read nor dismissed (the tray badge). */
 export async function unreadCount(store: LocalStore, schoolId: SchoolFilter): Promise<number> {
-  let qb = store.db
+  let qb = kysely(store)
     .selectFrom('notifications')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where(UNREAD);
@@ -391,7 +394,7 @@ export async function unreadCount(store: LocalStore, schoolId: SchoolFilter): Pr
 
 /** Every school on this device (started syncing), by name, with its sync state and badges. */
 export async function listSchools(store: LocalStore): Promise<SchoolItem[]> {
-  const rows = await store.db
+  const rows = await kysely(store)
     .selectFrom('sync_state as ss')
     .leftJoin('schools as s', 's.id', 'ss.school_id')
     .leftJoin('meta as m', (j) => j.on('m.key', '=', sql<string>`'school_name:' || ss.school_id`))
