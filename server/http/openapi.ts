@@ -64,9 +64,10 @@ export function responsesOf(r: RouteDef): Record<string, DocumentedResponse> {
     400: error(),
     ...(r.auth === 'user' ? { 401: error(), 403: error(), 404: error() } : {}),
     // Input rules (docs/ARCHITECTURE.md): a path parameter over the router's length limit,
-    // a body too large or not in a media type/charset the route takes.
+    // a body too large or not in a media type/charset the server parses — read before the route
+    // runs, on every method that carries a body, whether or not the route takes one.
     ...(r.params ? { 414: error() } : {}),
-    ...(r.body || r.multipart ? { 413: error(), 415: error() } : {}),
+    ...(r.body || r.multipart || r.method !== 'GET' ? { 413: error(), 415: error() } : {}),
     ...(r.rateLimits
       ? { 429: { ...error('Too many requests'), headers: { 'Retry-After': RETRY_AFTER } } }
       : {}),

@@ -37,8 +37,10 @@ test('the OpenAPI document lists the input-rule statuses each route can answer',
     const statuses = Object.keys(op.responses);
     const label = `${r.method} ${r.url}`;
     expect(statuses, label).toContain('400');
-    // A body (JSON or multipart): too large, or not a media type/charset the route takes.
-    if (r.body || r.multipart) expect(statuses, label).toEqual(expect.arrayContaining(['413', '415']));
+    // A body (JSON or multipart): too large, or not a media type/charset the server parses —
+    // also sent to a POST, PATCH or DELETE that takes none (it is read before the route runs).
+    if (r.body || r.multipart || r.method !== 'GET')
+      expect(statuses, label).toEqual(expect.arrayContaining(['413', '415']));
     // A path parameter over the router's length limit.
     if (r.params) expect(statuses, label).toContain('414');
   }
