@@ -53,6 +53,13 @@ export interface HandlerContext<Q, B, P> {
   services: Services;
 }
 
+/** A header a response carries (the OpenAPI document lists it; the tests' client requires it). */
+export interface ResponseHeader {
+  description: string;
+  /** Its value's schema (a header is text: numbers are coerced). */
+  schema: z.ZodType;
+}
+
 export interface RouteDef<
   QS extends z.ZodType = z.ZodType,
   BS extends z.ZodType = z.ZodType,
@@ -81,8 +88,11 @@ export interface RouteDef<
   /** Writes raw bytes itself (file download). */
   raw?: boolean;
   /** Statuses the route answers beyond those every route of its kind does (openapi.ts,
-   * `responsesOf`), each with what it means; a 2xx among them carries no JSON body. */
+   * `responsesOf`), each with what it means; a 2xx among them carries no JSON body (a raw
+   * route's carries file bytes). */
   otherResponses?: Record<number, string>;
+  /** Headers the route's answers carry beyond those of its kind (openapi.ts), by status. */
+  responseHeaders?: Record<number, Record<string, ResponseHeader>>;
   /** A sync route: a request stating another protocol version is refused (protocol-version.ts). */
   protocolChecked?: boolean;
   handler(ctx: HandlerContext<z.infer<QS>, z.infer<BS>, z.infer<PS>>): Promise<unknown>;

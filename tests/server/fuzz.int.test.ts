@@ -247,13 +247,67 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
   return ops;
 }
 
+/**
+ * How a request's body travels. `documented` is the operation's own media type (JSON, or the
+ * upload's multipart form); the others are the ways a body goes wrong on the wire: another
+ * charset, bytes that are not UTF-8, cut short, empty, another media type, too large, a
+ * prototype key, deep nesting, a broken form, a body sent to an operation that takes none.
+ */
+const JSON_ENCODINGS = [
+  'charset=UTF-8',
+  'charset=latin1',
+  'charset=utf-16',
+  'invalid-utf8',
+  'truncated',
+  'empty',
+  'text/plain',
+  'urlencoded',
+  'no-content-type',
+  'too-large',
+  'proto-key',
+  'deep-nesting',
+] as const;
+const MULTIPART_ENCODINGS = [
+  'no-boundary',
+  'truncated-form',
+  'no-file',
+  'two-files',
+  'file-in-other-field',
+  'json-instead',
+  'too-large-file',
+] as const;
+/** Bodies sent to an operation that takes none (GET cannot carry one). */
+const STRAY_ENCODINGS = ['stray-json', 'stray-invalid-json', 'stray-text', 'stray-too-large'] as const;
+type Encoding =
+  | 'documented'
+  | (typeof JSON_ENCODINGS)[number]
+  | (typeof MULTIPART_ENCODINGS)[number]
+  | (typeof STRAY_ENCODINGS)[number];
+
+/** The fuzz server's body limits (the config's minimum for JSON), so a body past them is cheap. */
+const LIMITS = { MAX_BODY_KB: '16', MAX_UPLOAD_MB: '1' };
+
 interface FuzzRequest {
   as: 'ana' | 'admin';
   params: Record<string, unknown>;
   query: Record<string, unknown>;
   headers: Record<string, unknown>;
   body: unknown;
+  encoding: Encoding;
 }
+
+/**
+ * Classes of generated input whose failure is a known defect another change is fixing: a
+ * request of such a class is still sent, but its failure is counted and printed instead of
+ * failing the run, and an entry whose class no longer fails is printed too, to be removed.
+ * Remove an entry once its fix is merged. Empty: every class the fuzzer generates passes.
+ */
+const KNOWN_OPEN: Array<{ label: string; operation?: RegExp; encoding?: Encoding; reason: string }> = [];
+
+const knownOpen = (key: string, r: FuzzRequest) =>
+  KNOWN_OPEN.find(
+    (k) => (!k.operation || k.operation.test(key)) && (!k.encoding || k.encoding === r.encoding),
+  );
 
 const objectOrAnything = (s: JsonSchema) => (s.type === 'object' ? objectOf(s) : valueOf(s));
 
@@ -304,7 +358,29 @@ function requestOf(op: Operation, knownIds: number[]): fc.Arbitrary<FuzzRequest>
   const schema = op.body ?? op.multipart;
   // Half the requests are well formed, to reach the handlers; half are broken, for validation.
   const body = schema ? fc.oneof(wellFormed(schema), objectOrAnything(schema)) : fc.constant(undefined);
-  return fc.record({ as: fc.constantFrom('ana' as const, 'admin' as const), params, query, headers, body });
+  // Three requests in four travel as documented; the fourth goes wrong on the wire.
+  const broken: readonly Encoding[] = op.multipart
+    ? MULTIPART_ENCODINGS
+    : op.body
+      ? JSON_ENCODINGS
+      : op.method === 'GET'
+        ? []
+        : STRAY_ENCODINGS;
+  const encoding: fc.Arbitrary<Encoding> =
+    broken.length === 0
+      ? fc.constant('documented')
+      : fc.oneof(
+          { arbitrary: fc.constant('documented' as const), weight: 3 },
+          { arbitrary: fc.constantFrom(...broken), weight: 1 },
+        );
+  return fc.record({
+    as: fc.constantFrom('ana' as const, 'admin' as const),
+    params,
+    query,
+    headers,
+    body,
+    encoding,
+  });
 }
 
 const req = (r: Partial<FuzzRequest>): FuzzRequest => ({
@@ -313,6 +389,7 @@ const req = (r: Partial<FuzzRequest>): FuzzRequest => ({
   query: {},
   headers: {},
   body: undefined,
+  encoding: 'documented',
   ...r,
 });
 
@@ -345,6 +422,13 @@ const REGRESSIONS: Record<string, FuzzRequest[]> = {
     }),
   ],
   'POST /api/auth/login': [req({ body: { email: 'ana@classdesk.test\u0000', password: 'x' } })],
+  // Found by the fuzzer: a body too large, or of a media type the server does not parse, sent to
+  // an operation that takes none answers 413/415 (read before the route runs), which the
+  // document did not list; it now lists both on every operation but GET.
+  'POST /api/auth/logout': [req({ encoding: 'stray-too-large' }), req({ encoding: 'stray-text' })],
+  'DELETE /api/admin/schools/{schoolId}/sessions/{sessionId}/enrolments/{studentId}': [
+    req({ as: 'admin', params: { schoolId: 1, sessionId: 1, studentId: 1 }, encoding: 'stray-too-large' }),
+  ],
   'GET /api/sync/pull': [req({ query: { school_id: 1, cursor: '\uDFFF', limit: 5001 } })],
 };
 
@@ -379,18 +463,111 @@ async function send(api: TestApi, op: Operation, r: FuzzRequest) {
       headers[k] = Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8')
         .toString('latin1')
         .replace(/[^\t\x20-\x7e\x80-\xff]/g, ' ');
-  if (op.multipart) {
-    const form = new FormData();
-    const fields = r.body !== null && typeof r.body === 'object' ? r.body : { value: r.body };
-    for (const [k, v] of Object.entries(fields as Record<string, unknown>)) form.set(k, String(v));
-    form.set('file', new Blob([new Uint8Array(Buffer.from('%PDF-1.4\n%%EOF\n'))]), 'fuzz.pdf');
-    return api.request(op.method, path, { query, headers, raw: form });
+  const { raw, contentType } = wire(op, r);
+  if (contentType) headers['content-type'] = contentType;
+  return api.request(op.method, path, { query, headers, ...(raw !== undefined ? { raw } : {}) });
+}
+
+const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
+const BOUNDARY = 'fuzz-boundary-7d1e';
+
+/** A multipart/form-data body, by hand so that it can be broken: text fields, then file parts. */
+function multipartBytes(fields: Record<string, unknown>, files: Array<[string, Buffer]>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${typeof v === 'string' ? v : JSON.stringify(v)}\r\n`,
+      ),
+    );
+  for (const [name, bytes] of files)
+    parts.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="fuzz.pdf"\r\n` +
+          'Content-Type: application/pdf\r\n\r\n',
+      ),
+      bytes,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(parts);
+}
+
+/** The request's body and Content-Type as its encoding sends them. */
+function wire(op: Operation, r: FuzzRequest): { raw?: BodyInit; contentType?: string } {
+  const json = (t: string, type = 'application/json') => ({ raw: t, contentType: type });
+  const bytes = (b: Buffer, type?: string) => ({ raw: new Uint8Array(b), contentType: type });
+  const text = JSON.stringify(r.body ?? {});
+  const fields = (): Record<string, unknown> =>
+    r.body !== null && typeof r.body === 'object' ? (r.body as Record<string, unknown>) : { value: r.body };
+  const form = () => multipartBytes(fields(), [['file', PDF]]);
+  const multipart = `multipart/form-data; boundary=${BOUNDARY}`;
+  switch (r.encoding) {
+    case 'documented':
+      if (op.multipart) return bytes(form(), multipart);
+      return r.body === undefined ? {} : json(text);
+    case 'charset=UTF-8':
+      return json(text, 'application/json; charset=UTF-8');
+    case 'charset=latin1':
+      return bytes(Buffer.from(text, 'latin1'), 'application/json; charset=iso-8859-1');
+    case 'charset=utf-16':
+      return bytes(Buffer.from(text, 'utf16le'), 'application/json; charset=utf-16');
+    case 'invalid-utf8':
+      // A lone continuation byte and an overlong NUL inside a string value.
+      return bytes(
+        Buffer.concat([Buffer.from('{"title":"a'), Buffer.from([0x80, 0xc0, 0x80]), Buffer.from('"}')]),
+        'application/json',
+      );
+    case 'truncated':
+      return json(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+    case 'empty':
+      return json('');
+    case 'text/plain':
+      return json(text, 'text/plain');
+    case 'urlencoded':
+      return json('title=x&school_id=1', 'application/x-www-form-urlencoded');
+    case 'no-content-type':
+      return bytes(Buffer.from(text));
+    case 'too-large':
+      return json(JSON.stringify({ title: 'a'.repeat(Number(LIMITS.MAX_BODY_KB) * 1024 + 1) }));
+    case 'proto-key':
+      return json(`{"__proto__":{"role":"admin"},${text.startsWith('{') ? text.slice(1) : '"x":1}'}`);
+    case 'deep-nesting':
+      return json('['.repeat(5000) + ']'.repeat(5000));
+    case 'no-boundary':
+      return bytes(form(), 'multipart/form-data');
+    case 'truncated-form': {
+      const whole = form();
+      return bytes(whole.subarray(0, Math.floor(whole.length * 0.6)), multipart);
+    }
+    case 'no-file':
+      return bytes(multipartBytes(fields(), []), multipart);
+    case 'two-files':
+      return bytes(
+        multipartBytes({ school_id: 1, title: 't' }, [
+          ['file', PDF],
+          ['file', PDF],
+        ]),
+        multipart,
+      );
+    case 'file-in-other-field':
+      return bytes(multipartBytes({ school_id: 1, title: 't' }, [['document', PDF]]), multipart);
+    case 'json-instead':
+      return json(text);
+    case 'too-large-file': {
+      const big = Buffer.alloc(Number(LIMITS.MAX_UPLOAD_MB) * 1024 * 1024 + 1, 0x20);
+      PDF.copy(big);
+      return bytes(multipartBytes({ school_id: 1, title: 't' }, [['file', big]]), multipart);
+    }
+    case 'stray-json':
+      return json('{"x":1}');
+    case 'stray-invalid-json':
+      return json('{"x":');
+    case 'stray-text':
+      return json('hello', 'text/plain');
+    case 'stray-too-large':
+      return json(JSON.stringify({ x: 'a'.repeat(Number(LIMITS.MAX_BODY_KB) * 1024 + 1) }));
   }
-  return api.request(op.method, path, {
-    query,
-    headers,
-    ...(r.body !== undefined ? { body: r.body } : {}),
-  });
 }
 
 describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
@@ -400,7 +577,7 @@ describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
   const apis: Record<'ana' | 'admin', TestApi> = {} as Record<'ana' | 'admin', TestApi>;
 
   beforeAll(async () => {
-    server = await startTestServer(dialect, RELAXED_RATE_LIMITS);
+    server = await startTestServer(dialect, { ...RELAXED_RATE_LIMITS, ...LIMITS });
     apis.ana = await signedIn(server.url, 'ana@classdesk.test');
     apis.admin = await signedIn(server.url, 'admin@classdesk.test');
     const doc = await apis.ana.get<{ paths: Record<string, Record<string, Record<string, unknown>>> }>(
@@ -426,6 +603,11 @@ describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
     async () => {
       expect(ops.length).toBeGreaterThan(10);
       const statuses = new Map<number, number>();
+      /** Answers to bodies that went wrong on the wire (encodings other than `documented`). */
+      const wireStatuses = new Map<number, number>();
+      const count = (m: Map<number, number>, status: number) => m.set(status, (m.get(status) ?? 0) + 1);
+      const skipped = new Map<string, { count: number; first: string }>();
+      let sent = 0;
       for (const op of ops) {
         const key = `${op.method} ${op.path}`;
         if (ONLY && !key.includes(ONLY)) continue;
@@ -433,10 +615,23 @@ describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
           const api = ENDS_SESSION.has(key)
             ? await signedIn(server.url, r.as === 'ana' ? 'ana@classdesk.test' : 'admin@classdesk.test')
             : apis[r.as];
-          // The client throws when the answer breaks the document (tests/support/contract.ts).
-          const res = await send(api, op, r);
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          if (res.status >= 500) throw new Error(`${key} answered ${res.status}: ${res.text.slice(0, 300)}`);
+          const open = knownOpen(key, r);
+          sent++;
+          try {
+            // The client throws when the answer breaks the document (tests/support/contract.ts).
+            const res = await send(api, op, r);
+            count(statuses, res.status);
+            if (r.encoding !== 'documented') count(wireStatuses, res.status);
+            if (res.status >= 500)
+              throw new Error(`${key} answered ${res.status}: ${res.text.slice(0, 300)}`);
+          } catch (e) {
+            if (!open) throw e;
+            const seen = skipped.get(open.label);
+            skipped.set(open.label, {
+              count: (seen?.count ?? 0) + 1,
+              first: seen?.first ?? `${key} (${r.encoding}): ${String(e).slice(0, 300)}`,
+            });
+          }
         });
         const run = await fc.check(property, {
           examples: (REGRESSIONS[key] ?? []).map((r) => [r] as [FuzzRequest]),
@@ -447,15 +642,25 @@ describe.each(dialectsHere())('OpenAPI fuzzer on %s', (dialect) => {
         });
         if (run.failed)
           throw new Error(
-            `fuzzer: ${key} failed with seed ${SEED} (replay: FUZZ_SEED=${SEED} npx vitest run tests/server/fuzz.int.test.ts; ` +
-              `keep the input below as a case in REGRESSIONS)\n${fc.defaultReportMessage(run)}`,
+            `fuzzer: ${key} failed with seed ${SEED} on ${dialect} (replay: FUZZ_SEED=${SEED} FUZZ_ONLY='${key}' ` +
+              `npx vitest run tests/server/fuzz.int.test.ts; keep the input below as a case in REGRESSIONS)\n` +
+              fc.defaultReportMessage(run),
           );
       }
-      const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
-      const byStatus = Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0]));
+      const json = (m: Map<number, number>) =>
+        JSON.stringify(Object.fromEntries([...m].sort((a, b) => a[0] - b[0])));
       process.stderr.write(
-        `fuzzer (seed ${SEED}, ${dialect}): ${sent} requests over ${ops.length} operations; statuses ${JSON.stringify(byStatus)}\n`,
+        `fuzzer (seed ${SEED}, ${dialect}): ${sent} requests over ${ops.length} operations; statuses ${json(statuses)}; ` +
+          `of which bodies broken on the wire ${json(wireStatuses)}\n`,
       );
+      for (const k of KNOWN_OPEN) {
+        const s = skipped.get(k.label);
+        process.stderr.write(
+          s
+            ? `fuzzer KNOWN_OPEN skipped ${s.count} failing request(s) of "${k.label}" (${k.reason}); first: ${s.first}\n`
+            : `fuzzer KNOWN_OPEN "${k.label}" no longer fails with seed ${SEED}: remove it from KNOWN_OPEN\n`,
+        );
+      }
       if (!ONLY) expect(sent).toBe(ops.length * RUNS_PER_OPERATION);
       // The generated inputs get past validation too, not only into 400s.
       expect([...statuses.keys()].some((status) => status < 300)).toBe(true);

@@ -45,7 +45,7 @@ export class TestApi {
     const res = await fetch(u, { method, headers, body });
     const text = await res.text();
     // The client throws when the answer breaks the OpenAPI document (docs/ARCHITECTURE.md).
-    checkResponse(method, u, res.status, res.headers.get('content-type'), text);
+    checkResponse(method, u, res.status, res.headers, text);
     let parsed: unknown = text;
     if (res.headers.get('content-type')?.includes('application/json'))
       parsed = text ? JSON.parse(text) : null;
@@ -62,7 +62,7 @@ export class TestApi {
       headers: { ...headers, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
     });
     const bytes = Buffer.from(await res.arrayBuffer());
-    checkResponse('GET', u, res.status, res.headers.get('content-type'), bytes.toString('utf8'));
+    checkResponse('GET', u, res.status, res.headers, bytes.toString('utf8'));
     return { status: res.status, bytes, headers: res.headers };
   }
 

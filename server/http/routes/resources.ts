@@ -3,7 +3,7 @@ import { ResourceParams, ResourceResponse, ResourceUploadFields } from '../../..
 import { AppError, badRequest } from '../../domain/errors.js';
 import { resourceForDownload, uploadResource } from '../../domain/resources.js';
 import { parseInput } from '../validation.js';
-import { route } from '../route-table.js';
+import { route, type ResponseHeader } from '../route-table.js';
 
 /**
  * `bytes=a-b` → inclusive range within `size`; null (the whole file) for no header, another
@@ -63,6 +63,19 @@ const safeFileName = (title: string, ext: string): string =>
       .slice(0, 80) || 'resource'
   }.${ext === 'cfb' ? 'bin' : ext}`;
 
+/** What a download's answer carries, whole or in part (a resumed download compares the ETag). */
+const FILE_HEADERS: Record<string, ResponseHeader> = {
+  ETag: {
+    description: 'The version of the file (its SHA-256), for If-Range',
+    schema: z.string().regex(/^"[^"]+"$/),
+  },
+  'Accept-Ranges': { description: 'Ranges of bytes may be asked for', schema: z.literal('bytes') },
+  'Content-Disposition': {
+    description: 'Saved as a file, named after the title',
+    schema: z.string().regex(/^attachment; filename="[^"]*"$/),
+  },
+};
+
 export const resourceRoutes = [
   route({
     method: 'POST',
@@ -117,6 +130,22 @@ export const resourceRoutes = [
       206: 'Part of the file (a satisfiable Range)',
       409: 'not_scanned: the virus scan is pending, failed, or found the file infected',
       416: 'range_not_satisfiable: the Range lies outside the file',
+    },
+    responseHeaders: {
+      200: FILE_HEADERS,
+      206: {
+        ...FILE_HEADERS,
+        'Content-Range': {
+          description: 'The part sent: `bytes start-end/size`',
+          schema: z.string().regex(/^bytes \d+-\d+\/\d+$/),
+        },
+      },
+      416: {
+        'Content-Range': {
+          description: "The file's size: `bytes */size`",
+          schema: z.string().regex(/^bytes \*\/\d+$/),
+        },
+      },
     },
     summary: 'Download the file of a resource (HTTP Range supported for resumable downloads)',
     tag: 'resources',
