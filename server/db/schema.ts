@@ -47,6 +47,14 @@ export interface ClassSessionsTable {
   status: 'scheduled' | 'completed' | 'cancelled';
   location: string;
   lesson_notes: string;
+  plan_objectives: Generated<string>;
+  /** JSON list of PlanActivity (src/shared/entities.ts). */
+  plan_activities: Generated<string>;
+  plan_materials: Generated<string>;
+  plan_homework: Generated<string>;
+  plan_ready: Generated<number>;
+  /** JSON list of the ids of the resources attached to the session. */
+  resource_ids: Generated<string>;
   /** JSON: field → [version, client_id|null] of its last write, for field-level conflicts. */
   field_versions: string;
   version: number;
@@ -161,6 +169,32 @@ export interface ScanJobsTable {
   last_error: string | null;
 }
 
+/** A teacher's lesson-plan template; `id` is chosen by the device, unique per teacher. */
+export interface PlanTemplatesTable {
+  teacher_id: number;
+  id: number;
+  school_id: number;
+  name: string;
+  /** JSON PlanContent (src/shared/entities.ts). */
+  content: string;
+  deleted: number;
+  field_versions: string;
+  version: number;
+  created_at: Ts;
+  updated_at: Ts;
+}
+/** A teacher's private note about a student; `id` is chosen by the device, unique per teacher. */
+export interface StudentNotesTable {
+  teacher_id: number;
+  id: number;
+  school_id: number;
+  student_id: number;
+  body: string;
+  field_versions: string;
+  version: number;
+  created_at: Ts;
+  updated_at: Ts;
+}
 export interface DB {
   schools: SchoolsTable;
   users: UsersTable;
@@ -178,4 +212,6 @@ export interface DB {
   change_counter: ChangeCounterTable;
   scheduler_lease: SchedulerLeaseTable;
   scan_jobs: ScanJobsTable;
+  plan_templates: PlanTemplatesTable;
+  student_notes: StudentNotesTable;
 }

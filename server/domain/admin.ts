@@ -22,6 +22,7 @@ import { stampFields, type WriteContext } from './changes.js';
 import { write, type DomainContext } from './context.js';
 import { AppError, forbidden, notFound } from './errors.js';
 import { createNotifications, expiryFrom } from './notifications.js';
+import { SESSION_COLUMNS, toSessionRow } from './scope.js';
 
 export async function requireAdmin(db: Kysely<DB>, userId: number, schoolId: number): Promise<void> {
   const m = await db
@@ -202,20 +203,6 @@ export async function createCourse(
   });
 }
 
-const SESSION_COLUMNS = [
-  'id',
-  'school_id',
-  'teacher_id',
-  'course_id',
-  'title',
-  'starts_at',
-  'ends_at',
-  'status',
-  'location',
-  'lesson_notes',
-  'version',
-] as const;
-
 async function requireCourse(
   w: WriteContext,
   schoolId: number,
@@ -267,7 +254,7 @@ export async function createSession(
       .returning(SESSION_COLUMNS)
       .executeTakeFirstOrThrow();
     w.touch({ school_id: schoolId, teacher_id: s.teacher_id, entity: 'session', row_id: s.id });
-    return s;
+    return toSessionRow(s);
   });
 }
 
@@ -330,7 +317,7 @@ export async function updateSession(
         },
       ]);
     }
-    return updated;
+    return toSessionRow(updated);
   });
 }
 

@@ -8,6 +8,7 @@ import type { DashboardResponse } from '../../src/shared/api.js';
 import type { DB } from '../db/schema.js';
 import { calendarRange, type RangeName } from '../../src/shared/time-range.js';
 import { columnsOf, RESOURCE_COLUMNS } from '../../src/shared/entity-columns.js';
+import { toSessionRow } from './scope.js';
 
 export async function dashboard(
   db: Kysely<DB>,
@@ -105,7 +106,7 @@ export async function dashboard(
     range,
     from: fromIso,
     to: toIso,
-    sessions: sessions.map((s) => ({ ...s, student_count: Number(s.student_count ?? 0) })),
+    sessions: sessions.map((s) => ({ ...toSessionRow(s), student_count: Number(s.student_count ?? 0) })),
     counts: {
       scheduled: Number(agg.scheduled ?? 0),
       completed: Number(agg.completed ?? 0),

@@ -154,26 +154,32 @@ const course: EntityView<'course'> = {
   count: (db, s) => countRows(courseBase(db, s)),
 };
 
+/** A session's columns as stored (its plan's lists as JSON text, its "ready" mark as 0/1). */
+export const SESSION_COLUMNS = ENTITY_COLUMNS.session;
+type StoredSession = Omit<EntityRow['session'], 'plan_activities' | 'resource_ids' | 'plan_ready'> & {
+  plan_activities: string;
+  resource_ids: string;
+  plan_ready: number;
+};
+
+/** A stored session in its wire shape (src/shared/entities.ts). */
+export function toSessionRow<R extends StoredSession>(
+  r: R,
+): Omit<R, 'plan_activities' | 'resource_ids' | 'plan_ready'> & EntityRow['session'] {
+  return {
+    ...r,
+    plan_activities: JSON.parse(r.plan_activities) as EntityRow['session']['plan_activities'],
+    resource_ids: JSON.parse(r.resource_ids) as number[],
+    plan_ready: flag(r.plan_ready),
+  };
+}
+
+const sessionRows = viewRows(['schoolId', 'teacherId'], (db, s, f) =>
+  applyFilter(sessionBase(db, s).select(SESSION_COLUMNS), 'class_sessions.id', f),
+);
+
 const session: EntityView<'session'> = {
-  rows: viewRows(['schoolId', 'teacherId'], (db, s, f) =>
-    applyFilter(
-      sessionBase(db, s).select([
-        'id',
-        'school_id',
-        'teacher_id',
-        'course_id',
-        'title',
-        'starts_at',
-        'ends_at',
-        'status',
-        'location',
-        'lesson_notes',
-        'version',
-      ]),
-      'class_sessions.id',
-      f,
-    ),
-  ),
+  rows: async (db, s, f) => (await sessionRows(db, s, f)).map(toSessionRow),
   refs: (db, s) => sessionBase(db, s).select(['id', 'version']).execute(),
   count: (db, s) => countRows(sessionBase(db, s)),
 };
@@ -339,6 +345,43 @@ const notification: EntityView<'notification'> = {
   count: (db, s) => countRows(notificationBase(db, s)),
 };
 
+// Rows private to a teacher: their plan templates (while not deleted) and notes about students.
+const templateBase = (db: Kysely<DB>, s: Scope) =>
+  db
+    .selectFrom('plan_templates')
+    .where('plan_templates.school_id', '=', s.schoolId)
+    .where('plan_templates.teacher_id', '=', s.teacherId)
+    .where('plan_templates.deleted', '=', 0);
+const templateRows = viewRows(['schoolId', 'teacherId'], (db, s, f) =>
+  applyFilter(
+    templateBase(db, s).select(['id', 'school_id', 'teacher_id', 'name', 'content', 'updated_at', 'version']),
+    'plan_templates.id',
+    f,
+  ),
+);
+const plan_template: EntityView<'plan_template'> = {
+  rows: async (db, s, f) =>
+    (await templateRows(db, s, f)).map((r) => ({
+      ...r,
+      content: JSON.parse(r.content) as EntityRow['plan_template']['content'],
+    })),
+  refs: (db, s) => templateBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(templateBase(db, s)),
+};
+
+const noteBase = (db: Kysely<DB>, s: Scope) =>
+  db
+    .selectFrom('student_notes')
+    .where('student_notes.school_id', '=', s.schoolId)
+    .where('student_notes.teacher_id', '=', s.teacherId);
+const student_note: EntityView<'student_note'> = {
+  rows: viewRows(['schoolId', 'teacherId'], (db, s, f) =>
+    applyFilter(noteBase(db, s).select(ENTITY_COLUMNS.student_note), 'student_notes.id', f),
+  ),
+  refs: (db, s) => noteBase(db, s).select(['id', 'version']).execute(),
+  count: (db, s) => countRows(noteBase(db, s)),
+};
+
 export const VIEW: { [E in Entity]: EntityView<E> } = {
   school,
   course,
@@ -348,4 +391,6 @@ export const VIEW: { [E in Entity]: EntityView<E> } = {
   resource,
   announcement,
   notification,
+  plan_template,
+  student_note,
 };

@@ -39,6 +39,20 @@ export const CourseRow = z.object({
   code: z.string(),
   version: z.number().int(),
 });
+/** One activity of a lesson plan: what the class does, for how many minutes. */
+export const PlanActivity = z.object({
+  title: z.string(),
+  minutes: z.number().int().nonnegative(),
+  notes: z.string(),
+});
+export type PlanActivity = z.infer<typeof PlanActivity>;
+
+/**
+ * A session carries its lesson plan (docs/ARCHITECTURE.md, "Lesson plans"): objectives,
+ * activities, materials, homework and free notes (`lesson_notes`), each a field of its own so
+ * that edits of different fields on two devices both survive; `plan_ready` is the teacher's
+ * "this plan is ready" mark; `resource_ids` the files attached to the session.
+ */
 export const SessionRow = z.object({
   id: Id,
   school_id: Id,
@@ -50,6 +64,12 @@ export const SessionRow = z.object({
   status: SessionStatus,
   location: z.string(),
   lesson_notes: z.string(),
+  plan_objectives: z.string(),
+  plan_activities: z.array(PlanActivity),
+  plan_materials: z.string(),
+  plan_homework: z.string(),
+  plan_ready: z.boolean(),
+  resource_ids: z.array(Id),
   version: z.number().int(),
 });
 export const EnrolmentRow = z.object({
@@ -108,6 +128,51 @@ export const AnnouncementRow = z.object({
   version: z.number().int(),
 });
 
+/** A session's plan fields before anything is written in them. */
+export const emptyPlan = (): Pick<
+  SessionRow,
+  'plan_objectives' | 'plan_activities' | 'plan_materials' | 'plan_homework' | 'plan_ready' | 'resource_ids'
+> => ({
+  plan_objectives: '',
+  plan_activities: [],
+  plan_materials: '',
+  plan_homework: '',
+  plan_ready: false,
+  resource_ids: [],
+});
+
+/** The content of a lesson plan as a template keeps it (the plan fields of a session). */
+export const PlanContent = z.object({
+  objectives: z.string(),
+  activities: z.array(PlanActivity),
+  materials: z.string(),
+  homework: z.string(),
+  notes: z.string(),
+});
+export type PlanContent = z.infer<typeof PlanContent>;
+
+/** A teacher's lesson-plan template, saved in a school (docs/ARCHITECTURE.md, "Lesson plans"). */
+export const PlanTemplateRow = z.object({
+  id: Id,
+  school_id: Id,
+  teacher_id: Id,
+  name: z.string(),
+  content: PlanContent,
+  updated_at: Timestamp,
+  version: z.number().int(),
+});
+
+/** A teacher's private note about a student: in that teacher's view alone. */
+export const StudentNoteRow = z.object({
+  id: Id,
+  school_id: Id,
+  teacher_id: Id,
+  student_id: Id,
+  body: z.string(),
+  updated_at: Timestamp,
+  version: z.number().int(),
+});
+
 /** Every entity of the scoped view, in the order a first sync streams them. */
 export const ENTITIES = [
   'school',
@@ -118,6 +183,8 @@ export const ENTITIES = [
   'resource',
   'announcement',
   'notification',
+  'plan_template',
+  'student_note',
 ] as const;
 export type Entity = (typeof ENTITIES)[number];
 export const EntityName = z.enum(ENTITIES);
@@ -131,6 +198,8 @@ export const ENTITY_ROW = {
   resource: ResourceRow,
   announcement: AnnouncementRow,
   notification: NotificationRow,
+  plan_template: PlanTemplateRow,
+  student_note: StudentNoteRow,
 } as const satisfies Record<Entity, z.ZodType>;
 
 export type SchoolRow = z.infer<typeof SchoolRow>;
@@ -141,6 +210,8 @@ export type StudentRow = z.infer<typeof StudentRow>;
 export type ResourceRow = z.infer<typeof ResourceRow>;
 export type NotificationRow = z.infer<typeof NotificationRow>;
 export type AnnouncementRow = z.infer<typeof AnnouncementRow>;
+export type PlanTemplateRow = z.infer<typeof PlanTemplateRow>;
+export type StudentNoteRow = z.infer<typeof StudentNoteRow>;
 export type EntityRow = {
   [E in Entity]: z.infer<(typeof ENTITY_ROW)[E]>;
 };

@@ -245,7 +245,13 @@ const EditWriteSchema = z.object({
   table: z.enum(EDIT_TABLE_NAMES),
   rowId: Id,
   field: z.string(),
-  value: z.union([z.string(), z.boolean(), z.null()]),
+  value: z.union([
+    z.string(),
+    z.boolean(),
+    z.null(),
+    z.array(z.unknown()),
+    z.record(z.string(), z.unknown()),
+  ]),
 });
 export type EditWrite = z.infer<typeof EditWriteSchema>;
 

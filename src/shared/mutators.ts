@@ -11,25 +11,55 @@ import type { SessionStatus } from './entities.js';
 import { Attendance, Id, type Entity } from './entities.js';
 import { text } from './text.js';
 
-/** Tables an edit can write, the entity each holds, and the fields edits may write there. */
+/**
+ * Tables an edit can write, the entity each holds, and the fields edits may write there, by
+ * kind: text, flag (a boolean, stored 0/1), json (a list or object, stored as JSON text).
+ * `perTeacher` tables hold rows private to one teacher, whose ids the device that creates them
+ * chooses (docs/ARCHITECTURE.md, "Rows a device creates"): their ids are unique per teacher.
+ */
 export const EDIT_TABLES = {
-  sessions: { entity: 'session', fields: { lesson_notes: 'text', status: 'text' } },
-  enrolments: { entity: 'enrolment', fields: { attendance: 'text' } },
+  sessions: {
+    entity: 'session',
+    perTeacher: false,
+    fields: {
+      lesson_notes: 'text',
+      status: 'text',
+      plan_objectives: 'text',
+      plan_activities: 'json',
+      plan_materials: 'text',
+      plan_homework: 'text',
+      plan_ready: 'flag',
+      resource_ids: 'json',
+    },
+  },
+  enrolments: { entity: 'enrolment', perTeacher: false, fields: { attendance: 'text' } },
   notifications: {
     entity: 'notification',
+    perTeacher: false,
     fields: { is_read: 'flag', read_at: 'text', is_dismissed: 'flag' },
   },
   resources: {
     entity: 'resource',
-    fields: { title: 'text', description: 'text', shared_with_students: 'flag' },
+    perTeacher: false,
+    fields: { title: 'text', description: 'text', shared_with_students: 'flag', course_ids: 'json' },
   },
-} as const satisfies Record<string, { entity: Entity; fields: Record<string, 'text' | 'flag'> }>;
+  plan_templates: {
+    entity: 'plan_template',
+    perTeacher: true,
+    fields: { name: 'text', content: 'json', deleted: 'flag' },
+  },
+  student_notes: { entity: 'student_note', perTeacher: true, fields: { body: 'text' } },
+} as const satisfies Record<
+  string,
+  { entity: Entity; perTeacher: boolean; fields: Record<string, 'text' | 'flag' | 'json'> }
+>;
 export type EditTable = keyof typeof EDIT_TABLES;
 export type EditField<T extends EditTable> = keyof (typeof EDIT_TABLES)[T]['fields'] & string;
 export const EDIT_TABLE_NAMES = Object.keys(EDIT_TABLES) as EditTable[];
 
-/** A field's value as edits carry it (flags as booleans; databases store them as 0/1). */
-export type FieldValue = string | boolean | null;
+/** A field's value as edits carry it (flags as booleans, json fields as values; databases store
+ * flags as 0/1 and json fields as JSON text). */
+export type FieldValue = string | boolean | null | unknown[] | { [k: string]: unknown };
 
 /** The target row as a runner read it (from the device's tables, or the server's with authority). */
 export interface TargetRow {
@@ -42,6 +72,8 @@ export interface TargetRow {
   editable: boolean;
   /** Current values of the fields the table's edits write. */
   values: Record<string, FieldValue>;
+  /** A created row's other columns (`create.columns`), as stored. */
+  keys?: Record<string, unknown>;
 }
 
 export interface EditCaller {
@@ -82,7 +114,23 @@ interface MutatorSpec<Tb extends EditTable, S extends z.ZodRawShape, V extends b
   done?: (row: TargetRow, a: z.output<z.ZodObject<S>>) => boolean;
   /** Who may make the edit; by default the row's owner, while the row may be edited. */
   permission?: (row: TargetRow, caller: EditCaller) => boolean;
+  /**
+   * The edit creates its row when the row does not exist yet (a row of a `perTeacher` table whose
+   * id the device chose): the school it belongs to and its other columns. `unique` names columns
+   * that, with the school and the teacher, identify at most one row: a create that meets another
+   * row with the same values (made on another device) is a conflict over the first field written.
+   */
+  create?: {
+    schoolId: (a: z.output<z.ZodObject<S>>) => number;
+    columns?: (a: z.output<z.ZodObject<S>>) => Record<string, number | string>;
+    unique?: string[];
+  };
+  /** Rows the edit refers to, each of which must be in the caller's view of the row's school. */
+  references?: (a: z.output<z.ZodObject<S>>) => Array<{ entity: Referable; ids: readonly number[] }>;
 }
+
+/** Entities an edit may refer to. */
+export type Referable = 'student' | 'resource' | 'course';
 
 type ArgsShape<S extends z.ZodRawShape, V extends boolean> = V extends true
   ? S & { base_version: typeof BaseVersion }
@@ -128,6 +176,56 @@ const sessionTransition =
   };
 
 const sessionRef = { session_id: Id };
+
+/** A list of distinct ids, at most `max` of them. */
+const idList = (max: number) =>
+  z
+    .array(Id)
+    .max(max)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id');
+
+/** A lesson plan's fields as edits carry them (docs/ARCHITECTURE.md, "Lesson plans"). */
+const planText = text({ max: 20_000 });
+export const PlanActivityInput = z.strictObject({
+  title: text({ trim: true, max: 200 }),
+  minutes: z.number().int().min(0).max(600),
+  notes: text({ max: 5000 }),
+});
+export const PlanContentInput = z.strictObject({
+  objectives: planText,
+  activities: z.array(PlanActivityInput).max(50),
+  materials: planText,
+  homework: planText,
+  notes: text({ max: 100_000 }),
+});
+
+/** Fields of an object argument that the edit sets (an absent one is left as it is). */
+function present<A extends Record<string, unknown>>(
+  a: A,
+  map: Record<string, string>,
+): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  for (const [arg, field] of Object.entries(map)) if (a[arg] !== undefined) out[field] = a[arg] as FieldValue;
+  return out;
+}
+
+const atLeastOne = (names: string[]) => (a: Record<string, unknown>) =>
+  names.some((n) => a[n] !== undefined) ? null : `at least one of ${names.join(', ')} is required`;
+
+const PLAN_FIELDS = {
+  objectives: 'plan_objectives',
+  activities: 'plan_activities',
+  materials: 'plan_materials',
+  homework: 'plan_homework',
+  notes: 'lesson_notes',
+  ready: 'plan_ready',
+};
+const RESOURCE_FIELDS = {
+  title: 'title',
+  description: 'description',
+  shared_with_students: 'shared_with_students',
+  course_ids: 'course_ids',
+};
 
 export const MUTATORS = {
   update_lesson_notes: defineMutator({
@@ -184,17 +282,83 @@ export const MUTATORS = {
       title: text({ trim: true, min: 1, max: 200 }).optional(),
       description: text({ max: 5000 }).optional(),
       shared_with_students: z.boolean().optional(),
+      /** The courses the file is attached to (replaces the list). */
+      course_ids: idList(50).optional(),
     },
-    refine: (a) =>
-      a.title === undefined && a.description === undefined && a.shared_with_students === undefined
-        ? 'at least one of title, description, shared_with_students is required'
-        : null,
+    refine: atLeastOne(Object.keys(RESOURCE_FIELDS)),
     rowId: (a) => a.resource_id,
-    writes: (a) => ({
-      ...(a.title !== undefined ? { title: a.title } : {}),
-      ...(a.description !== undefined ? { description: a.description } : {}),
-      ...(a.shared_with_students !== undefined ? { shared_with_students: a.shared_with_students } : {}),
-    }),
+    writes: (a) => present(a, RESOURCE_FIELDS),
+    references: (a) => [{ entity: 'course', ids: a.course_ids ?? [] }],
+  }),
+  /** Any of a session's plan fields; each written field merges on its own with other devices'. */
+  update_lesson_plan: defineMutator({
+    table: 'sessions',
+    versioned: true,
+    input: {
+      ...sessionRef,
+      objectives: planText.optional(),
+      activities: PlanContentInput.shape.activities.optional(),
+      materials: planText.optional(),
+      homework: planText.optional(),
+      notes: PlanContentInput.shape.notes.optional(),
+      ready: z.boolean().optional(),
+    },
+    refine: atLeastOne(Object.keys(PLAN_FIELDS)),
+    rowId: (a) => a.session_id,
+    writes: (a) => present(a, PLAN_FIELDS),
+  }),
+  /** The files attached to a session (replaces the list); each must be one of the teacher's. */
+  set_session_resources: defineMutator({
+    table: 'sessions',
+    versioned: true,
+    input: { ...sessionRef, resource_ids: idList(50) },
+    rowId: (a) => a.session_id,
+    writes: (a) => ({ resource_ids: a.resource_ids }),
+    references: (a) => [{ entity: 'resource', ids: a.resource_ids }],
+  }),
+  /** Creates a plan template (with an id the device chose) or renames / rewrites one. */
+  save_plan_template: defineMutator({
+    table: 'plan_templates',
+    versioned: true,
+    input: {
+      template_id: Id,
+      school_id: Id,
+      name: text({ trim: true, min: 1, max: 120 }),
+      content: PlanContentInput,
+    },
+    rowId: (a) => a.template_id,
+    writes: (a) => ({ name: a.name, content: a.content }),
+    create: { schoolId: (a) => a.school_id },
+    check: (row, a) => {
+      if (row.school_id !== a.school_id)
+        throw new EditRefused('invalid_args', 'school_id: the template belongs to another school');
+    },
+  }),
+  delete_plan_template: defineMutator({
+    table: 'plan_templates',
+    versioned: false,
+    input: { template_id: Id },
+    rowId: (a) => a.template_id,
+    writes: () => ({ deleted: true }),
+    done: (row) => row.values.deleted === true,
+  }),
+  /** The teacher's private note about a student (created with an id the device chose). */
+  save_student_note: defineMutator({
+    table: 'student_notes',
+    versioned: true,
+    input: { note_id: Id, school_id: Id, student_id: Id, body: text({ max: 20_000 }) },
+    rowId: (a) => a.note_id,
+    writes: (a) => ({ body: a.body }),
+    create: {
+      schoolId: (a) => a.school_id,
+      columns: (a) => ({ student_id: a.student_id }),
+      unique: ['student_id'],
+    },
+    references: (a) => [{ entity: 'student', ids: [a.student_id] }],
+    check: (row, a) => {
+      if (row.school_id !== a.school_id || Number(row.keys?.student_id) !== a.student_id)
+        throw new EditRefused('invalid_args', 'note_id: the note is about another student');
+    },
   }),
 };
 
@@ -232,14 +396,26 @@ export function fieldWritesOf(type: MutationType, args: unknown, now: string): F
     .map(([field, value]) => ({ table: m.table, rowId, field, value }));
 }
 
-/** A field value as SQLite and PostgreSQL store it (flags as 0/1). */
+/** A field value as SQLite and PostgreSQL store it (flags as 0/1, json fields as JSON text). */
 export const storedValue = (v: FieldValue): string | number | null =>
-  typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  typeof v === 'boolean' ? (v ? 1 : 0) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
 
 /** A stored value back in edit form, by the field's kind. */
 export function fieldValue(table: EditTable, field: string, stored: unknown): FieldValue {
-  const kind = (EDIT_TABLES[table].fields as Record<string, 'text' | 'flag'>)[field];
+  const kind = (EDIT_TABLES[table].fields as Record<string, 'text' | 'flag' | 'json'>)[field];
   if (kind === 'flag') return stored === true || stored === 1;
   if (stored === undefined || stored === null) return null;
+  if (kind === 'json')
+    return typeof stored === 'string' ? (JSON.parse(stored) as FieldValue) : (stored as FieldValue);
   return typeof stored === 'string' ? stored : JSON.stringify(stored);
+}
+
+/** Whether two values of a field are the same once stored. */
+export const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined): boolean =>
+  storedValue(a ?? null) === storedValue(b ?? null);
+
+/** A fresh id for a row this device creates (a `perTeacher` table): random, below 2^48. */
+export function newRowId(): number {
+  const bytes = crypto.getRandomValues(new Uint32Array(2));
+  return (bytes[0]! % 0x10000) * 0x1_0000_0000 + bytes[1]! + 1;
 }

@@ -214,7 +214,8 @@ const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number, aft
     params: (t, s) => [s, s, t],
   },
   session: {
-    sql: `select id, school_id, teacher_id, course_id, title, starts_at, ends_at, status, location, lesson_notes, version
+    sql: `select id, school_id, teacher_id, course_id, title, starts_at, ends_at, status, location, lesson_notes,
+                 plan_objectives, plan_activities, plan_materials, plan_homework, plan_ready, resource_ids, version
           from class_sessions where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
     params: (t, s) => [s, t],
   },
@@ -244,6 +245,16 @@ const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number, aft
     sql: `select id, school_id, user_id, type, title, message, action_url, is_read, is_dismissed, read_at,
                  delivered_via_socket, created_at, expires_at, version
           from notifications where school_id = ? and user_id = ? and expiry_published = 0 and id > ? order by id limit ?`,
+    params: (t, s) => [s, t],
+  },
+  plan_template: {
+    sql: `select id, school_id, teacher_id, name, content, updated_at, version
+          from plan_templates where school_id = ? and teacher_id = ? and deleted = 0 and id > ? order by id limit ?`,
+    params: (t, s) => [s, t],
+  },
+  student_note: {
+    sql: `select id, school_id, teacher_id, student_id, body, updated_at, version
+          from student_notes where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
     params: (t, s) => [s, t],
   },
 };

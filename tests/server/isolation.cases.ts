@@ -72,6 +72,9 @@ export interface OwnRows {
   enrolledStudent: number;
   notification: number;
   resource: number;
+  /** A plan template and a private note about `enrolledStudent` (ids unique per teacher). */
+  template: number;
+  note: number;
 }
 
 export const MARKER = /zzsecret-([a-z_]+)-(\d+)/g;
@@ -81,8 +84,12 @@ export type CaseBuilder = (m: Matrix) => Probe[] | Promise<Probe[]>;
 
 const TEACHER_ROUTE_CALLERS = ['rui', 'ana', 'admin', 'student'] as const;
 
-/** Every mutation type aimed at `t`: nothing of it may be applied. */
-function mutationsAt(t: OwnRows) {
+/**
+ * Every mutation type aimed at `t`: nothing of it may be applied. Edits that create their row
+ * name `school` (a school the caller does not teach in): with another teacher's ids they could
+ * only ever create the caller's own row (docs/ARCHITECTURE.md, "Rows a device creates").
+ */
+function mutationsAt(t: OwnRows, school: number) {
   const list = [
     {
       type: 'update_lesson_notes',
@@ -97,6 +104,32 @@ function mutationsAt(t: OwnRows) {
       type: 'update_resource_metadata',
       args: { resource_id: t.resource, base_version: 0, title: 'hijacked' },
     },
+    { type: 'update_lesson_plan', args: { session_id: t.session, base_version: 0, homework: 'hijacked' } },
+    {
+      type: 'set_session_resources',
+      args: { session_id: t.session, base_version: 0, resource_ids: [t.resource] },
+    },
+    {
+      type: 'save_plan_template',
+      args: {
+        template_id: t.template,
+        school_id: school,
+        base_version: 0,
+        name: 'hijacked',
+        content: { objectives: 'x', activities: [], materials: '', homework: '', notes: '' },
+      },
+    },
+    { type: 'delete_plan_template', args: { template_id: t.template } },
+    {
+      type: 'save_student_note',
+      args: {
+        note_id: t.note,
+        school_id: school,
+        student_id: t.enrolledStudent,
+        base_version: 0,
+        body: 'hijacked',
+      },
+    },
   ];
   // A new mutation type must be added here, or the matrix no longer covers push.
   expect(list.map((x) => x.type).sort()).toEqual([...MUTATION_TYPES].sort());
@@ -109,6 +142,8 @@ const ghostRows = (g: number): OwnRows => ({
   enrolledStudent: g,
   notification: g,
   resource: g,
+  template: g,
+  note: g,
 });
 
 function expectAllRejectedNotFound(res: ApiResponse): void {
@@ -277,15 +312,17 @@ export const CASES: Record<string, CaseBuilder> = {
   'GET /api/notifications': (m) => teacherSchoolProbes(m, 'query'),
   'POST /api/resources': (m) => teacherSchoolProbes(m, 'form'),
 
-  'POST /api/sync/push': ({ rows, ghost }) => {
+  'POST /api/sync/push': ({ rows, ghost, ids }) => {
     const probe = (as: CallerName, what: string, target: OwnRows): Probe => ({
       what,
       as,
       kind: 'foreign-entity',
       expect: [200],
-      body: { client_id: `isolation-${as}`, mutations: mutationsAt(target) },
+      body: { client_id: `isolation-${as}`, mutations: mutationsAt(target, ids.leste) },
       // Same mutation ids from another client: a receipt of the first must not answer for it.
-      twin: { body: { client_id: `isolation-${as}-ghost`, mutations: mutationsAt(ghostRows(ghost)) } },
+      twin: {
+        body: { client_id: `isolation-${as}-ghost`, mutations: mutationsAt(ghostRows(ghost), ids.leste) },
+      },
       check: expectAllRejectedNotFound,
     });
     return [

@@ -21,6 +21,7 @@ import { snapshotDb, snapshotFiles, VOLATILE_TABLES, type DbSnapshot } from '../
 import {
   CASES,
   MARKER,
+  marker,
   type CallerName,
   type Matrix,
   type OwnRows,
@@ -167,12 +168,54 @@ describe.each(dialectsHere())('isolation matrix on %s', (dialect) => {
         .where('teacher_id', '=', teacherId)
         .where('school_id', '=', schoolId)
         .executeTakeFirstOrThrow();
+      // A plan template and a private note of the teacher's, carrying markers like every text.
+      const privateId = 1000 + teacherId * 10 + schoolId;
+      const made = { teacher_id: teacherId, id: privateId, school_id: schoolId, version: 1, created_at: now };
+      await db
+        .insertInto('plan_templates')
+        .values({
+          ...made,
+          name: marker('plan_templates', privateId),
+          content: JSON.stringify({
+            objectives: marker('plan_templates', privateId),
+            activities: [],
+            materials: '',
+            homework: '',
+            notes: '',
+          }),
+          deleted: 0,
+          field_versions: '{}',
+          updated_at: now,
+        })
+        .execute();
+      await db
+        .insertInto('student_notes')
+        .values({
+          ...made,
+          student_id: e.student_id,
+          body: marker('student_notes', privateId),
+          field_versions: '{}',
+          updated_at: now,
+        })
+        .execute();
+      await db
+        .updateTable('class_sessions')
+        .set({
+          plan_homework: marker('class_sessions', e.session_id),
+          plan_activities: JSON.stringify([
+            { title: marker('class_sessions', e.session_id), minutes: 10, notes: '' },
+          ]),
+        })
+        .where('id', '=', e.session_id)
+        .execute();
       return {
         session: e.session_id,
         enrolment: e.id,
         enrolledStudent: e.student_id,
         notification: n.id,
         resource: r.id,
+        template: privateId,
+        note: privateId,
       };
     };
 

@@ -25,6 +25,8 @@ const ALL_TABLES: Record<keyof DB, true> = {
   change_counter: true,
   scheduler_lease: true,
   scan_jobs: true,
+  plan_templates: true,
+  student_notes: true,
 };
 
 export type TableName = keyof DB;

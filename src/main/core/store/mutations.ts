@@ -8,6 +8,7 @@ import {
   fieldValue,
   fieldWritesOf,
   storedValue,
+  type AnyMutator,
   type EditTable,
   type MutationType,
   type TargetRow,
@@ -30,6 +31,10 @@ export function fieldWrites(type: MutationType, args: unknown, now: string): Fie
 /** The columns read to build a mutator's view of a local row. */
 export const editColumns = (table: LocalTable): string[] => Object.keys(EDIT_TABLES[table].fields);
 
+/** The columns a created row's `create.columns` names (read back for its `check`). */
+export const createColumns = (m: AnyMutator): string[] =>
+  m.create?.columns ? Object.keys(m.create.columns({} as never)) : [];
+
 /**
  * A local row as a mutator's `check` sees it. Permission is the server's to decide: every row
  * on the device is in the teacher's scoped view, so the owner is not read here.
@@ -37,11 +42,13 @@ export const editColumns = (table: LocalTable): string[] => Object.keys(EDIT_TAB
 export function localTarget(
   table: LocalTable,
   row: Record<string, unknown> & { school_id: number },
+  keyColumns: string[] = [],
 ): TargetRow {
   return {
     school_id: row.school_id,
     owner_id: 0,
     editable: true,
     values: Object.fromEntries(editColumns(table).map((f) => [f, fieldValue(table, f, row[f])])),
+    keys: Object.fromEntries(keyColumns.map((c) => [c, row[c]])),
   };
 }

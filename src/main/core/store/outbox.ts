@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   EditRefused,
   fieldWritesOf,
+  type AnyMutator,
   mutatorOf,
   type FieldWrite as EditWrite,
   type MutationInput,
@@ -15,7 +16,18 @@ import {
 } from '../../../shared/mutators.js';
 import type { MutationResult } from '../../../shared/protocol.js';
 import type { StoreDatabase } from './database.js';
-import { editColumns, fieldWrites, localTarget, type FieldWrite, type LocalTable } from './mutations.js';
+import {
+  createColumns,
+  editColumns,
+  fieldWrites,
+  localTarget,
+  type FieldWrite,
+  type LocalTable,
+} from './mutations.js';
+import { TABLE_OF } from './tables.js';
+
+/** The base_values field marking a row this device created for a pending edit. */
+const CREATED = '__created';
 import type { LocalDB } from './schema.js';
 
 export interface OutboxEntry {
@@ -78,11 +90,36 @@ export class Outbox {
     const m = mutatorOf(type);
     const run = this.d.sqlite.transaction((): { entry: OutboxEntry; writes: EditWrite[] } => {
       const rowId = m.rowId(input);
-      const row = this.d
-        .stmt(`select school_id, version, ${editColumns(m.table).join(', ')} from ${m.table} where id = ?`)
-        .get(rowId) as (Record<string, unknown> & { school_id: number; version: number }) | undefined;
+      const select = `select school_id, version, ${[...editColumns(m.table), ...createColumns(m)].join(', ')} from ${m.table} where id = ?`;
+      let row = this.d.stmt(select).get(rowId) as
+        (Record<string, unknown> & { school_id: number; version: number }) | undefined;
+      if (!row && m.create) {
+        // A row this device creates: made here at once, and undone if the server refuses it.
+        this.checkReferences(m, input);
+        const school = m.create.schoolId(input as never);
+        if (!this.d.stmt('select 1 from schools where id = ?').get(school))
+          throw new StoreError('not_found', `school ${school} is not on this device`);
+        const cols = { id: rowId, school_id: school, ...(m.create.columns?.(input as never) ?? {}) };
+        this.d
+          .stmt(
+            `insert into ${m.table} (${Object.keys(cols).join(', ')}) values (${Object.keys(cols)
+              .map(() => '?')
+              .join(', ')})`,
+          )
+          .run(...Object.values(cols));
+        this.d
+          .stmt(
+            `insert or ignore into base_values (entity, row_id, field, school_id, value) values (?, ?, '${CREATED}', ?, 'null')`,
+          )
+          .run(m.table, rowId, school);
+        row = this.d.stmt(select).get(rowId) as Record<string, unknown> & {
+          school_id: number;
+          version: number;
+        };
+      }
       if (!row)
         throw new StoreError('not_found', `${m.table.replace(/s$/, '')} ${rowId} is not on this device`);
+      this.checkReferences(m, input);
       const parsed = m.argsSchema.safeParse(m.versioned ? { ...input, base_version: row.version } : input);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -92,7 +129,7 @@ export class Outbox {
         );
       }
       try {
-        m.check?.(localTarget(m.table, row), parsed.data);
+        m.check?.(localTarget(m.table, row, createColumns(m)), parsed.data);
       } catch (e) {
         if (e instanceof EditRefused) throw new StoreError(e.code, e.message);
         throw e;
@@ -161,11 +198,39 @@ export class Outbox {
         } else {
           out.applied++;
           for (const w of writes) if (!this.fieldHasPending(w, now)) this.deleteBase(w);
+          const created = writes[0] && { ...writes[0], field: CREATED };
+          if (created && !this.rowHasPending(created, now)) this.deleteBase(created);
         }
       }
     });
     run.immediate();
     return out;
+  }
+
+  /** Refuses an edit naming rows (students, files, courses) this device does not hold in the school. */
+  private checkReferences(m: AnyMutator, input: unknown): void {
+    const refs = m.references?.(input as never) ?? [];
+    if (refs.every((r) => r.ids.length === 0)) return;
+    const school = m.create
+      ? m.create.schoolId(input as never)
+      : (
+          this.d.stmt(`select school_id from ${m.table} where id = ?`).get(m.rowId(input as never)) as
+            { school_id: number } | undefined
+        )?.school_id;
+    for (const ref of refs) {
+      for (const id of ref.ids) {
+        const held = this.d
+          .stmt(`select 1 from ${TABLE_OF[ref.entity]} where id = ? and school_id = ?`)
+          .get(id, school ?? -1);
+        if (!held) throw new StoreError('not_found', `${ref.entity} ${id} is not on this device`);
+      }
+    }
+  }
+
+  private rowHasPending(w: { table: LocalTable; rowId: number }, now: string): boolean {
+    return this.pending().some((e) =>
+      fieldWrites(e.type, e.args, now).some((x) => x.table === w.table && x.rowId === w.rowId),
+    );
   }
 
   private fieldHasPending(w: FieldWrite, now: string): boolean {
@@ -182,8 +247,20 @@ export class Outbox {
       .run(w.table, w.rowId, w.field);
   }
 
-  /** Puts the server's value back, then the edits still pending for the same field. */
+  /** Puts the server's value back, then the edits still pending for the same field; a row this
+   * device created for the refused edit goes, unless another pending edit still writes it. */
   private undo(writes: FieldWrite[], now: string): void {
+    const first = writes[0];
+    if (first) {
+      const marker = this.d
+        .stmt('select 1 from base_values where entity = ? and row_id = ? and field = ?')
+        .get(first.table, first.rowId, CREATED);
+      if (marker && !this.rowHasPending(first, now)) {
+        this.d.stmt(`delete from ${first.table} where id = ?`).run(first.rowId);
+        this.d.stmt('delete from base_values where entity = ? and row_id = ?').run(first.table, first.rowId);
+        return;
+      }
+    }
     for (const w of writes) {
       const base = this.d
         .stmt('select value from base_values where entity = ? and row_id = ? and field = ?')

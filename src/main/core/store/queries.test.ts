@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { EntityRow } from '../../../shared/entities.js';
+import { emptyPlan, type EntityRow } from '../../../shared/entities.js';
 import type { PullChange } from '../../../shared/protocol.js';
 import { LocalStore } from './local-store.js';
 import {
@@ -56,6 +56,7 @@ const session = (
   status: 'scheduled',
   location: '',
   lesson_notes: '',
+  ...emptyPlan(),
   version: 1,
   ...o,
 });

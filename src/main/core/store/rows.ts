@@ -30,7 +30,22 @@ export const toNotification = (r: LocalDB['notifications']): NotificationRow => 
   delivered_via_socket: r.delivered_via_socket !== 0,
 });
 
-export const toSessionItem = <R extends { student_count: number | null }>(r: R) => ({
+/** A stored session (plan lists as JSON text, flags as 0/1) in its wire shape. */
+export const toSession = <
+  R extends Pick<LocalDB['sessions'], 'plan_activities' | 'resource_ids' | 'plan_ready'>,
+>(
+  r: R,
+) => ({
   ...r,
-  student_count: r.student_count ?? 0,
+  plan_activities: JSON.parse(r.plan_activities) as SessionRow['plan_activities'],
+  resource_ids: JSON.parse(r.resource_ids) as number[],
+  plan_ready: r.plan_ready !== 0,
 });
+
+export const toSessionItem = <
+  R extends Pick<LocalDB['sessions'], 'plan_activities' | 'resource_ids' | 'plan_ready'> & {
+    student_count: number | null;
+  },
+>(
+  r: R,
+) => Object.assign(toSession(r), { student_count: r.student_count ?? 0 });

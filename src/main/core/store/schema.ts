@@ -17,6 +17,14 @@ export interface LocalDB {
     status: 'scheduled' | 'completed' | 'cancelled';
     location: string;
     lesson_notes: string;
+    plan_objectives: string;
+    /** JSON list of PlanActivity. */
+    plan_activities: string;
+    plan_materials: string;
+    plan_homework: string;
+    plan_ready: number;
+    /** JSON list of resource ids. */
+    resource_ids: string;
     version: number;
   };
   enrolments: {
@@ -65,6 +73,27 @@ export interface LocalDB {
     delivered_via_socket: number;
     created_at: string;
     expires_at: string | null;
+    version: number;
+  };
+  plan_templates: {
+    id: number;
+    school_id: number;
+    teacher_id: number;
+    name: string;
+    /** JSON PlanContent. */
+    content: string;
+    updated_at: string;
+    /** Set by a pending delete_plan_template (the server's view no longer has the row). */
+    deleted: number;
+    version: number;
+  };
+  student_notes: {
+    id: number;
+    school_id: number;
+    teacher_id: number;
+    student_id: number;
+    body: string;
+    updated_at: string;
     version: number;
   };
   announced_notifications: { id: number };

@@ -20,11 +20,13 @@ export const TABLE_OF: Record<Entity, string> = {
   resource: 'resources',
   announcement: 'announcements',
   notification: 'notifications',
+  plan_template: 'plan_templates',
+  student_note: 'student_notes',
 };
 
 /** A field as SQLite stores it: flags as 0/1, lists as JSON text. */
 const toColumn = (v: unknown): unknown =>
-  typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? JSON.stringify(v) : v;
+  typeof v === 'boolean' ? (v ? 1 : 0) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
 
 export const TABLES = Object.fromEntries(
   ENTITIES.map((e): [Entity, TableSpec] => {

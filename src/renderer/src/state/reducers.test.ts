@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { NotificationRow, ResourceRow, SessionDetail } from '../types.js';
+import { emptyPlan } from '../../../shared/entities.js';
 import { arrived } from './resources.js';
 import { withWrites } from './edit-writes.js';
 import { notificationsAfter, sortNotifications, unreadOf } from './notifications.js';
@@ -17,6 +18,7 @@ const detail: SessionDetail = {
     status: 'scheduled',
     location: 'Sala 2',
     lesson_notes: '',
+    ...emptyPlan(),
     version: 4,
     course_name: 'Matemática',
     student_count: 2,
