@@ -8,13 +8,17 @@
  *   2 — push and pull carry the app's protocol version (`PROTOCOL_HEADER`) and every answer the
  *       server's; a side older than the other answers or reports `app_outdated` / `server_outdated`.
  *       Stored text refuses NUL and lone surrogates.
+ *   3 — lesson preparation: sessions carry their plan and attached files; the view gains the
+ *       teacher's plan templates and private student notes (rows a device creates, with ids it
+ *       chooses); mutation types update_lesson_plan, set_session_resources, save_plan_template,
+ *       delete_plan_template, save_student_note; update_resource_metadata takes course_ids.
  */
 import { z } from 'zod';
 import { ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';
 import { MUTATION_TYPES, MUTATORS, type MutationArgs, type MutationType } from './mutators.js';
 import { text } from './text.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The HTTP header in which push and pull requests state, and every answer returns, the protocol version. */
 export const PROTOCOL_HEADER = 'classdesk-protocol';
 

@@ -1,7 +1,7 @@
 /**
  * docs/ARCHITECTURE.md invariant 4 at the level of bytes: a unique marker is written into Escola Sul's
  * data on the server (a session title of ana's, an announcement and its notification, a
- * resource's title and file content), reaches ana's device (the control: the marker is in the
+ * resource's title and file content, the teacher's plan, template and private note), reaches ana's device (the control: the marker is in the
  * device's files), and after ana's Sul membership is deactivated no file under the device's
  * data directory — SQLite database, WAL, shared memory, cached files, anything — holds it,
  * neither while the app runs nor after it closes. The cached file itself is gone.
@@ -17,6 +17,13 @@ import { until } from '../support/until.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
 import { integrity } from '../support/sync-audit.js';
 import { storeDatabase } from '../../src/main/core/store/local-store.js';
+import { newRowId } from '../../src/shared/mutators.js';
+import type { PushResponse } from '../../src/shared/protocol.js';
+
+/** A template ana saved in Norte: it stays when Sul goes. */
+const NORTE_TEMPLATE = 'Norte template (stays)';
+/** ana's private note about a Sul student, rewritten by each test. */
+const SUL_NOTE = newRowId();
 
 /** Every regular file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
@@ -102,6 +109,65 @@ describe('revocation leaves no byte of the school on the device', () => {
       return r.scan_status === 'clean' ? true : undefined;
     });
 
+    // The teacher's own preparation in Sul carries it too: a plan, a template, a private note.
+    const sulPlan = await server.database.db
+      .selectFrom('class_sessions')
+      .innerJoin('enrolments', 'enrolments.session_id', 'class_sessions.id')
+      .select(['class_sessions.id', 'class_sessions.version', 'enrolments.student_id'])
+      .where('class_sessions.id', '=', session.id)
+      .executeTakeFirstOrThrow();
+    const note = await server.database.db
+      .selectFrom('student_notes')
+      .select('version')
+      .where('teacher_id', '=', ids.ana)
+      .where('id', '=', SUL_NOTE)
+      .executeTakeFirst();
+    const content = { objectives: marker, activities: [], materials: '', homework: '', notes: '' };
+    const pushed = await anaWeb.post<PushResponse>('/api/sync/push', {
+      client_id: 'revocation-web',
+      mutations: [
+        {
+          id: `plan-${marker}`,
+          type: 'update_lesson_plan',
+          args: { session_id: sulPlan.id, base_version: sulPlan.version, homework: `Trabalho ${marker}` },
+        },
+        {
+          id: `tpl-${marker}`,
+          type: 'save_plan_template',
+          args: {
+            template_id: newRowId(),
+            school_id: ids.sul,
+            base_version: 0,
+            name: `Modelo ${marker}`,
+            content,
+          },
+        },
+        {
+          id: `note-${marker}`,
+          type: 'save_student_note',
+          args: {
+            note_id: SUL_NOTE,
+            school_id: ids.sul,
+            student_id: sulPlan.student_id,
+            base_version: note?.version ?? 0,
+            body: `Nota ${marker}`,
+          },
+        },
+        {
+          id: `tpl-norte-${marker}`,
+          type: 'save_plan_template',
+          args: {
+            template_id: newRowId(),
+            school_id: ids.norte,
+            base_version: 0,
+            name: NORTE_TEMPLATE,
+            content: { ...content, objectives: 'Norte' },
+          },
+        },
+      ],
+    });
+    expect(pushed.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+
     const device = await openTestDevice(server.url, 'ana@classdesk.test');
     devices.push(device);
     if (opts.live) {
@@ -148,7 +214,12 @@ describe('revocation leaves no byte of the school on the device', () => {
     expect(fs.existsSync(cached)).toBe(false);
     expect(filesHolding(device.dataDir, marker), 'while the app runs').toEqual([]);
     expect(integrity(device.store)).toBe('ok');
-    // Norte is untouched.
+    // Norte is untouched, its template too.
+    const templates = await storeDatabase(device.store)
+      .db.selectFrom('plan_templates')
+      .select('name')
+      .execute();
+    expect(templates.map((t) => t.name)).toContain(NORTE_TEMPLATE);
     expect(summary.schools.map((s) => s.schoolId)).toEqual([ids.norte]);
     expect(summary.schools[0]).toMatchObject({ verified: true });
 
