@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are written against an untyped schema */
 type AnyDb = Kysely<any>;
@@ -8,6 +8,12 @@ type AnyDb = Kysely<any>;
  * fields and attached files, the teacher's plan templates and private notes about students.
  * A pulled session is written whole, so existing rows get the fields' empty values here and
  * their content with the next pull.
+ *
+ * Full-text search (src/main/core/store/search.ts): one FTS5 index over the teacher's sessions
+ * (title, place, plan, notes, homework), students (name, email), files (title, description, and
+ * file name), private notes and templates, kept by triggers. Its rowid encodes the row: id × 8 +
+ * kind, so a trigger replaces an entry by rowid instead of scanning (a pulled row is written with
+ * `insert or replace`, whose implicit delete fires no trigger).
  */
 export async function up(db: AnyDb): Promise<void> {
   for (const [col, type, dflt] of [
@@ -50,9 +56,63 @@ export async function up(db: AnyDb): Promise<void> {
     .on('student_notes')
     .columns(['school_id', 'student_id'])
     .execute();
+
+  await sql`create virtual table search_index using fts5(
+    kind unindexed, row_id unindexed, school_id unindexed, title, body,
+    tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
+  for (const [table, code, kind, title, body, when] of SEARCH_SOURCES) {
+    const key = `new.id * 8 + ${code}`;
+    const replace = `delete from search_index where rowid = ${key};
+      insert into search_index (rowid, kind, row_id, school_id, title, body)
+        select ${key}, '${kind}', new.id, new.school_id, ${title}, ${body} where ${when};`;
+    await sql
+      .raw(`create trigger ${table}_search_insert after insert on ${table} begin ${replace} end`)
+      .execute(db);
+    await sql
+      .raw(`create trigger ${table}_search_update after update on ${table} begin ${replace} end`)
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_search_delete after delete on ${table} begin
+          delete from search_index where rowid = old.id * 8 + ${code}; end`,
+      )
+      .execute(db);
+  }
 }
 
+/** What the search index holds of each table: [table, kind code, kind, title, body, condition]. */
+const SEARCH_SOURCES: Array<[string, number, string, string, string, string]> = [
+  [
+    'sessions',
+    1,
+    'session',
+    'new.title',
+    `new.location || ' ' || new.plan_objectives || ' ' || coalesce((select group_concat(
+       json_extract(value, '$.title') || ' ' || json_extract(value, '$.notes'), ' ')
+       from json_each(new.plan_activities)), '') || ' ' || new.plan_materials || ' ' ||
+       new.plan_homework || ' ' || new.lesson_notes`,
+    '1',
+  ],
+  ['students', 2, 'student', 'new.name', 'new.email', '1'],
+  ['resources', 3, 'resource', 'new.title', `new.description || ' ' || new.file_type`, '1'],
+  ['student_notes', 4, 'student_note', "''", 'new.body', '1'],
+  [
+    'plan_templates',
+    5,
+    'plan_template',
+    'new.name',
+    `coalesce(json_extract(new.content, '$.objectives'), '') || ' ' ||
+       coalesce(json_extract(new.content, '$.homework'), '') || ' ' ||
+       coalesce(json_extract(new.content, '$.notes'), '')`,
+    'new.deleted = 0',
+  ],
+];
+
 export async function down(db: AnyDb): Promise<void> {
+  for (const [table] of SEARCH_SOURCES)
+    for (const op of ['insert', 'update', 'delete'])
+      await sql.raw(`drop trigger ${table}_search_${op}`).execute(db);
+  await sql`drop table search_index`.execute(db);
   await db.schema.dropTable('student_notes').execute();
   await db.schema.dropTable('plan_templates').execute();
   for (const col of [

@@ -147,6 +147,26 @@ export const EditRequest = z.discriminatedUnion(
   MUTATION_TYPES.map(editOf) as unknown as [ReturnType<typeof editOf>, ...ReturnType<typeof editOf>[]],
 ) as unknown as z.ZodType<EditRequest>;
 
+/** What the device's full-text search finds (src/main/core/store/search.ts). */
+export const SearchKind = z.enum(['session', 'student', 'resource', 'student_note', 'plan_template']);
+export type SearchKind = z.infer<typeof SearchKind>;
+/** A piece of a found text, and whether it is part of the match (shown highlighted). */
+export const TextSegment = z.object({ text: z.string(), hit: z.boolean() });
+export type TextSegment = z.infer<typeof TextSegment>;
+export const SearchHit = z.object({
+  kind: SearchKind,
+  id: z.number(),
+  school_id: Id,
+  school_name: z.string(),
+  title: z.array(TextSegment),
+  snippet: z.array(TextSegment),
+  /** A session's start. */
+  starts_at: z.string().nullable(),
+  /** The student a student or a private note is about. */
+  student_id: z.number().nullable(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
 const none = z.tuple([]);
 const one = <T extends z.ZodType>(t: T) => z.tuple([t]);
 const Ok = z.object({ ok: z.literal(true) });
@@ -195,6 +215,16 @@ export const IPC = {
       }),
     ),
     result: page(StudentItem),
+  },
+  'search:query': {
+    args: one(
+      z.object({
+        query: z.string().max(200),
+        schoolId: SchoolFilter,
+        limit: z.number().int().min(1).max(200),
+      }),
+    ),
+    result: z.array(SearchHit),
   },
   'resources:list': {
     args: one(z.object({ schoolId: SchoolFilter, search: z.string().max(200).optional() })),

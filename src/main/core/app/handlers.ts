@@ -15,6 +15,7 @@ import {
   sessionDetail,
   unreadCount,
 } from '../store/queries.js';
+import { search } from '../store/search.js';
 import type { AppController } from './controller.js';
 
 export type IpcHandlers = { [C in IpcChannel]: (...args: IpcArgs<C>) => Promise<IpcResult<C>> };
@@ -50,6 +51,7 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
     'sessions:list': async (q) => listSessions(store(), q),
     'session:get': async ({ sessionId }) => sessionDetail(store(), sessionId),
     'students:list': async (q) => listStudents(store(), q),
+    'search:query': async (q) => search(store(), q),
     'resources:list': async (q) => listResources(store(), q),
     'resource:open': async ({ resourceId }) => {
       const path = await app.device().files.ensure(resourceId);

@@ -90,6 +90,9 @@ export class Revocation {
       this.d.stmt('delete from pending_uploads where school_id = ?').run(schoolId);
       this.d.stmt('delete from base_values where school_id = ?').run(schoolId);
       this.pulls.deleteSchoolRows(schoolId);
+      // The search index's triggers recorded the deletes; merging its segments drops the school's
+      // terms from the index itself (secure_delete then zeroes the freed pages).
+      this.d.stmt("insert into search_index (search_index) values ('optimize')").run();
       this.d.stmt('delete from sync_state where school_id = ?').run(schoolId);
       this.d.stmt('delete from meta where key = ?').run(`school_name:${schoolId}`);
       return { fileHashes, quarantined };
