@@ -32,6 +32,7 @@ import { ENTITIES, type Entity } from '../../src/shared/entities.js';
 import type { EngineOptions } from '../../src/main/core/sync/engine.js';
 import { benchServerEnv } from './bench-env.js';
 import { benchOutage } from './sync-outage.js';
+import { benchSearch } from './sync-search.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,7 +41,7 @@ const { values: args } = parseArgs({
     'query-iterations': { type: 'string', default: '300' },
     'outage-rounds': { type: 'string', default: '4' },
     'outage-down-s': { type: 'string', default: '45' },
-    /** Run one part only (for profiling): first | latency | queries | outage. */
+    /** Run one part only (for profiling): first | latency | queries | outage | search. */
     only: { type: 'string' },
   },
 });
@@ -62,10 +63,10 @@ if (
   LAT_N > 5000 ||
   QUERY_N < 20 ||
   QUERY_N > 100_000 ||
-  (ONLY !== undefined && !['first', 'latency', 'queries', 'outage'].includes(ONLY))
+  (ONLY !== undefined && !['first', 'latency', 'queries', 'outage', 'search'].includes(ONLY))
 ) {
   console.error(
-    'usage: npm run bench:sync -- [--rounds 1..50] [--latency-iterations 10..5000] [--query-iterations 20..100000] [--outage-rounds 1..20] [--outage-down-s 1..120] [--only first|latency|queries|outage]',
+    'usage: npm run bench:sync -- [--rounds 1..50] [--latency-iterations 10..5000] [--query-iterations 20..100000] [--outage-rounds 1..20] [--outage-down-s 1..120] [--only first|latency|queries|outage|search]',
   );
   process.exit(2);
 }
@@ -644,6 +645,11 @@ async function main(): Promise<void> {
     `Classdesk desktop sync benchmark — SQLite server on loopback, ${ROUNDS} rounds (median), Node ${process.version}, ` +
       `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}`,
   );
+  if (ONLY === 'search') {
+    printTable(await searchRows());
+    printSearchNote();
+    return;
+  }
   const b = await setUp();
   let device: Device | undefined;
   try {
@@ -790,10 +796,12 @@ async function main(): Promise<void> {
         await baseline.close();
       }
     }
+    if (ONLY === undefined) table.push(...(await searchRows()));
 
     console.log();
     printTable(table);
     console.log();
+    if (ONLY === undefined) printSearchNote();
     console.log(
       `first sync: Device.engine.syncAll() on a fresh store (push, /api/me, pull in batches of ${PULL_BATCH} — the engine default — apply, checksum);`,
     );
@@ -819,6 +827,29 @@ async function main(): Promise<void> {
     await device?.close();
     await b.cleanup();
   }
+}
+
+/** The search figures (a store of their own: no server needed). */
+async function searchRows(): Promise<Row[]> {
+  const r = await benchSearch({ iterations: QUERY_N, rounds: ROUNDS });
+  const index = median(r.indexP95);
+  const scan = median(r.scanP95);
+  return [
+    {
+      measure: `full-text search over ${fmt(r.sessions)} sessions with plans, p95 (ms)`,
+      classdesk: fmt(index, 2),
+      baseline: fmt(scan, 2),
+      ratio: scan >= index ? `${fmt(scan / index, 1)}× faster` : `${fmt(index / scan, 1)}× slower`,
+      goal: '≤ 20',
+    },
+  ];
+}
+
+function printSearchNote(): void {
+  console.log(
+    `search: ${QUERY_N} queries per round (one or two words of the plans' vocabulary, the last a prefix), ${ROUNDS} rounds; ` +
+      "classdesk: search() over the FTS5 index (with each hit's school and highlights); baseline: folding and scanning every session's fields (instr) for the first word, one prepared statement",
+  );
 }
 
 main().then(

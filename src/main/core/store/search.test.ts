@@ -169,7 +169,7 @@ describe('full-text search on the device', () => {
       AT,
     );
     expect(find('conto')).toEqual([]);
-    store.revokeSchool(SUL, 'Escola Sul', AT);
+    store.revokeSchool(SUL, AT);
     expect(plain(find('fracoes'))).toEqual(['session:1']);
     // The index's own pages no longer hold a word only Sul had: its segments were merged.
     const { sqlite } = storeDatabase(store);
