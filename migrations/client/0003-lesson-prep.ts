@@ -10,8 +10,8 @@ type AnyDb = Kysely<any>;
  * their content with the next pull.
  *
  * Full-text search (src/main/core/store/search.ts): one FTS5 index over the teacher's sessions
- * (title, place, plan, notes, homework), students (name, email), files (title, description, and
- * file name), private notes and templates, kept by triggers. Its rowid encodes the row: id × 8 +
+ * (title, place, plan, notes, homework), students (name, email), files (title, description,
+ * type) and private notes, kept by triggers. Its rowid encodes the row: id × 8 +
  * kind, so a trigger replaces an entry by rowid instead of scanning (a pulled row is written with
  * `insert or replace`, whose implicit delete fires no trigger).
  */
@@ -96,16 +96,6 @@ const SEARCH_SOURCES: Array<[string, number, string, string, string, string]> = 
   ['students', 2, 'student', 'new.name', 'new.email', '1'],
   ['resources', 3, 'resource', 'new.title', `new.description || ' ' || new.file_type`, '1'],
   ['student_notes', 4, 'student_note', "''", 'new.body', '1'],
-  [
-    'plan_templates',
-    5,
-    'plan_template',
-    'new.name',
-    `coalesce(json_extract(new.content, '$.objectives'), '') || ' ' ||
-       coalesce(json_extract(new.content, '$.homework'), '') || ' ' ||
-       coalesce(json_extract(new.content, '$.notes'), '')`,
-    'new.deleted = 0',
-  ],
 ];
 
 export async function down(db: AnyDb): Promise<void> {

@@ -78,6 +78,13 @@ export const Dashboard = z.object({
   student_count: z.number().int(),
   unread_notifications: z.number().int(),
   recent_resources: z.array(RecentResource),
+  /** The next lesson not yet over, with the files it uses (attached, or of its course) and whether each is on the device. */
+  next_class: z
+    .object({
+      session: SessionItem,
+      files: z.array(z.object({ id: Id, title: z.string(), on_device: z.boolean() })),
+    })
+    .nullable(),
 });
 const page = <T extends z.ZodType>(row: T) => z.object({ rows: z.array(row), total: z.number().int() });
 export const RosterEntry = z.object({
@@ -148,7 +155,7 @@ export const EditRequest = z.discriminatedUnion(
 ) as unknown as z.ZodType<EditRequest>;
 
 /** What the device's full-text search finds (src/main/core/store/search.ts). */
-export const SearchKind = z.enum(['session', 'student', 'resource', 'student_note', 'plan_template']);
+export const SearchKind = z.enum(['session', 'student', 'resource', 'student_note']);
 export type SearchKind = z.infer<typeof SearchKind>;
 /** A piece of a found text, and whether it is part of the match (shown highlighted). */
 export const TextSegment = z.object({ text: z.string(), hit: z.boolean() });

@@ -170,7 +170,7 @@ function defineMutator<Tb extends EditTable, S extends z.ZodRawShape, V extends 
 const sessionTransition =
   (to: z.infer<typeof SessionStatus>) =>
   (row: TargetRow): void => {
-    const from = row.values.status;
+    const from = row.values.status as string | null;
     if (from !== to && from !== 'scheduled')
       throw new EditRefused('invalid_transition', `a ${String(from)} session cannot be marked ${to}`);
   };

@@ -77,6 +77,16 @@ describe.skipIf(!HAS_CHROMIUM)('main screens', { timeout: 300_000 }, () => {
     await app.go('Students');
     await check('students');
 
+    // The week of the session planned above, and a search that finds its notes.
+    await app.go('Week');
+    await page.getByRole('table').getByRole('link').first().waitFor();
+    await check('week');
+
+    await app.go('Search');
+    await page.getByLabel('Search plans, notes, homework, sessions, students and files').fill('frações');
+    await page.getByRole('list', { name: 'Search results' }).waitFor();
+    await check('search');
+
     await app.go('Resources');
     await check('resources');
 

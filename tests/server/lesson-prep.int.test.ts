@@ -37,7 +37,9 @@ async function pullAll(api: TestApi, schoolId: number) {
     if (!r.body.has_more) break;
   }
   const rows = (entity: string) =>
-    changes.filter((c) => c.op === 'upsert' && c.entity === entity).map((c) => (c as unknown as { row: never }).row);
+    changes
+      .filter((c) => c.op === 'upsert' && c.entity === entity)
+      .map((c) => (c as unknown as { row: never }).row);
   return { text: JSON.stringify(changes), rows };
 }
 

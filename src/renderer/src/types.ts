@@ -9,7 +9,7 @@ export type { NotificationRow, ResourceRow, AnnouncementRow } from '../../shared
 export type SchoolItem = IpcResult<'schools:list'>[number];
 export type Dashboard = IpcResult<'dashboard:get'>;
 export type RangeName = Dashboard['range'];
-export type { SessionItem, RecentResource } from '../../shared/ipc.js';
+export type { SessionItem, RecentResource, SearchHit, TextSegment } from '../../shared/ipc.js';
 export type SessionDetail = NonNullable<IpcResult<'session:get'>>;
 export type RosterEntry = SessionDetail['roster'][number];
 export type StudentItem = IpcResult<'students:list'>['rows'][number];

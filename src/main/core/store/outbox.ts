@@ -96,10 +96,10 @@ export class Outbox {
       if (!row && m.create) {
         // A row this device creates: made here at once, and undone if the server refuses it.
         this.checkReferences(m, input);
-        const school = m.create.schoolId(input as never);
+        const school = m.create.schoolId(input);
         if (!this.d.stmt('select 1 from schools where id = ?').get(school))
           throw new StoreError('not_found', `school ${school} is not on this device`);
-        const cols = { id: rowId, school_id: school, ...(m.create.columns?.(input as never) ?? {}) };
+        const cols = { id: rowId, school_id: school, ...(m.create.columns?.(input) ?? {}) };
         this.d
           .stmt(
             `insert into ${m.table} (${Object.keys(cols).join(', ')}) values (${Object.keys(cols)

@@ -1,6 +1,6 @@
 /**
  * Full-text search over everything the teacher has on the device — sessions (title, place, plan,
- * notes, homework), students, files, private notes and plan templates — offline, through the
+ * notes, homework), students, files and private notes — offline, through the
  * FTS5 index that migrations/client/0003-lesson-prep.ts keeps with triggers. Matches come back
  * as segments (text, and whether it matched) for the UI to highlight without markup.
  */

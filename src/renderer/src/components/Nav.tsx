@@ -6,10 +6,12 @@ import { navSection, routeHref, type Route } from '../state/routes.js';
 
 const ENTRIES: Array<{ name: Route['name']; label: MessageKey }> = [
   { name: 'dashboard', label: 'nav.dashboard' },
+  { name: 'week', label: 'nav.week' },
   { name: 'sessions', label: 'nav.sessions' },
   { name: 'students', label: 'nav.students' },
   { name: 'resources', label: 'nav.resources' },
   { name: 'notifications', label: 'nav.notifications' },
+  { name: 'search', label: 'nav.search' },
   { name: 'settings', label: 'nav.settings' },
 ];
 

@@ -9,6 +9,8 @@ import { SessionScreen } from '../screens/Session.js';
 import { SessionsScreen } from '../screens/Sessions.js';
 import { SettingsScreen } from '../screens/Settings.js';
 import { StudentsScreen } from '../screens/Students.js';
+import { SearchScreen } from '../screens/Search.js';
+import { WeekScreen } from '../screens/Week.js';
 import { useChanges } from '../state/changes.js';
 import { loadSignedIn } from '../state/events.js';
 import { useNotifications } from '../state/notifications.js';
@@ -40,6 +42,10 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen />;
     case 'attention':
       return <AttentionScreen />;
+    case 'search':
+      return <SearchScreen />;
+    case 'week':
+      return <WeekScreen start={route.start} />;
   }
 }
 

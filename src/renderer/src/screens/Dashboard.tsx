@@ -1,6 +1,7 @@
 /** Today / this week / this month at a glance, straight from the local store. */
 import { useEffect } from 'react';
 import { StatusBadge, ErrorLine } from '../components/bits.js';
+import { NextClass } from '../components/NextClass.js';
 import { useI18n } from '../i18n/useI18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { useChanges } from '../state/changes.js';
@@ -76,6 +77,8 @@ export function DashboardScreen() {
               </li>
             </ul>
           </section>
+
+          <NextClass next={current.next_class} />
 
           <section className="card">
             <h2>{t('dashboard.sessions')}</h2>

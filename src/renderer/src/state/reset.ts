@@ -5,6 +5,8 @@ import { useSessionList, useStudentList } from './lists.js';
 import { useNotifications } from './notifications.js';
 import { useResources } from './resources.js';
 import { useSchools } from './schools.js';
+import { useSearch } from './search.js';
+import { useWeek } from './week.js';
 import { useSession } from './session.js';
 import { useSync } from './sync.js';
 
@@ -16,6 +18,8 @@ export function forgetUserData(): void {
     useNotifications,
     useResources,
     useSession,
+    useSearch,
+    useWeek,
   ])
     (store as { setState(s: unknown, replace: true): void; getInitialState(): unknown }).setState(
       store.getInitialState(),

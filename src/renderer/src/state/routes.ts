@@ -8,7 +8,9 @@ export type Route =
   | { name: 'resources' }
   | { name: 'notifications' }
   | { name: 'settings' }
-  | { name: 'attention' };
+  | { name: 'attention' }
+  | { name: 'search' }
+  | { name: 'week'; start?: string };
 
 const SIMPLE = [
   'dashboard',
@@ -18,6 +20,7 @@ const SIMPLE = [
   'notifications',
   'settings',
   'attention',
+  'search',
 ] as const;
 
 /**
@@ -37,12 +40,16 @@ export function parseRoute(input: string): Route {
     return Number.isInteger(id) && id > 0 ? { name: 'session', id } : { name: 'sessions' };
   }
   if (head === 'announcements') return { name: 'notifications' };
+  if (head === 'week')
+    return second && /^\d{4}-\d{2}-\d{2}$/.test(second) ? { name: 'week', start: second } : { name: 'week' };
   const simple = SIMPLE.find((s) => s === head);
   return simple ? { name: simple } : { name: 'dashboard' };
 }
 
 export function routePath(route: Route): string {
-  return route.name === 'session' ? `/sessions/${route.id}` : `/${route.name}`;
+  if (route.name === 'session') return `/sessions/${route.id}`;
+  if (route.name === 'week' && route.start) return `/week/${route.start}`;
+  return `/${route.name}`;
 }
 
 export function routeHref(route: Route): string {

@@ -1,5 +1,5 @@
 /** Pure helpers of the session page: attendance counts and keys. */
-import type { Attendance, SessionDetail } from '../types.js';
+import type { Attendance, SessionDetail, SessionItem } from '../types.js';
 
 export type AttendanceCounts = Record<Attendance, number>;
 
@@ -22,4 +22,20 @@ export function attendanceForKey(key: string, language: 'en' | 'pt-PT'): Attenda
   if (k === 'a') return 'absent';
   if (k === 'l') return 'late';
   return null;
+}
+
+export type PlanStatus = 'empty' | 'drafted' | 'ready';
+
+/** Where a session's plan stands: marked ready, written in part, or not started. */
+export function planStatus(
+  s: Pick<
+    SessionItem,
+    'plan_ready' | 'plan_objectives' | 'plan_activities' | 'plan_materials' | 'plan_homework' | 'lesson_notes'
+  >,
+): PlanStatus {
+  if (s.plan_ready) return 'ready';
+  const written =
+    s.plan_activities.length > 0 ||
+    [s.plan_objectives, s.plan_materials, s.plan_homework, s.lesson_notes].some((t) => t.trim() !== '');
+  return written ? 'drafted' : 'empty';
 }
