@@ -27,7 +27,7 @@ import {
 import { TABLE_OF } from './tables.js';
 
 /** The base_values field marking a row this device created for a pending edit. */
-const CREATED = '__created';
+export const CREATED = '__created';
 import type { LocalDB } from './schema.js';
 
 export interface OutboxEntry {
