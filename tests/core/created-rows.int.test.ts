@@ -133,7 +133,16 @@ describe('rows a device creates', () => {
     );
     const attention = device.store.attention();
     expect(attention).toHaveLength(1);
-    expect(attention[0]).toMatchObject({ type: 'save_student_note', code: 'conflict' });
+    const studentName = await server.database.db
+      .selectFrom('users')
+      .select('name')
+      .where('id', '=', student)
+      .executeTakeFirstOrThrow();
+    expect(attention[0]).toMatchObject({
+      type: 'save_student_note',
+      code: 'conflict',
+      subject: studentName.name,
+    });
     expect(JSON.parse(attention[0]!.conflict!)).toMatchObject({
       server_value: 'Do tablet',
       your_value: 'Do portátil',
