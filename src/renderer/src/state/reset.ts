@@ -3,6 +3,7 @@ import { useAuth } from './auth.js';
 import { useDashboard } from './dashboard.js';
 import { useSessionList, useStudentList } from './lists.js';
 import { useNotifications } from './notifications.js';
+import { useLessonPlan } from './plan.js';
 import { useResources } from './resources.js';
 import { useSchools } from './schools.js';
 import { useSession } from './session.js';
@@ -16,6 +17,7 @@ export function forgetUserData(): void {
     useNotifications,
     useResources,
     useSession,
+    useLessonPlan,
   ])
     (store as { setState(s: unknown, replace: true): void; getInitialState(): unknown }).setState(
       store.getInitialState(),
