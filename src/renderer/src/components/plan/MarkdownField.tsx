@@ -25,7 +25,12 @@ export function MarkdownField(props: {
   const hintId = useId();
   const [preview, setPreview] = useState(false);
   const field = useAutosave(props.stored, props.save);
-  const label = <label htmlFor={id}>{props.label}</label>;
+  const labelId = useId();
+  const label = (
+    <label id={labelId} htmlFor={id}>
+      {props.label}
+    </label>
+  );
   return (
     <div className="md-field">
       <div className="md-field-head">
@@ -34,7 +39,8 @@ export function MarkdownField(props: {
           type="button"
           className="link-button"
           aria-pressed={preview}
-          aria-label={`${t('plan.preview')}: ${props.label}`}
+          // Named "Preview", described by its field's label (so the field's label names one control).
+          aria-describedby={labelId}
           onClick={() => {
             field.flush();
             setPreview(!preview);
