@@ -288,6 +288,7 @@ export const en = {
   'plan.activity.title': 'Activity {n}',
   'plan.activity.minutes': 'Minutes (activity {n})',
   'plan.activity.notes': 'Notes (activity {n})',
+  'plan.activity.notesPlaceholder': 'Notes (optional)',
   'plan.activity.add': 'Add activity',
   'plan.activity.up': 'Move activity {n} up',
   'plan.activity.down': 'Move activity {n} down',

@@ -291,6 +291,7 @@ export const pt: Record<keyof typeof en, Message> = {
   'plan.activity.title': 'Atividade {n}',
   'plan.activity.minutes': 'Minutos (atividade {n})',
   'plan.activity.notes': 'Notas (atividade {n})',
+  'plan.activity.notesPlaceholder': 'Notas (opcional)',
   'plan.activity.add': 'Adicionar atividade',
   'plan.activity.up': 'Subir a atividade {n}',
   'plan.activity.down': 'Descer a atividade {n}',

@@ -112,12 +112,6 @@ export function LessonPlan({ detail }: { detail: SessionDetail }) {
           failed={t('plan.failed')}
           maxLength={20_000}
         />
-        <PlanActivities
-          stored={session.plan_activities}
-          save={(activities) => save({ activities })}
-          startsAt={session.starts_at}
-          endsAt={session.ends_at}
-        />
         <MarkdownField
           label={t('plan.materials')}
           heading={(label) => <h3>{label}</h3>}
@@ -126,6 +120,12 @@ export function LessonPlan({ detail }: { detail: SessionDetail }) {
           failed={t('plan.failed')}
           rows={3}
           maxLength={20_000}
+        />
+        <PlanActivities
+          stored={session.plan_activities}
+          save={(activities) => save({ activities })}
+          startsAt={session.starts_at}
+          endsAt={session.ends_at}
         />
         <MarkdownField
           label={t('plan.homework')}
@@ -138,22 +138,21 @@ export function LessonPlan({ detail }: { detail: SessionDetail }) {
         />
       </div>
 
-      <ConfirmDialog
-        open={dialog === 'copy'}
-        title={t('plan.copyTitle')}
-        onClose={() => setDialog(null)}
-        onConfirm={() => {
-          if (previous)
+      {previous && (
+        <ConfirmDialog
+          open={dialog === 'copy'}
+          title={t('plan.copyTitle')}
+          onClose={() => setDialog(null)}
+          onConfirm={() =>
             void useLessonPlan
               .getState()
               .applyContent(session.id, previous.content)
-              .then((ok) => ok && setNotice(t('plan.copied', { title: previous.title })));
-        }}
-      >
-        {previous && (
+              .then((ok) => ok && setNotice(t('plan.copied', { title: previous.title })))
+          }
+        >
           <p>{t('plan.copyConfirm', { title: previous.title, date: fmt.day(previous.starts_at) })}</p>
-        )}
-      </ConfirmDialog>
+        </ConfirmDialog>
+      )}
       <TemplatePicker
         open={dialog === 'template'}
         onClose={() => setDialog(null)}

@@ -69,82 +69,88 @@ export function PlanActivities(props: {
       {items.length === 0 ? (
         <p className="muted">{t('plan.activity.none')}</p>
       ) : (
-        <ol className="activity-list">
-          {items.map((a, i) => {
-            const n = i + 1;
-            return (
-              <li key={i} className="activity">
-                <div className="activity-fields">
-                  <label>
-                    <span>{t('plan.activity.title', { n })}</span>
-                    <input
-                      type="text"
-                      value={a.title}
-                      maxLength={200}
-                      onChange={(e) => update(i, { title: e.target.value })}
-                      onBlur={() => list.flush()}
-                    />
-                  </label>
-                  <label className="activity-minutes">
-                    <span>{t('plan.activity.minutes', { n })}</span>
-                    <input
-                      type="number"
-                      inputMode="numeric"
-                      min={0}
-                      max={600}
-                      step={1}
-                      value={a.minutes}
-                      onChange={(e) => {
-                        const m = Math.trunc(Number(e.target.value));
-                        update(i, { minutes: Number.isFinite(m) ? Math.min(600, Math.max(0, m)) : 0 });
-                      }}
-                      onBlur={() => list.flush()}
-                    />
-                  </label>
-                  <label className="activity-notes">
-                    <span>{t('plan.activity.notes', { n })}</span>
-                    <textarea
-                      rows={2}
-                      maxLength={5000}
-                      value={a.notes}
-                      onChange={(e) => update(i, { notes: e.target.value })}
-                      onBlur={() => list.flush()}
-                    />
-                  </label>
-                </div>
-                <div className="activity-actions">
-                  <button
-                    type="button"
-                    disabled={i === 0}
-                    aria-label={t('plan.activity.up', { n })}
-                    title={t('plan.activity.up', { n })}
-                    onClick={() => move(i, -1)}
-                  >
-                    ↑
-                  </button>
-                  <button
-                    type="button"
-                    disabled={i === items.length - 1}
-                    aria-label={t('plan.activity.down', { n })}
-                    title={t('plan.activity.down', { n })}
-                    onClick={() => move(i, 1)}
-                  >
-                    ↓
-                  </button>
-                  <button
-                    type="button"
-                    className="danger"
-                    aria-label={t('plan.activity.remove', { n })}
-                    title={t('plan.activity.remove', { n })}
-                    onClick={() => restructure(items.filter((_, j) => j !== i))}
-                  >
-                    ✕
-                  </button>
-                </div>
-              </li>
-            );
-          })}
-        </ol>
+        <>
+          <div className="activity-head" aria-hidden="true">
+            <span />
+            <span>{t('print.activity')}</span>
+            <span>{t('print.minutes')}</span>
+          </div>
+          <ol className="activity-list">
+            {items.map((a, i) => {
+              const n = i + 1;
+              return (
+                <li key={i} className="activity">
+                  <span className="activity-n" aria-hidden="true">
+                    {n}
+                  </span>
+                  <input
+                    type="text"
+                    aria-label={t('plan.activity.title', { n })}
+                    value={a.title}
+                    maxLength={200}
+                    onChange={(e) => update(i, { title: e.target.value })}
+                    onBlur={() => list.flush()}
+                  />
+                  <input
+                    type="number"
+                    inputMode="numeric"
+                    aria-label={t('plan.activity.minutes', { n })}
+                    min={0}
+                    max={600}
+                    step={1}
+                    value={a.minutes}
+                    onChange={(e) => {
+                      const m = Math.trunc(Number(e.target.value));
+                      update(i, { minutes: Number.isFinite(m) ? Math.min(600, Math.max(0, m)) : 0 });
+                    }}
+                    onBlur={() => list.flush()}
+                  />
+                  <span className="activity-actions">
+                    <button
+                      type="button"
+                      className="icon"
+                      disabled={i === 0}
+                      aria-label={t('plan.activity.up', { n })}
+                      title={t('plan.activity.up', { n })}
+                      onClick={() => move(i, -1)}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="icon"
+                      disabled={i === items.length - 1}
+                      aria-label={t('plan.activity.down', { n })}
+                      title={t('plan.activity.down', { n })}
+                      onClick={() => move(i, 1)}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="icon danger"
+                      aria-label={t('plan.activity.remove', { n })}
+                      title={t('plan.activity.remove', { n })}
+                      onClick={() => restructure(items.filter((_, j) => j !== i))}
+                    >
+                      ✕
+                    </button>
+                  </span>
+                  <textarea
+                    className="activity-notes"
+                    rows={1}
+                    maxLength={5000}
+                    aria-label={t('plan.activity.notes', { n })}
+                    placeholder={t('plan.activity.notesPlaceholder')}
+                    value={a.notes}
+                    onChange={(e) => update(i, { notes: e.target.value })}
+                    onBlur={() => list.flush()}
+                  />
+                </li>
+              );
+            })}
+          </ol>
+        </>
       )}
       <PlanTime activities={items} startsAt={props.startsAt} endsAt={props.endsAt} />
       <div className="actions">
