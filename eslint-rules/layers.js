@@ -56,7 +56,15 @@ export const LAYERS = [
     name: 'renderer',
     files: ['src/renderer'],
     ours: ['src/shared', 'src/renderer'],
-    packages: ['react', 'react-dom', 'react-dom/*', 'zustand', '@tanstack/react-virtual'],
+    packages: [
+      'react',
+      'react-dom',
+      'react-dom/*',
+      'zustand',
+      '@tanstack/react-virtual',
+      'marked',
+      'dompurify',
+    ],
   },
   {
     name: 'harness',

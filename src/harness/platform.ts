@@ -7,6 +7,8 @@ export interface HarnessPlatform extends Platform {
   readonly openedPaths: string[];
   /** Links the UI asked to open in the browser (external:open), in order. */
   readonly openedUrls: string[];
+  /** PDF file names the UI asked to print to (print:pdf), in order: Chromium prints the page. */
+  readonly printedPdfs: string[];
 }
 
 const UNSUPPORTED: UpdateState = {
@@ -19,12 +21,14 @@ const UNSUPPORTED: UpdateState = {
 export function harnessPlatform(version: string): HarnessPlatform {
   const openedPaths: string[] = [];
   const openedUrls: string[] = [];
+  const printedPdfs: string[] = [];
   return {
     version,
     platform: process.platform,
     harness: true,
     openedPaths,
     openedUrls,
+    printedPdfs,
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     async openPath(file) {
       openedPaths.push(file);
@@ -34,5 +38,9 @@ export function harnessPlatform(version: string): HarnessPlatform {
     },
     updateState: () => UNSUPPORTED,
     async installUpdate() {},
+    async printToPdf(fileName) {
+      printedPdfs.push(fileName);
+      return { outcome: 'browser', path: null };
+    },
   };
 }

@@ -125,6 +125,8 @@ async function main(): Promise<void> {
     platform: process.platform,
     dataDir,
     updates,
+    window: () => window,
+    documentsDir: app.getPath('documents'),
   });
   const handlers = createHandlers(controller, platform);
   const authState = handlers['auth:state'];

@@ -11,6 +11,8 @@ import {
   Attendance,
   Id,
   NotificationRow,
+  PlanContent,
+  PlanTemplateRow,
   ResourceRow,
   SessionRow,
   SessionStatus,
@@ -95,11 +97,27 @@ export const RosterEntry = z.object({
   attendance: Attendance,
   version: z.number().int(),
 });
+// ---- lesson plans (docs/ARCHITECTURE.md, "Lesson plans") ----
+/** An earlier session of the same course, named for the session page. */
+const EarlierSession = z.object({ session_id: Id, title: z.string(), starts_at: z.string() });
+/** A template with the name of the school it was saved in (the app offers every one on the device). */
+export const PlanTemplateItem = PlanTemplateRow.extend({ school_name: z.string() });
+/** What printing a page to PDF did: saved to `path`, cancelled, or left to the browser's print (the harness). */
+export const PrintResult = z.object({
+  outcome: z.enum(['saved', 'cancelled', 'browser']),
+  path: z.string().nullable(),
+});
+export type PrintResult = z.infer<typeof PrintResult>;
+// ---- end lesson plans ----
 export const SessionDetail = z.object({
   session: SessionItem,
   course: z.object({ id: Id, name: z.string(), code: z.string() }).nullable(),
   roster: z.array(RosterEntry),
   resources: z.array(ResourceRow),
+  /** The homework set in the previous (not cancelled) session of the same course, if any. */
+  homework_due: EarlierSession.extend({ homework: z.string() }).nullable(),
+  /** The last earlier session of the same course with a plan, to copy it from. */
+  previous_plan: EarlierSession.extend({ content: PlanContent }).nullable(),
 });
 export const StudentItem = StudentRow.extend({ session_count: z.number().int() });
 export const AttentionItem = z.object({
@@ -269,6 +287,13 @@ export const IPC = {
   'update:state': { args: none, result: UpdateState },
   'update:install': { args: none, result: Ok },
   'external:open': { args: one(z.object({ url: z.url({ protocol: /^https?$/ }) })), result: Ok },
+  /** Every plan template on the device, in every school, by name. */
+  'templates:list': { args: none, result: z.array(PlanTemplateItem) },
+  /** Prints the window's page (its print stylesheet) to a PDF the teacher saves. */
+  'print:pdf': {
+    args: one(z.object({ fileName: z.string().trim().min(1).max(200) })),
+    result: PrintResult,
+  },
 } as const;
 
 export type IpcChannel = keyof typeof IPC;

@@ -414,8 +414,5 @@ export function fieldValue(table: EditTable, field: string, stored: unknown): Fi
 export const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined): boolean =>
   storedValue(a ?? null) === storedValue(b ?? null);
 
-/** A fresh id for a row this device creates (a `perTeacher` table): random, below 2^48. */
-export function newRowId(): number {
-  const bytes = crypto.getRandomValues(new Uint32Array(2));
-  return (bytes[0]! % 0x10000) * 0x1_0000_0000 + bytes[1]! + 1;
-}
+// In a module of its own so the renderer can import it without bundling zod.
+export { newRowId } from './row-id.js';

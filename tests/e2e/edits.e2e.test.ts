@@ -22,6 +22,11 @@ describe.skipIf(!HAS_CHROMIUM)('every edit through the UI reaches the server', {
     const c = UI_EDITS[type];
     test(`${type}: the teacher ${c.does}, and the server has it once`, async ({ app }) => {
       await app.signIn('ana@classdesk.test');
+      if (c.prepare) {
+        await c.prepare(app);
+        await app.page.getByRole('button', { name: 'Sync now' }).click();
+        await app.settled();
+      }
       const before = await receipts(app);
       const onServer = await c.perform(app);
       await eventually(onServer);

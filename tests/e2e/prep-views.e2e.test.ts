@@ -122,7 +122,7 @@ describe.skipIf(!HAS_CHROMIUM)('week, search and next class', { timeout: 180_000
     await card.waitFor();
     await expect.poll(() => card.innerText()).toContain(next.title);
     if (next.location) await expect.poll(() => card.innerText()).toContain(next.location);
-    await expect.poll(() => card.innerText()).toContain('No plan');
+    await expect.poll(() => card.innerText()).toContain('Empty');
 
     const ana = await signedIn(server.url, 'ana@classdesk.test');
     const pushed = await ana.post<PushResponse>('/api/sync/push', {
@@ -136,6 +136,6 @@ describe.skipIf(!HAS_CHROMIUM)('week, search and next class', { timeout: 180_000
       ],
     });
     expect(pushed.body.results[0]!.status).toBe('applied');
-    await eventually(async () => (await card.innerText()).includes('Plan ready'));
+    await eventually(async () => (await card.innerText()).includes('Ready'));
   });
 });

@@ -74,6 +74,37 @@ describe.skipIf(!HAS_CHROMIUM)('main screens', { timeout: 300_000 }, () => {
     await app.settled();
     await check('session');
 
+    // The lesson plan editor with a plan written, and its print page.
+    await page
+      .getByRole('textbox', { name: 'Objectives', exact: true })
+      .fill('- Comparar e ordenar frações\n- Resolver problemas com **frações equivalentes**');
+    for (const [i, [title, minutes]] of [
+      ['Correção do trabalho de casa', '10'],
+      ['Exercícios da ficha 4, em pares', '35'],
+      ['Jogo das frações', '15'],
+    ].entries()) {
+      await page.getByRole('button', { name: 'Add activity' }).click();
+      await page.getByRole('textbox', { name: `Activity ${i + 1}`, exact: true }).fill(title!);
+      await page.getByRole('spinbutton', { name: `Minutes (activity ${i + 1})` }).fill(minutes!);
+    }
+    await page
+      .getByRole('textbox', { name: 'Materials', exact: true })
+      .fill('Ficha 4, régua, cartões do jogo');
+    await page
+      .getByRole('textbox', { name: 'Homework', exact: true })
+      .fill('Manual, página 12: exercícios 1 a 5');
+    await page.getByRole('textbox', { name: 'Homework', exact: true }).blur();
+    await app.settled();
+    // The screen scrolls inside <main>; the frame (top bar, navigation) stays in the picture.
+    await page.getByRole('region', { name: 'Lesson plan' }).evaluate((e) => {
+      const main = e.closest('main')!;
+      main.scrollTop += e.getBoundingClientRect().top - main.getBoundingClientRect().top - 16;
+    });
+    await check('plan-editor');
+    await page.getByRole('link', { name: 'Print or save as PDF' }).click();
+    await page.getByRole('heading', { level: 1, name: `Lesson plan: ${session.title}` }).waitFor();
+    await check('plan-print');
+
     await app.go('Students');
     await check('students');
 

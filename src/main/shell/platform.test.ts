@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, test, vi } from 'vitest';
 
 const shell = vi.hoisted(() => ({ openPath: vi.fn(), openExternal: vi.fn() }));
-vi.mock('electron', () => ({ shell }));
+const dialog = vi.hoisted(() => ({ showSaveDialog: vi.fn() }));
+vi.mock('electron', () => ({ shell, dialog }));
 
 const { electronPlatform } = await import('./platform.js');
 const { UpdateService } = await import('./updater.js');
@@ -16,11 +19,26 @@ const updates = new UpdateService({
   onState: () => undefined,
   beforeInstall: () => undefined,
 });
-const platform = electronPlatform({ version: '1.2.3', platform: 'linux', dataDir, updates });
+const printed = Buffer.from('%PDF-1.4 plan');
+const webContents = { printToPDF: vi.fn() };
+const fakeWindow = { isDestroyed: () => false, webContents };
+let openWindow: typeof fakeWindow | null = fakeWindow;
+const documentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-pdf-'));
+const platform = electronPlatform({
+  version: '1.2.3',
+  platform: 'linux',
+  dataDir,
+  updates,
+  window: () => openWindow as never,
+  documentsDir,
+});
 
 beforeEach(() => {
   shell.openPath.mockReset().mockResolvedValue('');
   shell.openExternal.mockReset().mockResolvedValue(undefined);
+  dialog.showSaveDialog.mockReset();
+  webContents.printToPDF.mockReset().mockResolvedValue(printed);
+  openWindow = fakeWindow;
 });
 
 describe('the Electron platform', () => {
@@ -65,5 +83,22 @@ describe('the Electron platform', () => {
     expect(platform.harness).toBe(false);
     expect(platform.version).toBe('1.2.3');
     expect(platform.timeZone()).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+
+  test('prints the window to the PDF file the teacher picked, offering a safe file name', async () => {
+    const target = path.join(documentsDir, 'chosen.pdf');
+    dialog.showSaveDialog.mockResolvedValue({ canceled: false, filePath: target });
+    expect(await platform.printToPdf('Plano: 7.º A / frações')).toEqual({ outcome: 'saved', path: target });
+    const [, options] = dialog.showSaveDialog.mock.calls[0] as [unknown, { defaultPath: string }];
+    expect(options.defaultPath).toBe(path.join(documentsDir, 'Plano 7.º A frações.pdf'));
+    expect(fs.readFileSync(target)).toEqual(printed);
+  });
+
+  test('writes nothing when the save dialog is cancelled, and refuses without a window', async () => {
+    dialog.showSaveDialog.mockResolvedValue({ canceled: true, filePath: '' });
+    expect(await platform.printToPdf('plan')).toEqual({ outcome: 'cancelled', path: null });
+    expect(webContents.printToPDF).not.toHaveBeenCalled();
+    openWindow = null;
+    await expect(platform.printToPdf('plan')).rejects.toMatchObject({ code: 'no_window' });
   });
 });

@@ -1,8 +1,9 @@
 /** The Electron side of the handlers' Platform: opening files and links, and updates. */
-import { shell } from 'electron';
+import { shell, type BrowserWindow } from 'electron';
 import type { Platform } from '../core/app/handlers.js';
 import { ShellError } from './errors.js';
 import { isExternalHttpUrl, isOpenablePath } from './navigation.js';
+import { printWindowToPdf } from './print.js';
 import type { UpdateService } from './updater.js';
 
 export interface ElectronPlatformOptions {
@@ -11,6 +12,10 @@ export interface ElectronPlatformOptions {
   /** Only files under this directory (the app's data) are handed to the OS. */
   dataDir: string;
   updates: UpdateService;
+  /** The app's window, whose page print:pdf prints. */
+  window(): BrowserWindow | null;
+  /** Where the save dialog of a PDF starts. */
+  documentsDir: string;
 }
 
 export function electronPlatform(o: ElectronPlatformOptions): Platform {
@@ -34,5 +39,6 @@ export function electronPlatform(o: ElectronPlatformOptions): Platform {
     async installUpdate() {
       o.updates.install();
     },
+    printToPdf: (fileName) => printWindowToPdf(o.window(), fileName, o.documentsDir),
   };
 }

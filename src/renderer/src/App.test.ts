@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createElement } from 'react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { emptyPlan } from '../../shared/entities.js';
 import type { AuthState, SyncStatus } from './types.js';
 
 const signedOut: AuthState = {
@@ -49,6 +50,7 @@ const session = {
   status: 'scheduled' as const,
   location: 'Sala 2',
   lesson_notes: 'old notes',
+  ...emptyPlan(),
   version: 1,
   course_name: null,
   student_count: 0,
@@ -83,7 +85,14 @@ async function boot(auth: AuthState) {
       unread_notifications: 2,
       recent_resources: [],
     }),
-    'session:get': () => ({ session, course: null, roster: [], resources: [] }),
+    'session:get': () => ({
+      session,
+      course: null,
+      roster: [],
+      resources: [],
+      homework_due: null,
+      previous_plan: null,
+    }),
     edit: () => ({ id: 'm1' }),
   } as never);
   render(createElement(App));

@@ -5,6 +5,9 @@ import type { NotificationRow, SessionRow } from '../../shared/entities.js';
 export type { AuthState, SyncStatus, Settings, UpdateState, AppEvent, EditWrite } from '../../shared/ipc.js';
 export type { MutationInput, MutationType } from '../../shared/mutators.js';
 export type { NotificationRow, ResourceRow, AnnouncementRow } from '../../shared/entities.js';
+export type { PlanActivity, PlanContent } from '../../shared/entities.js';
+export type PlanTemplateItem = IpcResult<'templates:list'>[number];
+export type { PrintResult } from '../../shared/ipc.js';
 
 export type SchoolItem = IpcResult<'schools:list'>[number];
 export type Dashboard = IpcResult<'dashboard:get'>;

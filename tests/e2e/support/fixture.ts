@@ -57,15 +57,11 @@ export const SCREENSHOT_DIR = path.resolve(
   process.env.CLASSDESK_SCREENSHOTS_DIR ?? path.join('out', 'e2e-screenshots'),
 );
 
-export interface App {
-  /** The sync server; `halt()` and `resume()` take it down and up (same port and data). */
-  server: TestServer;
-  /** The app's network path to the server: `net.refuseAll()` cuts only this device off. */
+/** One device: a harness (its own core and data directory) and a browser page on it. */
+export interface Device {
+  /** The device's network path to the server: `net.refuseAll()` cuts only this device off. */
   net: TcpProxy;
   harness: Harness;
-  ids: DemoIds;
-  /** admin@classdesk.test, signed in against the server's HTTP API. */
-  admin: TestApi;
   context: BrowserContext;
   page: Page;
   /** Uncaught page errors and CSP violations seen so far (checked after every test). */
@@ -83,16 +79,35 @@ export interface App {
   closeToasts(): Promise<void>;
 }
 
-async function openApp(browser: Browser): Promise<{ app: App; close: () => Promise<void> }> {
-  const server = await startTestServer('sqlite');
+export interface App extends Device {
+  /** The sync server; `halt()` and `resume()` take it down and up (same port and data). */
+  server: TestServer;
+  ids: DemoIds;
+  /** admin@classdesk.test, signed in against the server's HTTP API. */
+  admin: TestApi;
+  /**
+   * A second device of the same teacher against the same server: another harness instance
+   * with its own data directory and network path, in its own browser context. Closed with the test.
+   */
+  secondDevice(): Promise<Device>;
+}
+
+async function openDevice(
+  browser: Browser,
+  server: TestServer,
+): Promise<{ device: Device; close: () => Promise<void> }> {
   const net = await TcpProxy.start(server.port);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-e2e-core-'));
   let harness: Harness | undefined;
   let context: BrowserContext | undefined;
+  const close = async () => {
+    await context?.close().catch(() => undefined);
+    await harness?.close().catch(() => undefined);
+    await net.close().catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     harness = await startHarness({ serverUrl: net.url, dataDir });
-    const ids = await demoIds(server.database.db);
-    const admin = await signedIn(server.url, 'admin@classdesk.test');
     context = await browser.newContext({
       viewport: VIEWPORT,
       deviceScaleFactor: 1,
@@ -112,12 +127,9 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
     });
     const h = harness;
     const status = page.getByRole('status').filter({ hasText: /Online|Offline|Syncing/ });
-    const app: App = {
-      server,
+    const device: Device = {
       net,
       harness: h,
-      ids,
-      admin,
       context,
       page,
       problems,
@@ -128,7 +140,7 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
         await page.getByLabel('Password').fill(DEMO_PASSWORD);
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('navigation').getByRole('link', { name: 'Dashboard', exact: true }).waitFor();
-        await app.settled();
+        await device.settled();
       },
       async settled() {
         const deadline = Date.now() + 20_000;
@@ -150,7 +162,7 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
       async online() {
         net.recover();
         await page.getByRole('button', { name: 'Sync now' }).click();
-        await app.settled();
+        await device.settled();
         await status.filter({ hasText: 'Online' }).waitFor();
       },
       async go(section) {
@@ -162,22 +174,43 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
         while ((await close.count()) > 0) await close.first().click();
       },
     };
-    return {
-      app,
-      close: async () => {
-        await context?.close();
-        await h.close();
-        await net.close();
-        await server.stop();
-        fs.rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+    return { device, close };
   } catch (e) {
-    await context?.close().catch(() => undefined);
-    await harness?.close().catch(() => undefined);
-    await net.close().catch(() => undefined);
-    await server.stop().catch(() => undefined);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await close();
+    throw e;
+  }
+}
+
+async function openApp(browser: Browser): Promise<{ app: App; close: () => Promise<void> }> {
+  const server = await startTestServer('sqlite');
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c();
+    await server.stop();
+  };
+  try {
+    const first = await openDevice(browser, server);
+    closers.push(first.close);
+    const ids = await demoIds(server.database.db);
+    const admin = await signedIn(server.url, 'admin@classdesk.test');
+    const others: Device[] = [];
+    const app: App = Object.assign(first.device, {
+      server,
+      ids,
+      admin,
+      async secondDevice() {
+        const d = await openDevice(browser, server);
+        closers.push(d.close);
+        others.push(d.device);
+        return d.device;
+      },
+    });
+    // Problems on any device of the test fail it.
+    const own = app.problems;
+    Object.defineProperty(app, 'problems', { get: () => [...own, ...others.flatMap((o) => o.problems)] });
+    return { app, close };
+  } catch (e) {
+    await close().catch(() => undefined);
     throw e;
   }
 }

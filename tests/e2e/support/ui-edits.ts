@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../server/db/schema.js';
 import type { MutationType } from '../../../src/shared/mutators.js';
+import type { PushResponse } from '../../../src/shared/protocol.js';
 import { signedIn } from '../../support/api-client.js';
 import { pullAll } from '../../support/view-copy.js';
 import { upcomingSession } from './data.js';
@@ -14,22 +15,37 @@ import type { App } from './fixture.js';
 
 const apiOf = new WeakMap<App, ReturnType<typeof signedIn>>();
 
-/** A row of ana's scoped view as the server's pull answers it (signed in once per app: logins are rate-limited). */
+/** ana on the server's HTTP API (signed in once per app: logins are rate-limited). */
+export function anaApi(app: App): ReturnType<typeof signedIn> {
+  let ana = apiOf.get(app);
+  if (!ana) apiOf.set(app, (ana = signedIn(app.server.url, 'ana@classdesk.test')));
+  return ana;
+}
+
+/** A row of ana's scoped view as the server's pull answers it. */
 export async function serverRow(
   app: App,
   schoolId: number,
   entity: string,
   id: number,
 ): Promise<Record<string, unknown> | undefined> {
-  let ana = apiOf.get(app);
-  if (!ana) apiOf.set(app, (ana = signedIn(app.server.url, 'ana@classdesk.test')));
-  const { copy } = await pullAll(await ana, schoolId);
+  const { copy } = await pullAll(await anaApi(app), schoolId);
   return copy.get(`${entity}:${id}`);
+}
+
+/** The rows of one entity in ana's scoped view of a school, as the server's pull answers them. */
+export async function serverRows(app: App, schoolId: number, entity: string) {
+  const { copy } = await pullAll(await anaApi(app), schoolId);
+  return [...copy.entries()]
+    .filter(([key]) => key.startsWith(`${entity}:`))
+    .map(([, row]) => row as Record<string, unknown>);
 }
 
 export interface UiEditCase {
   /** What the teacher does, in words. */
   does: string;
+  /** What must exist before (made outside this device's UI, e.g. a template to delete), signed in. */
+  prepare?(app: App): Promise<void>;
   /**
    * Performs the edit through the UI (signed in as ana) and answers the check that finds it on
    * the server: true once the server's row shows the edit.
@@ -50,7 +66,7 @@ async function firstUnread(db: Kysely<DB>, userId: number, schoolId: number) {
     .executeTakeFirstOrThrow();
 }
 
-async function openSession(app: App) {
+export async function openSession(app: App) {
   const session = await upcomingSession(app.server.database.db, app.ids.ana, app.ids.norte);
   await app.page.goto(`${app.harness.url}#/sessions/${session.id}`);
   await app.page.getByRole('heading', { level: 1, name: session.title }).waitFor();
@@ -90,6 +106,12 @@ function notificationCase(does: string, button: 'Mark read' | 'Dismiss'): UiEdit
     },
   };
 }
+
+/** A plan field's textarea on the session page ("Objectives", "Homework", …). */
+export const planField = (app: App, label: string) =>
+  app.page.getByRole('textbox', { name: label, exact: true });
+
+const TEMPLATE_TO_DELETE = 'Modelo antigo de revisões';
 
 export const UI_EDITS: { [T in MutationType]: UiEditCase } = {
   update_lesson_notes: {
@@ -151,6 +173,66 @@ export const UI_EDITS: { [T in MutationType]: UiEditCase } = {
           row.shared_with_students === (r.shared_with_students === 0)
         );
       };
+    },
+  },
+  update_lesson_plan: {
+    does: "writes a lesson plan's objectives",
+    async perform(app) {
+      const session = await openSession(app);
+      const objectives = `- Comparar frações\n- Ordenar decimais (${Date.now()})`;
+      await planField(app, 'Objectives').fill(objectives);
+      return async () =>
+        (await serverRow(app, app.ids.norte, 'session', session.id))?.plan_objectives === objectives;
+    },
+  },
+  save_plan_template: {
+    does: 'saves a lesson plan as a template',
+    async perform(app) {
+      await openSession(app);
+      const name = `Aula de revisões ${Date.now()}`;
+      await app.page.getByRole('button', { name: 'Save as template' }).click();
+      const form = app.page.getByRole('form', { name: 'Save as template' });
+      await form.getByLabel('Template name').fill(name);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await app.page
+        .getByRole('status')
+        .filter({ hasText: `Saved the template “${name}”.` })
+        .waitFor();
+      return async () => (await serverRows(app, app.ids.norte, 'plan_template')).some((t) => t.name === name);
+    },
+  },
+  delete_plan_template: {
+    does: 'deletes a template from the template picker',
+    async prepare(app) {
+      // A template saved earlier on another device of ana's.
+      const ana = await anaApi(app);
+      const r = await ana.post<PushResponse>('/api/sync/push', {
+        client_id: 'another-device',
+        mutations: [
+          {
+            id: 'seed-template',
+            type: 'save_plan_template',
+            args: {
+              template_id: 424_242,
+              school_id: app.ids.norte,
+              name: TEMPLATE_TO_DELETE,
+              content: { objectives: 'Rever', activities: [], materials: '', homework: '', notes: '' },
+              base_version: 0,
+            },
+          },
+        ],
+      });
+      if (r.status !== 200 || r.body.results[0]?.status !== 'applied')
+        throw new Error(`seeding the template failed: ${r.status} ${r.text}`);
+    },
+    async perform(app) {
+      await openSession(app);
+      await app.page.getByRole('button', { name: 'Start from a template' }).click();
+      const dialog = app.page.getByRole('dialog', { name: 'Start from a template' });
+      await dialog.getByRole('button', { name: `Delete the template “${TEMPLATE_TO_DELETE}”` }).click();
+      await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+      await dialog.getByText(TEMPLATE_TO_DELETE).waitFor({ state: 'detached' });
+      return async () => (await serverRow(app, app.ids.norte, 'plan_template', 424_242)) === undefined;
     },
   },
 };

@@ -3,7 +3,7 @@
  * ipcMain; the browser harness answers the same contract over a loopback WebSocket. Arguments
  * arrive already validated against the contract (src/shared/ipc.ts).
  */
-import type { IpcArgs, IpcChannel, IpcResult, UpdateState } from '../../../shared/ipc.js';
+import type { IpcArgs, IpcChannel, IpcResult, PrintResult, UpdateState } from '../../../shared/ipc.js';
 import {
   dashboard,
   listAnnouncements,
@@ -12,6 +12,7 @@ import {
   listSchools,
   listSessions,
   listStudents,
+  listTemplates,
   sessionDetail,
   unreadCount,
 } from '../store/queries.js';
@@ -32,6 +33,11 @@ export interface Platform {
   openExternal(url: string): Promise<void>;
   updateState(): UpdateState;
   installUpdate(): Promise<void>;
+  /**
+   * Prints the app's page with its print stylesheet to a PDF file the teacher picks (Electron's
+   * printToPDF); the harness answers `browser`: the page prints itself in Chromium.
+   */
+  printToPdf(fileName: string): Promise<PrintResult>;
 }
 
 export function createHandlers(app: AppController, platform: Platform): IpcHandlers {
@@ -122,5 +128,7 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
       await platform.openExternal(url);
       return { ok: true as const };
     },
+    'templates:list': async () => listTemplates(store()),
+    'print:pdf': async ({ fileName }) => platform.printToPdf(fileName),
   };
 }

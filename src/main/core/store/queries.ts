@@ -13,6 +13,7 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { AnnouncementRow, NotificationRow, ResourceRow, StudentRow } from '../../../shared/entities.js';
 import { columnsOf } from '../../../shared/entity-columns.js';
 import { storeDatabase, type LocalStore } from './local-store.js';
+import { homeworkDue, previousPlan } from './plan-queries.js';
 import {
   toNotification,
   toResource,
@@ -26,6 +27,7 @@ import type { LocalDB } from './schema.js';
 export { dashboard, DASHBOARD_SESSION_LIMIT, RECENT_RESOURCES } from './dashboard.js';
 export type { Dashboard, DashboardOptions } from './dashboard.js';
 export type { RecentResource, SchoolFilter, SessionItem } from './rows.js';
+export { listTemplates, type PlanTemplateItem } from './plan-queries.js';
 
 export interface Page<T> {
   rows: T[];
@@ -47,6 +49,8 @@ export interface SessionDetail {
   roster: RosterEntry[];
   /** The teacher's resources linked to the session's course. */
   resources: ResourceRow[];
+  homework_due: Awaited<ReturnType<typeof homeworkDue>>;
+  previous_plan: Awaited<ReturnType<typeof previousPlan>>;
 }
 
 export interface StudentItem extends StudentRow {
@@ -264,6 +268,8 @@ export async function sessionDetail(store: LocalStore, sessionId: number): Promi
         : null,
     roster,
     resources: resources.map(toResource),
+    homework_due: await homeworkDue(store, session),
+    previous_plan: await previousPlan(store, session),
   };
 }
 

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/useI18n.js';
 import { AttentionScreen } from '../screens/Attention.js';
 import { DashboardScreen } from '../screens/Dashboard.js';
 import { NotificationsScreen } from '../screens/Notifications.js';
+import { PlanPrintScreen } from '../screens/PlanPrint.js';
 import { ResourcesScreen } from '../screens/Resources.js';
 import { SessionScreen } from '../screens/Session.js';
 import { SessionsScreen } from '../screens/Sessions.js';
@@ -32,6 +33,8 @@ function Screen({ route }: { route: Route }) {
       return <SessionsScreen />;
     case 'session':
       return <SessionScreen key={route.id} id={route.id} />;
+    case 'planPrint':
+      return <PlanPrintScreen id={route.id} week={route.week} />;
     case 'students':
       return <StudentsScreen />;
     case 'resources':

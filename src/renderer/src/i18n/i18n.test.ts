@@ -32,6 +32,30 @@ describe('plural rules', () => {
     expect(pluralForm('pt-PT', { one: 'um', other: 'vários' }, 1_000_000)).toBe('vários');
   });
 
+  test('the roster summary and the dashboard counts agree with their numbers ("1 atraso", "5 Concluídas")', () => {
+    const summary = (lang: 'en' | 'pt-PT', n: Record<'present' | 'absent' | 'late' | 'unknown', number>) =>
+      translate(lang, lang, 'roster.summary', {
+        present: translate(lang, lang, 'roster.present', { count: n.present }),
+        absent: translate(lang, lang, 'roster.absent', { count: n.absent }),
+        late: translate(lang, lang, 'roster.late', { count: n.late }),
+        unknown: translate(lang, lang, 'roster.unknown', { count: n.unknown }),
+      });
+    expect(summary('pt-PT', { present: 1, absent: 1, late: 1, unknown: 0 })).toBe(
+      '1 presente, 1 falta, 1 atraso, 0 por marcar',
+    );
+    expect(summary('pt-PT', { present: 20, absent: 2, late: 3, unknown: 1 })).toBe(
+      '20 presentes, 2 faltas, 3 atrasos, 1 por marcar',
+    );
+    expect(summary('en', { present: 1, absent: 0, late: 2, unknown: 1 })).toBe(
+      '1 present, 0 absent, 2 late, 1 not taken',
+    );
+    expect(translate('pt-PT', 'pt-PT', 'dashboard.stat.completed', { count: 5 })).toBe('Concluídas');
+    expect(translate('pt-PT', 'pt-PT', 'dashboard.stat.completed', { count: 1 })).toBe('Concluída');
+    expect(translate('pt-PT', 'pt-PT', 'dashboard.stat.cancelled', { count: 0 })).toBe('Canceladas');
+    expect(translate('pt-PT', 'pt-PT', 'plan.overTime', { count: 1 })).toBe('Excede a aula em 1 minuto.');
+    expect(translate('en', 'en', 'plan.minutes', { count: 45 })).toBe('45 minutes');
+  });
+
   test('counts are formatted in the locale', () => {
     expect(translate('en', 'en', 'common.sessions', { count: 12345 })).toBe('12,345 sessions');
     expect(translate('pt-PT', 'pt-PT', 'common.sessions', { count: 12345 })).toMatch(/^12\s345 aulas$/);

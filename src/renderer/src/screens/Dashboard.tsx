@@ -58,7 +58,7 @@ export function DashboardScreen() {
               {SESSION_STATUSES.map((s) => (
                 <li key={s} className={`stat stat-${s}`}>
                   <span className="stat-value">{fmt.number(current.counts[s])}</span>
-                  <span className="stat-label">{t(`status.${s}`)}</span>
+                  <span className="stat-label">{t(`dashboard.stat.${s}`, { count: current.counts[s] })}</span>
                 </li>
               ))}
               <li className="stat">

@@ -1,7 +1,8 @@
-/** One session: details, status actions, attendance, lesson notes and the course's resources. */
+/** One session: details, status actions, the lesson plan, attendance, lesson notes and the course's resources. */
 import { useEffect, useState } from 'react';
 import { ConfirmDialog, ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
 import { LessonNotes } from '../components/LessonNotes.js';
+import { HomeworkDue, LessonPlan } from '../components/plan/LessonPlan.js';
 import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
 import { Roster } from '../components/Roster.js';
 import { useI18n } from '../i18n/useI18n.js';
@@ -118,6 +119,9 @@ export function SessionScreen({ id }: { id: number }) {
         </p>
       </ConfirmDialog>
 
+      <HomeworkDue due={stored.homework_due} />
+      <LessonPlan detail={stored} />
+
       <div className="session-grid">
         <section className="card">
           <h2>{t('roster.title')}</h2>
@@ -127,10 +131,10 @@ export function SessionScreen({ id }: { id: number }) {
             <>
               <p className="muted" aria-live="polite">
                 {t('roster.summary', {
-                  present: counts.present,
-                  absent: counts.absent,
-                  late: counts.late,
-                  unknown: counts.unknown,
+                  present: t('roster.present', { count: counts.present }),
+                  absent: t('roster.absent', { count: counts.absent }),
+                  late: t('roster.late', { count: counts.late }),
+                  unknown: t('roster.unknown', { count: counts.unknown }),
                 })}
               </p>
               <p className="hint muted">{t('roster.keys')}</p>

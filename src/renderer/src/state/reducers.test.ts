@@ -29,6 +29,8 @@ const detail: SessionDetail = {
     { enrolment_id: 11, student_id: 2, name: 'Rui', email: 'r@x', attendance: 'present', version: 1 },
   ],
   resources: [],
+  homework_due: null,
+  previous_plan: null,
 };
 
 describe('session page updates', () => {

@@ -3,6 +3,7 @@ import { useAuth } from './auth.js';
 import { useDashboard } from './dashboard.js';
 import { useSessionList, useStudentList } from './lists.js';
 import { useNotifications } from './notifications.js';
+import { useLessonPlan } from './plan.js';
 import { useResources } from './resources.js';
 import { useSchools } from './schools.js';
 import { useSearch } from './search.js';
@@ -20,6 +21,7 @@ export function forgetUserData(): void {
     useSession,
     useSearch,
     useWeek,
+    useLessonPlan,
   ])
     (store as { setState(s: unknown, replace: true): void; getInitialState(): unknown }).setState(
       store.getInitialState(),

@@ -24,4 +24,12 @@ describe('routes', () => {
       expect(routePath(parseRoute(p))).toBe(p);
     expect(navSection({ name: 'session', id: 1 })).toBe('sessions');
   });
+
+  test("a session's print pages parse, round-trip and light up Sessions", () => {
+    expect(parseRoute('#/sessions/4/print')).toEqual({ name: 'planPrint', id: 4, week: false });
+    expect(parseRoute('/sessions/4/print-week')).toEqual({ name: 'planPrint', id: 4, week: true });
+    expect(parseRoute('/sessions/4/elsewhere')).toEqual({ name: 'session', id: 4 });
+    for (const p of ['/sessions/4/print', '/sessions/4/print-week']) expect(routePath(parseRoute(p))).toBe(p);
+    expect(navSection({ name: 'planPrint', id: 4, week: true })).toBe('sessions');
+  });
 });

@@ -4,6 +4,8 @@ export type Route =
   | { name: 'dashboard' }
   | { name: 'sessions' }
   | { name: 'session'; id: number }
+  /** A session's plan (or its week's plans) laid out for printing. */
+  | { name: 'planPrint'; id: number; week: boolean }
   | { name: 'students' }
   | { name: 'resources' }
   | { name: 'notifications' }
@@ -34,10 +36,13 @@ export function parseRoute(input: string): Route {
     .replace(/^#/, '')
     .split(/[?#]/)[0]!;
   const parts = path.split('/').filter(Boolean);
-  const [head, second] = parts;
+  const [head, second, third] = parts;
   if (head === 'sessions' && second !== undefined) {
     const id = Number(second);
-    return Number.isInteger(id) && id > 0 ? { name: 'session', id } : { name: 'sessions' };
+    if (!Number.isInteger(id) || id <= 0) return { name: 'sessions' };
+    if (third === 'print' || third === 'print-week')
+      return { name: 'planPrint', id, week: third === 'print-week' };
+    return { name: 'session', id };
   }
   if (head === 'announcements') return { name: 'notifications' };
   if (head === 'week')
@@ -47,6 +52,7 @@ export function parseRoute(input: string): Route {
 }
 
 export function routePath(route: Route): string {
+  if (route.name === 'planPrint') return `/sessions/${route.id}/${route.week ? 'print-week' : 'print'}`;
   if (route.name === 'session') return `/sessions/${route.id}`;
   if (route.name === 'week' && route.start) return `/week/${route.start}`;
   return `/${route.name}`;
@@ -58,5 +64,5 @@ export function routeHref(route: Route): string {
 
 /** The nav entry a route belongs to (a session page lights up "Sessions"). */
 export function navSection(route: Route): Route['name'] {
-  return route.name === 'session' ? 'sessions' : route.name;
+  return route.name === 'session' || route.name === 'planPrint' ? 'sessions' : route.name;
 }
