@@ -95,7 +95,7 @@ export interface DeviceOptions {
   faults?: FaultHook;
   engine?: EngineOptions;
   store?: OpenOptions;
-  /** How long a request to the server may take before it counts as offline (default 30 s). */
+  /** How long a request to the server may take before it counts as not answering (default 30 s). */
   requestTimeoutMs?: number;
   files?: { quotaBytes?: number };
 }
@@ -153,9 +153,15 @@ export class Device {
         },
       },
     });
-    // A refused upload lands on the same attention list as refused edits.
+    // A refused upload lands on the same attention list as refused edits; a sent one leaves the
+    // count of what waits, and the Resources list.
     files.on('error', (f) => {
       if (f.attention) engine.emit('attention');
+      if (f.op === 'upload') engine.refreshStatus();
+    });
+    files.on('uploaded', (u) => {
+      engine.refreshStatus();
+      engine.emit('changed', { schoolId: u.schoolId });
     });
     const device = new Device(dir, store, transport, engine, files, token, o.secrets);
     ref.device = device;

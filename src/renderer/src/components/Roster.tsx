@@ -1,11 +1,12 @@
 /**
  * Attendance taking at keyboard speed: each student is a radio group (Present / Absent / Late);
  * Up/Down move between students, Left/Right between the options, P/A/L (P/F/A in Portuguese)
- * mark the student and move on to the next. The roster is one tab stop.
+ * mark the student and move on to the next; each button shows its key. The roster is one tab
+ * stop. Students sharing a name are told apart by their email.
  */
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
-import { attendanceForKey } from '../state/session-logic.js';
+import { ATTENDANCE_KEYS, attendanceForKey } from '../state/session-logic.js';
 import type { Attendance, RosterEntry } from '../types.js';
 
 const OPTIONS = ['present', 'absent', 'late'] as const satisfies readonly Attendance[];
@@ -18,6 +19,10 @@ export function Roster(props: {
   const { roster, onSet } = props;
   const [active, setActive] = useState({ row: 0, option: -1 });
   const buttons = useRef(new Map<string, HTMLButtonElement>());
+  const keys = ATTENDANCE_KEYS[language];
+  const namesakes = new Set(
+    roster.filter((r, i) => roster.findIndex((o) => o.name === r.name) !== i).map((r) => r.name),
+  );
 
   const optionOf = (r: RosterEntry) => Math.max(0, OPTIONS.indexOf(r.attendance as (typeof OPTIONS)[number]));
   const focus = (row: number, option?: number) => {
@@ -70,13 +75,24 @@ export function Roster(props: {
     <ul className="roster">
       {roster.map((r, row) => {
         const nameId = `student-${r.enrolment_id}`;
+        const emailId = `student-${r.enrolment_id}-email`;
+        const namesake = namesakes.has(r.name);
         const tabRow = Math.min(active.row, roster.length - 1);
         return (
           <li key={r.enrolment_id} className={`roster-row att-${r.attendance}`}>
-            <span className="roster-name" id={nameId}>
-              {r.name}
+            <span className="roster-name">
+              <span id={nameId}>{r.name}</span>
+              {namesake && (
+                <span id={emailId} className="roster-email muted small">
+                  {r.email}
+                </span>
+              )}
             </span>
-            <div role="radiogroup" aria-labelledby={nameId} className="segmented attendance">
+            <div
+              role="radiogroup"
+              aria-labelledby={namesake ? `${nameId} ${emailId}` : nameId}
+              className="segmented attendance"
+            >
               {OPTIONS.map((a, option) => {
                 const checked = r.attendance === a;
                 const tabOption = active.row === row && active.option >= 0 ? active.option : optionOf(r);
@@ -91,6 +107,7 @@ export function Roster(props: {
                     role="radio"
                     aria-checked={checked}
                     className={`att att-${a}`}
+                    aria-keyshortcuts={keys[a]}
                     tabIndex={row === tabRow && option === tabOption ? 0 : -1}
                     onFocus={() => setActive({ row, option })}
                     onKeyDown={(e) => onKeyDown(e, row, option)}
@@ -100,6 +117,7 @@ export function Roster(props: {
                     }}
                   >
                     {t(`attendance.${a}`)}
+                    <kbd aria-hidden="true">{keys[a]}</kbd>
                   </button>
                 );
               })}

@@ -262,4 +262,37 @@ export const en = {
   'update.none': 'Classdesk is up to date.',
   'update.error': 'The update failed: {message}',
   'update.unsupported': 'This installation is updated outside Classdesk.',
+  // Issue 15: sync state that tells the truth, kept-aside work in sight, small trust fixes.
+  'sync.notAnswering': 'Server not answering',
+  'sync.notAnsweringDetail':
+    'The server is not answering. Your edits are kept on this device and will be sent when it answers.',
+  'sync.offlineNow': {
+    zero: 'This device is offline. Nothing is waiting to be sent.',
+    one: 'This device is offline: your {count} edit will be sent when it is back online.',
+    other: 'This device is offline: your {count} edits will be sent when it is back online.',
+  },
+  'resources.notOffline': '“{title}” is not on this device, and it can’t be downloaded while offline.',
+  'resources.fetchWhenOnline': 'Download it when back online',
+  'resources.willFetch': '“{title}” will be downloaded when the connection is back.',
+  'resources.fetched': '“{title}” is now on this device: it opens offline too.',
+  'uploads.waiting': 'Waiting to upload',
+  'uploads.retrying': 'Waiting to upload — will try again',
+  'uploads.sending': 'Uploading… {percent}',
+  'field.titleTooLong': {
+    one: 'The title has {count} character; at most {max} fit. Shorten it to save.',
+    other: 'The title has {count} characters; at most {max} fit. Shorten it to save.',
+  },
+  'quarantine.count': { one: '{count} edit kept aside', other: '{count} edits kept aside' },
+  'quarantine.class': '{subject}, class of {time}',
+  'quarantine.attendance': 'Marked: {value}',
+  'quarantine.file': 'File {file} ({size})',
+  'quarantine.copy': 'Copy',
+  'quarantine.copyNamed': 'Copy {what}',
+  'quarantine.copied': 'Copied to the clipboard',
+  'quarantine.copyFailed': 'Couldn’t copy: select the text and copy it yourself.',
+  'quarantine.discard': 'Delete from this device',
+  'quarantine.discardNamed': 'Delete {what} from this device',
+  'quarantine.discardTitle': 'Delete this kept-aside edit?',
+  'quarantine.discardConfirm':
+    'It will be gone from this device. Copy or export it first if you still need it.',
 } satisfies Record<string, Message>;

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ConfirmDialog, ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
 import { LessonNotes } from '../components/LessonNotes.js';
-import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
+import { OpenNote, ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
 import { Roster } from '../components/Roster.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useChanges } from '../state/changes.js';
@@ -161,6 +161,7 @@ export function SessionScreen({ id }: { id: number }) {
                       </span>
                     </span>
                     <ResourceOpen resource={r} />
+                    <OpenNote resource={r} />
                   </li>
                 ))}
               </ul>
