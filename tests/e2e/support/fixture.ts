@@ -57,6 +57,12 @@ export const SCREENSHOT_DIR = path.resolve(
   process.env.CLASSDESK_SCREENSHOTS_DIR ?? path.join('out', 'e2e-screenshots'),
 );
 
+/** What a test may change about its app (`test.override('appOptions', {...})`). */
+export interface AppOptions {
+  /** How long the app's requests wait for the server's answer (the app's default: 30 s). */
+  requestTimeoutMs?: number;
+}
+
 export interface App {
   /** The sync server; `halt()` and `resume()` take it down and up (same port and data). */
   server: TestServer;
@@ -81,16 +87,21 @@ export interface App {
   go(section: string): Promise<void>;
   /** Closes the notification toasts on screen. */
   closeToasts(): Promise<void>;
+  /** Sets the app's language (as Settings does) and reloads the page, which stays signed in. */
+  useLanguage(language: 'en' | 'pt-PT'): Promise<void>;
 }
 
-async function openApp(browser: Browser): Promise<{ app: App; close: () => Promise<void> }> {
+async function openApp(
+  browser: Browser,
+  options: AppOptions,
+): Promise<{ app: App; close: () => Promise<void> }> {
   const server = await startTestServer('sqlite');
   const net = await TcpProxy.start(server.port);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-e2e-core-'));
   let harness: Harness | undefined;
   let context: BrowserContext | undefined;
   try {
-    harness = await startHarness({ serverUrl: net.url, dataDir });
+    harness = await startHarness({ serverUrl: net.url, dataDir, requestTimeoutMs: options.requestTimeoutMs });
     const ids = await demoIds(server.database.db);
     const admin = await signedIn(server.url, 'admin@classdesk.test');
     context = await browser.newContext({
@@ -161,6 +172,12 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
         const close = page.getByRole('button', { name: 'Close notification' });
         while ((await close.count()) > 0) await close.first().click();
       },
+      async useLanguage(language) {
+        h.controller.setSettings({ language });
+        await page.reload();
+        await page.getByRole('navigation').waitFor();
+        await page.locator(`html[lang="${language}"]`).waitFor();
+      },
     };
     return {
       app,
@@ -183,7 +200,11 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
 }
 
 /** `test` with an `app` fixture (a fresh server, harness and browser context per test) and a `browser` shared by the file. */
-export const test = base.extend<{ $test: { app: App }; $file: { browser: Browser } }>({
+export const test = base.extend<{
+  $test: { app: App; appOptions: AppOptions };
+  $file: { browser: Browser };
+}>({
+  appOptions: {},
   browser: [
     // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
     async ({}, use) => {
@@ -193,8 +214,8 @@ export const test = base.extend<{ $test: { app: App }; $file: { browser: Browser
     },
     { scope: 'file' },
   ],
-  app: async ({ browser }, use) => {
-    const { app, close } = await openApp(browser);
+  app: async ({ browser, appOptions }, use) => {
+    const { app, close } = await openApp(browser, appOptions);
     try {
       await use(app);
       // Every screen ran under the app's real CSP without an error.
