@@ -89,7 +89,7 @@ describe.skipIf(!HAS_CHROMIUM)('kept-aside work', { timeout: 180_000 }, () => {
     await page.getByText('1 alteração guardada à parte', { exact: false }).waitFor();
 
     // Deleted from the device, after a confirmation; the server never had the notes.
-    await ptItem.getByRole('button', { name: `Apagar ${ptHeading} deste dispositivo` }).click();
+    await ptItem.getByRole('button', { name: `Apagar deste dispositivo: ${ptHeading}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Confirmar' }).click();
     await page.getByRole('button', { name: 'Requer atenção (0)' }).waitFor();
     await page.getByText('Nada guardado à parte.').waitFor();

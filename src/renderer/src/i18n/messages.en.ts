@@ -291,7 +291,7 @@ export const en = {
   'quarantine.copied': 'Copied to the clipboard',
   'quarantine.copyFailed': 'Couldn’t copy: select the text and copy it yourself.',
   'quarantine.discard': 'Delete from this device',
-  'quarantine.discardNamed': 'Delete {what} from this device',
+  'quarantine.discardNamed': 'Delete from this device: {what}',
   'quarantine.discardTitle': 'Delete this kept-aside edit?',
   'quarantine.discardConfirm':
     'It will be gone from this device. Copy or export it first if you still need it.',

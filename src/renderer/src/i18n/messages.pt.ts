@@ -297,7 +297,7 @@ export const pt: Record<keyof typeof en, Message> = {
   'quarantine.copied': 'Copiado para a área de transferência',
   'quarantine.copyFailed': 'Não foi possível copiar: selecione o texto e copie-o.',
   'quarantine.discard': 'Apagar deste dispositivo',
-  'quarantine.discardNamed': 'Apagar {what} deste dispositivo',
+  'quarantine.discardNamed': 'Apagar deste dispositivo: {what}',
   'quarantine.discardTitle': 'Apagar esta alteração guardada à parte?',
   'quarantine.discardConfirm':
     'Deixa de estar neste dispositivo. Copie-a ou exporte-a antes, se ainda precisar dela.',
