@@ -7,12 +7,14 @@ import type { IpcArgs, IpcChannel, IpcResult, UpdateState } from '../../../share
 import {
   dashboard,
   listAnnouncements,
+  listCourses,
   listNotifications,
   listResources,
   listSchools,
   listSessions,
   listStudents,
   sessionDetail,
+  studentDetail,
   unreadCount,
 } from '../store/queries.js';
 import type { AppController } from './controller.js';
@@ -50,6 +52,8 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
     'sessions:list': async (q) => listSessions(store(), q),
     'session:get': async ({ sessionId }) => sessionDetail(store(), sessionId),
     'students:list': async (q) => listStudents(store(), q),
+    'student:get': async (q) => studentDetail(store(), q),
+    'courses:list': async (q) => listCourses(store(), q),
     'resources:list': async (q) => listResources(store(), q),
     'resource:open': async ({ resourceId }) => {
       const path = await app.device().files.ensure(resourceId);
@@ -63,6 +67,8 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
         description: u.description,
         fileName: u.fileName,
         bytes: u.bytes,
+        ...(u.courseIds ? { courseIds: u.courseIds } : {}),
+        ...(u.sessionId !== undefined ? { sessionId: u.sessionId } : {}),
       });
       app.device().engine.requestSync('upload queued');
       return { id: row.id };
