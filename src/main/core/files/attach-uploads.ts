@@ -22,9 +22,11 @@ export function attachUploads(
       if (!store.holdsSchool(a.schoolId)) store.attachedUpload(a.resourceId);
       continue;
     }
-    const ids = store.sessionResourceIds(a.sessionId, a.schoolId);
+    const listed = store.sessionResourceIds(a.sessionId, a.schoolId);
     store.attachedUpload(a.resourceId);
-    if (!ids || ids.includes(a.resourceId)) continue;
+    if (!listed || listed.includes(a.resourceId)) continue;
+    // A file the server has since removed cannot be named again (the server would refuse the edit).
+    const ids = listed.filter((id) => store.resourceFile(id) !== undefined);
     if (ids.length >= MAX_SESSION_FILES) {
       log.warn('uploaded file not attached: the session has the most files it may have', {
         session: a.sessionId,
