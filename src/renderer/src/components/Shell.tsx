@@ -8,6 +8,7 @@ import { ResourcesScreen } from '../screens/Resources.js';
 import { SessionScreen } from '../screens/Session.js';
 import { SessionsScreen } from '../screens/Sessions.js';
 import { SettingsScreen } from '../screens/Settings.js';
+import { StudentScreen } from '../screens/Student.js';
 import { StudentsScreen } from '../screens/Students.js';
 import { useChanges } from '../state/changes.js';
 import { loadSignedIn } from '../state/events.js';
@@ -32,6 +33,8 @@ function Screen({ route }: { route: Route }) {
       return <SessionScreen key={route.id} id={route.id} />;
     case 'students':
       return <StudentsScreen />;
+    case 'student':
+      return <StudentScreen key={`${route.schoolId}/${route.id}`} schoolId={route.schoolId} id={route.id} />;
     case 'resources':
       return <ResourcesScreen />;
     case 'notifications':

@@ -1,9 +1,9 @@
-/** One session: details, status actions, attendance, lesson notes and the course's resources. */
+/** One session: details, status actions, attendance, lesson notes and the lesson's files. */
 import { useEffect, useState } from 'react';
 import { ConfirmDialog, ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
 import { LessonNotes } from '../components/LessonNotes.js';
-import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
 import { Roster } from '../components/Roster.js';
+import { SessionFiles } from '../components/SessionFiles.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useChanges } from '../state/changes.js';
 import { attendanceCounts } from '../state/session-logic.js';
@@ -51,7 +51,7 @@ export function SessionScreen({ id }: { id: number }) {
       </div>
     );
 
-  const { session, course, roster, resources } = stored;
+  const { session, course, roster } = stored;
   const counts = attendanceCounts(stored);
   const school = schools.find((s) => s.id === session.school_id)?.name;
 
@@ -136,6 +136,7 @@ export function SessionScreen({ id }: { id: number }) {
               <p className="hint muted">{t('roster.keys')}</p>
               <Roster
                 roster={roster}
+                schoolId={session.school_id}
                 onSet={(enrolmentId, a) => void useSession.getState().setAttendance(enrolmentId, a)}
               />
             </>
@@ -146,26 +147,7 @@ export function SessionScreen({ id }: { id: number }) {
           <section className="card">
             <LessonNotes sessionId={session.id} notes={session.lesson_notes} online={online} />
           </section>
-          <section className="card">
-            <h2>{t('session.resources')}</h2>
-            {resources.length === 0 ? (
-              <p className="muted">{t('session.noResources')}</p>
-            ) : (
-              <ul className="plain-list resource-list">
-                {resources.map((r) => (
-                  <li key={r.id}>
-                    <span className="row-main">
-                      <span className="row-title">{r.title}</span>
-                      <span className="muted">
-                        {r.file_type.toUpperCase()} · {fmt.bytes(r.size)} <ScanNote status={r.scan_status} />
-                      </span>
-                    </span>
-                    <ResourceOpen resource={r} />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <SessionFiles detail={stored} />
         </div>
       </div>
     </div>

@@ -1,11 +1,14 @@
 /** Forgets everything of the signed-out teacher, so the next one never glimpses it. */
 import { useAuth } from './auth.js';
+import { useCourses } from './courses.js';
 import { useDashboard } from './dashboard.js';
 import { useSessionList, useStudentList } from './lists.js';
 import { useNotifications } from './notifications.js';
 import { useResources } from './resources.js';
 import { useSchools } from './schools.js';
 import { useSession } from './session.js';
+import { useSessionFiles } from './session-files.js';
+import { useStudent } from './student.js';
 import { useSync } from './sync.js';
 
 export function forgetUserData(): void {
@@ -16,6 +19,9 @@ export function forgetUserData(): void {
     useNotifications,
     useResources,
     useSession,
+    useSessionFiles,
+    useStudent,
+    useCourses,
   ])
     (store as { setState(s: unknown, replace: true): void; getInitialState(): unknown }).setState(
       store.getInitialState(),

@@ -1,10 +1,11 @@
-/** The app's screens as paths (`/sessions/12`), parsed from the hash, a notification's action URL or a navigate event. */
+/** The app's screens as paths (`/sessions/12`, `/students/<school>/<student>`), parsed from the hash, a notification's action URL or a navigate event. */
 
 export type Route =
   | { name: 'dashboard' }
   | { name: 'sessions' }
   | { name: 'session'; id: number }
   | { name: 'students' }
+  | { name: 'student'; schoolId: number; id: number }
   | { name: 'resources' }
   | { name: 'notifications' }
   | { name: 'settings' }
@@ -36,12 +37,19 @@ export function parseRoute(input: string): Route {
     const id = Number(second);
     return Number.isInteger(id) && id > 0 ? { name: 'session', id } : { name: 'sessions' };
   }
+  if (head === 'students' && second !== undefined) {
+    const [schoolId, id] = [Number(second), Number(parts[2])];
+    return [schoolId, id].every((n) => Number.isInteger(n) && n > 0)
+      ? { name: 'student', schoolId, id }
+      : { name: 'students' };
+  }
   if (head === 'announcements') return { name: 'notifications' };
   const simple = SIMPLE.find((s) => s === head);
   return simple ? { name: simple } : { name: 'dashboard' };
 }
 
 export function routePath(route: Route): string {
+  if (route.name === 'student') return `/students/${route.schoolId}/${route.id}`;
   return route.name === 'session' ? `/sessions/${route.id}` : `/${route.name}`;
 }
 
@@ -51,5 +59,6 @@ export function routeHref(route: Route): string {
 
 /** The nav entry a route belongs to (a session page lights up "Sessions"). */
 export function navSection(route: Route): Route['name'] {
+  if (route.name === 'student') return 'students';
   return route.name === 'session' ? 'sessions' : route.name;
 }
