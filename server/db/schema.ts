@@ -195,6 +195,31 @@ export interface StudentNotesTable {
   created_at: Ts;
   updated_at: Ts;
 }
+/** One admin write (server/domain/audit.ts): who, what, when, the subject before and after (JSON). */
+export interface AdminAuditTable {
+  id: Generated<number>;
+  school_id: number;
+  actor_id: number;
+  action: string;
+  subject: string;
+  before: string | null;
+  after: string | null;
+  created_at: Ts;
+}
+/** An invitation to teach in or administer a school (server/domain/invitations.ts). */
+export interface InvitationsTable {
+  id: Generated<number>;
+  school_id: number;
+  email: string;
+  role: 'admin' | 'teacher';
+  token_hash: string;
+  invited_by: number;
+  status: 'pending' | 'accepted' | 'revoked';
+  created_at: Ts;
+  expires_at: Ts;
+  accepted_at: Ts | null;
+  accepted_user_id: number | null;
+}
 export interface DB {
   schools: SchoolsTable;
   users: UsersTable;
@@ -214,4 +239,6 @@ export interface DB {
   scan_jobs: ScanJobsTable;
   plan_templates: PlanTemplatesTable;
   student_notes: StudentNotesTable;
+  admin_audit: AdminAuditTable;
+  invitations: InvitationsTable;
 }

@@ -30,6 +30,8 @@ import {
 import { authRoutes } from './routes/auth.js';
 import { syncRoutes } from './routes/sync.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminListRoutes } from './routes/admin-lists.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { registerProtocolHeader, requireProtocolVersion } from './protocol-version.js';
@@ -42,6 +44,8 @@ export const ROUTES: RouteDef[] = [
   ...authRoutes,
   ...syncRoutes,
   ...adminRoutes,
+  ...adminListRoutes,
+  ...invitationRoutes,
   ...resourceRoutes,
   ...notificationRoutes,
 ];

@@ -8,6 +8,7 @@ import { MUTATION_TYPES, type MutationResult } from '../../src/shared/protocol.j
 import type { MeResponse } from '../../src/shared/api.js';
 import type { z } from 'zod';
 import { TestApi, type ApiResponse } from '../support/api-client.js';
+import { ADMIN_CONSOLE_CASES } from './isolation.admin-console.cases.js';
 
 export type CallerName = 'rui' | 'ana' | 'admin' | 'student' | 'anonymous';
 
@@ -64,6 +65,11 @@ export interface Matrix {
   ghost: number;
   /** The caller's active memberships, read from the database. */
   memberships(userId: number): Promise<z.infer<typeof MeResponse>['memberships']>;
+  /** The markers of every row of a school (its users too): what its admin lists may show. */
+  markersOf(schoolId: number): Promise<string[]>;
+  /** An announcement of each school, and rui's pending invitation to Escola Sul (with its link token). */
+  announcements: { norte: number; sul: number };
+  ruiSulInvitation: { id: number; token: string };
 }
 
 export interface OwnRows {
@@ -208,7 +214,7 @@ function teacherSchoolProbes(
 }
 
 /** Teachers and students calling an admin route of their own school, and the admin one of a school they do not run. */
-function adminRoleProbes(
+export function adminRoleProbes(
   m: Matrix,
   params: (school: number) => Record<string, number>,
   body?: unknown,
@@ -253,6 +259,7 @@ function adminRoleProbes(
 }
 
 export const CASES: Record<string, CaseBuilder> = {
+  ...ADMIN_CONSOLE_CASES,
   'POST /api/auth/login': ({ ids }) => [
     {
       what: 'a wrong password answers 401 and no token; an unknown email answers exactly the same',
@@ -374,7 +381,7 @@ export const CASES: Record<string, CaseBuilder> = {
   'POST /api/admin/schools/:schoolId/memberships': (m) =>
     adminRoleProbes(m, (schoolId) => ({ schoolId }), {
       email: 'intruder@classdesk.test',
-      role: 'admin',
+      role: 'student',
       name: 'Intruder',
     }),
 

@@ -27,6 +27,8 @@ const ALL_TABLES: Record<keyof DB, true> = {
   scan_jobs: true,
   plan_templates: true,
   student_notes: true,
+  admin_audit: true,
+  invitations: true,
 };
 
 export type TableName = keyof DB;
