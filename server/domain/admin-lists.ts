@@ -250,6 +250,7 @@ export async function listSessions(
     qb = qb.where('class_sessions.course_id', '=', q.course_id);
   }
   if (q.status !== undefined) qb = qb.where('class_sessions.status', '=', q.status);
+  if (q.from !== undefined) qb = qb.where('class_sessions.starts_at', '>=', new Date(q.from).toISOString());
   if (q.week !== undefined) {
     const school = await ctx.db
       .selectFrom('schools')

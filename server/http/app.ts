@@ -38,6 +38,7 @@ import { registerProtocolHeader, requireProtocolVersion } from './protocol-versi
 import { openApiDocument } from './openapi.js';
 import { registerUpdateFeed } from './updates.js';
 import { registerMetricsEndpoint } from './metrics-endpoint.js';
+import { registerAdminConsole } from './admin-console.js';
 
 /** Every API route. The isolation test iterates over exactly this list. */
 export const ROUTES: RouteDef[] = [
@@ -259,6 +260,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/docs', async () => doc);
   app.get('/healthz', async () => ({ ok: true }));
   registerUpdateFeed(app, cfg.updatesDir);
+  await registerAdminConsole(app, cfg.consoleDir);
   registerMetricsEndpoint(app, services.metrics, cfg.METRICS_TOKEN);
   app.get('/readyz', async (_req, reply) => {
     const ready = await opts.isReady().catch(() => false);

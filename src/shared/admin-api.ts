@@ -67,6 +67,7 @@ export const SessionListQuery = z.strictObject({
   teacher_id: z.coerce.number().int().positive().optional(),
   course_id: z.coerce.number().int().positive().optional(),
   status: SessionStatus.optional(),
+  from: Timestamp.optional().meta({ description: 'Only sessions starting at or after this instant' }),
   week: z.iso.date().optional().meta({
     description: "A date (YYYY-MM-DD): the sessions of its week, Monday to Sunday in the school's time zone",
   }),
