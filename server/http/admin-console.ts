@@ -28,7 +28,7 @@ export async function registerAdminConsole(app: FastifyInstance, dir: string): P
     reply.header('Referrer-Policy', 'no-referrer');
   };
   if (!built) {
-    app.get('/admin/', (_req, reply) => {
+    app.get('/admin', (_req, reply) => {
       secure(reply);
       return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
     });
@@ -37,7 +37,9 @@ export async function registerAdminConsole(app: FastifyInstance, dir: string): P
   await app.register(fastifyStatic, {
     root: dir,
     prefix: '/admin/',
-    index: ['index.html'],
+    // The router ignores trailing slashes: /admin/ is /admin, answered below with the page.
+    index: false,
+    redirect: false,
     // The page is small and changes with each build: always revalidated; hashed assets may be kept.
     setHeaders(res, file) {
       secure(res);
@@ -47,4 +49,5 @@ export async function registerAdminConsole(app: FastifyInstance, dir: string): P
       );
     },
   });
+  app.get('/admin', (_req, reply) => reply.sendFile('index.html'));
 }

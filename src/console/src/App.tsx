@@ -54,7 +54,9 @@ export function App() {
   const { t } = i18n;
   const [me, setMe] = useState<Me | null>(null);
   const [checking, setChecking] = useState(hasToken());
-  const [schoolId, setSchoolId] = useState<number | null>(() => Number(sessionStorage.getItem('classdesk-console-school')) || null);
+  const [schoolId, setSchoolId] = useState<number | null>(
+    () => Number(sessionStorage.getItem('classdesk-console-school')) || null,
+  );
   const hash = useHash();
 
   useEffect(() => {
@@ -90,7 +92,11 @@ export function App() {
   const languagePicker = (
     <div className="language">
       <label htmlFor="console-language">{t('app.language')}</label>
-      <select id="console-language" value={setting} onChange={(e) => chooseLanguage(e.target.value as LanguageSetting)}>
+      <select
+        id="console-language"
+        value={setting}
+        onChange={(e) => chooseLanguage(e.target.value as LanguageSetting)}
+      >
         <option value="system">{t('app.language.system')}</option>
         <option value="en">English</option>
         <option value="pt-PT">Português</option>
@@ -101,7 +107,9 @@ export function App() {
   let body;
   const invitation = /^#\/invitation\/([A-Za-z0-9_-]{43})$/.exec(hash);
   const adminSchools = (me?.memberships ?? []).filter((m) => m.role === 'admin');
-  const school = adminSchools.find((s) => s.school_id === schoolId) ?? (adminSchools.length === 1 ? adminSchools[0] : undefined);
+  const school =
+    adminSchools.find((s) => s.school_id === schoolId) ??
+    (adminSchools.length === 1 ? adminSchools[0] : undefined);
   if (invitation) {
     body = <InvitationPage token={invitation[1]!} onSignedIn={(m) => setMe(m)} />;
   } else if (checking) {
@@ -118,10 +126,14 @@ export function App() {
     const current = SCREENS[name] ? name : 'teachers';
     body = (
       <div className="app">
-        <a className="skip-link button-link" href="#console-main" onClick={(e) => {
-          e.preventDefault();
-          document.getElementById('console-main')?.focus();
-        }}>
+        <a
+          className="skip-link button-link"
+          href="#console-main"
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('console-main')?.focus();
+          }}
+        >
           {t('app.skip')}
         </a>
         <header className="topbar">
@@ -129,7 +141,11 @@ export function App() {
           {adminSchools.length > 1 ? (
             <div className="school-switcher">
               <label htmlFor="console-school">{t('app.school')}</label>
-              <select id="console-school" value={school.school_id} onChange={(e) => chooseSchool(Number(e.target.value))}>
+              <select
+                id="console-school"
+                value={school.school_id}
+                onChange={(e) => chooseSchool(Number(e.target.value))}
+              >
                 {adminSchools.map((s) => (
                   <option key={s.school_id} value={s.school_id}>
                     {s.school_name}

@@ -23,9 +23,13 @@ export function InvitationPage({ token, onSignedIn }: { token: string; onSignedI
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      const r = await api<z.infer<typeof AcceptInvitationResponse>>('POST', `/api/invitations/${token}/accept`, {
-        body: { ...(name.trim() ? { name } : {}), password },
-      });
+      const r = await api<z.infer<typeof AcceptInvitationResponse>>(
+        'POST',
+        `/api/invitations/${token}/accept`,
+        {
+          body: { ...(name.trim() ? { name } : {}), password },
+        },
+      );
       setToken(r.token);
       setDone(r);
     });
@@ -44,12 +48,24 @@ export function InvitationPage({ token, onSignedIn }: { token: string; onSignedI
         {preview && !done && (
           <form onSubmit={submit}>
             <h1>{t('invite.title', { school: preview.school_name })}</h1>
-            <p>{t('invite.intro', { school: preview.school_name, email: preview.email, role: role(preview.role) })}</p>
+            <p>
+              {t('invite.intro', {
+                school: preview.school_name,
+                email: preview.email,
+                role: role(preview.role),
+              })}
+            </p>
             <p className="muted small">{t('invite.existing')}</p>
             <p className="muted small">{t('invite.new')}</p>
             <div className="field">
               <label htmlFor="invite-name">{t('invite.name')}</label>
-              <input id="invite-name" type="text" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+              <input
+                id="invite-name"
+                type="text"
+                autoComplete="name"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
             </div>
             <div className="field">
               <label htmlFor="invite-password">{t('invite.password')}</label>

@@ -7,7 +7,12 @@ import type { Me } from './App.js';
 import { useT, type ConsoleKey } from './i18n.js';
 import { ErrorLine, Said, useAction } from './list.js';
 
-export function SchoolPicker(props: { me: Me; onPick(id: number): void; onSignOut(): void; onJoined(): Promise<void> }) {
+export function SchoolPicker(props: {
+  me: Me;
+  onPick(id: number): void;
+  onSignOut(): void;
+  onJoined(): Promise<void>;
+}) {
   const { t } = useT();
   const [invitations, setInvitations] = useState<Array<z.infer<typeof MyInvitation>>>([]);
   const [said, setSaid] = useState<string | null>(null);

@@ -16,7 +16,9 @@ export function SignIn({ onSignedIn }: { onSignedIn(me: Me): void }) {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<z.infer<typeof LoginResponse>>('POST', '/api/auth/login', { body: { email, password } });
+      const r = await api<z.infer<typeof LoginResponse>>('POST', '/api/auth/login', {
+        body: { email, password },
+      });
       setToken(r.token);
       onSignedIn(await api<Me>('GET', '/api/me'));
     } catch (err) {
@@ -32,7 +34,14 @@ export function SignIn({ onSignedIn }: { onSignedIn(me: Me): void }) {
         <p className="muted">{t('signIn.intro')}</p>
         <div className="field">
           <label htmlFor="sign-in-email">{t('signIn.email')}</label>
-          <input id="sign-in-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id="sign-in-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="sign-in-password">{t('signIn.password')}</label>

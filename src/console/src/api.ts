@@ -38,18 +38,25 @@ export async function api<T>(
   o: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
 ): Promise<T> {
   const url = new URL(path, location.origin);
-  for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  for (const [k, v] of Object.entries(o.query ?? {}))
+    if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(url, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+    res = await fetch(url, {
+      method,
+      headers,
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+    });
   } catch {
     throw new ApiError(0, 'unreachable', 'the server cannot be reached');
   }
   if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null;
+  const body = (await res.json().catch(() => null)) as {
+    error?: { code: string; message: string; field?: string };
+  } | null;
   if (!res.ok) {
     const e = body?.error;
     if (res.status === 401 && token) {

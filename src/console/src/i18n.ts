@@ -34,7 +34,9 @@ export function consoleI18n(setting: LanguageSetting, systemLanguages: readonly 
     t(key, params) {
       const m = dict[key] ?? en[key];
       const text =
-        typeof m === 'string' ? m : pluralForm(locale, m, typeof params?.count === 'number' ? params.count : 0);
+        typeof m === 'string'
+          ? m
+          : pluralForm(locale, m, typeof params?.count === 'number' ? params.count : 0);
       return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
         const v = params?.[name];
         if (v === undefined) return whole;

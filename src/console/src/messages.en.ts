@@ -145,7 +145,11 @@ export const en = {
   'announcements.previewOf': 'How teachers will see it',
   'announcements.send': 'Send to every teacher',
   'announcements.sent': { one: 'Sent to {count} teacher.', other: 'Sent to {count} teachers.' },
-  'announcements.read': { zero: 'Read by none of {total}', one: 'Read by {count} of {total}', other: 'Read by {count} of {total}' },
+  'announcements.read': {
+    zero: 'Read by none of {total}',
+    one: 'Read by {count} of {total}',
+    other: 'Read by {count} of {total}',
+  },
   'announcements.readers': 'Who read “{title}”',
   'announcements.showReaders': 'Who read it: {title}',
   'announcements.readAt': 'Read {when}',
@@ -174,7 +178,8 @@ export const en = {
 
   'invite.title': 'Join {school}',
   'invite.intro': '{school} invites {email} as {role}.',
-  'invite.existing': 'If you already have a Classdesk account, enter its password (your name stays as it is).',
+  'invite.existing':
+    'If you already have a Classdesk account, enter its password (your name stays as it is).',
   'invite.new': 'If you are new to Classdesk, choose your name and a password of at least 10 characters.',
   'invite.name': 'Your name (new accounts only)',
   'invite.password': 'Password',
@@ -182,5 +187,6 @@ export const en = {
   'invite.done': 'You are now {role} at {school}.',
   'invite.doneTeacher': 'Open the Classdesk app and sign in with {email} to see your classes.',
   'invite.open': 'Open the console',
-  'invite.gone': 'This invitation link is not valid any more (used, replaced or expired). Ask the school for a new one.',
+  'invite.gone':
+    'This invitation link is not valid any more (used, replaced or expired). Ask the school for a new one.',
 } satisfies Record<string, Message>;

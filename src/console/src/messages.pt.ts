@@ -64,7 +64,8 @@ export const pt: Record<ConsoleKey, Message> = {
   'teachers.inviteEmail': 'Email da pessoa a convidar',
   'teachers.inviteRole': 'Convidar como',
   'teachers.inviteSubmit': 'Enviar convite',
-  'teachers.invited': 'Convite para {email} criado. Entregue-lhe esta ligação (funciona uma vez, durante 14 dias):',
+  'teachers.invited':
+    'Convite para {email} criado. Entregue-lhe esta ligação (funciona uma vez, durante 14 dias):',
   'teachers.inviteLink': 'Ligação do convite',
   'teachers.copy': 'Copiar ligação',
   'teachers.copied': 'Copiada.',
@@ -180,12 +181,14 @@ export const pt: Record<ConsoleKey, Message> = {
   'invite.title': 'Juntar-se a {school}',
   'invite.intro': '{school} convida {email} como {role}.',
   'invite.existing': 'Se já tem conta Classdesk, escreva a palavra-passe dela (o seu nome fica como está).',
-  'invite.new': 'Se é novo no Classdesk, escolha o seu nome e uma palavra-passe com pelo menos 10 caracteres.',
+  'invite.new':
+    'Se é novo no Classdesk, escolha o seu nome e uma palavra-passe com pelo menos 10 caracteres.',
   'invite.name': 'O seu nome (só contas novas)',
   'invite.password': 'Palavra-passe',
   'invite.submit': 'Aceitar o convite',
   'invite.done': 'É agora {role} em {school}.',
   'invite.doneTeacher': 'Abra a aplicação Classdesk e entre com {email} para ver as suas aulas.',
   'invite.open': 'Abrir a consola',
-  'invite.gone': 'Esta ligação de convite já não é válida (usada, substituída ou expirada). Peça uma nova à escola.',
+  'invite.gone':
+    'Esta ligação de convite já não é válida (usada, substituída ou expirada). Peça uma nova à escola.',
 };

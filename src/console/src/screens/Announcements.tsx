@@ -13,9 +13,13 @@ function Readers({ schoolId, a }: { schoolId: number; a: Announcement }) {
   const { t, dateTime } = useT();
   const load = useCallback(
     (cursor?: string) =>
-      api<Page<z.infer<typeof AnnouncementReader>>>('GET', school(schoolId)(`/announcements/${a.id}/readers`), {
-        query: { cursor },
-      }),
+      api<Page<z.infer<typeof AnnouncementReader>>>(
+        'GET',
+        school(schoolId)(`/announcements/${a.id}/readers`),
+        {
+          query: { cursor },
+        },
+      ),
     [schoolId, a.id],
   );
   const list = usePaged(load);
@@ -57,7 +61,9 @@ export function AnnouncementsScreen({ schoolId }: { schoolId: number }) {
   const send = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      const r = await api<z.infer<typeof AnnouncementResponse>>('POST', at('/announcements'), { body: { title, message } });
+      const r = await api<z.infer<typeof AnnouncementResponse>>('POST', at('/announcements'), {
+        body: { title, message },
+      });
       setSaid(t('announcements.sent', { count: r.notified }));
       setTitle('');
       setMessage('');
@@ -72,7 +78,13 @@ export function AnnouncementsScreen({ schoolId }: { schoolId: number }) {
         <ExportButton
           fileName="announcements.csv"
           load={load}
-          header={[t('announcements.fieldTitle'), t('announcements.message'), t('audit.when'), t('audit.who'), t('announcements.title')]}
+          header={[
+            t('announcements.fieldTitle'),
+            t('announcements.message'),
+            t('audit.when'),
+            t('audit.who'),
+            t('announcements.title'),
+          ]}
           row={(a) => [a.title, a.message, a.created_at, a.author_name, `${a.read}/${a.notified}`]}
         />
       </div>
@@ -113,7 +125,11 @@ export function AnnouncementsScreen({ schoolId }: { schoolId: number }) {
             </div>
           )}
           <div className="form-actions">
-            <button type="button" onClick={() => setPreview(true)} disabled={!title.trim() || !message.trim()}>
+            <button
+              type="button"
+              onClick={() => setPreview(true)}
+              disabled={!title.trim() || !message.trim()}
+            >
               {t('announcements.preview')}
             </button>
             <button type="submit" className="primary" disabled={action.busy}>
@@ -133,7 +149,11 @@ export function AnnouncementsScreen({ schoolId }: { schoolId: number }) {
               {dateTime(a.created_at)} · {t('announcements.by', { name: a.author_name })}
             </p>
             <p className="pre">{a.message}</p>
-            <button type="button" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
+            <button
+              type="button"
+              aria-expanded={open === a.id}
+              onClick={() => setOpen(open === a.id ? null : a.id)}
+            >
               {t('announcements.read', { count: a.read, total: a.notified })}
             </button>
             {open === a.id && <Readers schoolId={schoolId} a={a} />}

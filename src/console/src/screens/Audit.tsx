@@ -16,7 +16,8 @@ const show = (v: Record<string, unknown> | null) =>
 export function AuditScreen({ schoolId }: { schoolId: number }) {
   const { t, dateTime } = useT();
   const load = useCallback(
-    (cursor?: string) => api<Page<z.infer<typeof AuditItem>>>('GET', school(schoolId)('/audit'), { query: { cursor } }),
+    (cursor?: string) =>
+      api<Page<z.infer<typeof AuditItem>>>('GET', school(schoolId)('/audit'), { query: { cursor } }),
     [schoolId],
   );
   const list = usePaged(load);
@@ -28,7 +29,13 @@ export function AuditScreen({ schoolId }: { schoolId: number }) {
           fileName="audit-log.csv"
           load={load}
           header={[t('audit.when'), t('audit.who'), t('audit.what'), t('audit.subject'), t('audit.change')]}
-          row={(e) => [e.created_at, e.actor_name, e.action, e.subject, `${show(e.before) ?? ''} → ${show(e.after) ?? ''}`]}
+          row={(e) => [
+            e.created_at,
+            e.actor_name,
+            e.action,
+            e.subject,
+            `${show(e.before) ?? ''} → ${show(e.after) ?? ''}`,
+          ]}
         />
       </div>
       <ErrorLine error={list.error} />

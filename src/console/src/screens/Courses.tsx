@@ -68,11 +68,25 @@ export function CoursesScreen({ schoolId }: { schoolId: number }) {
         <form className="inline-form" onSubmit={create}>
           <div className="field">
             <label htmlFor="course-name">{t('courses.name')}</label>
-            <input id="course-name" type="text" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+            <input
+              id="course-name"
+              type="text"
+              required
+              maxLength={200}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="course-code">{t('courses.code')}</label>
-            <input id="course-code" type="text" required maxLength={40} value={code} onChange={(e) => setCode(e.target.value)} />
+            <input
+              id="course-code"
+              type="text"
+              required
+              maxLength={40}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
           </div>
           <div className="form-actions">
             <button type="submit" className="primary" disabled={action.busy}>

@@ -8,9 +8,11 @@ import { useT, type ConsoleKey } from '../i18n.js';
 import { ErrorLine, ExportButton, ListFooter, usePaged } from '../list.js';
 
 const size = (locale: string, bytes: number) =>
-  new Intl.NumberFormat(locale, { style: 'unit', unit: bytes >= 1e6 ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(
-    bytes >= 1e6 ? bytes / 1e6 : bytes / 1e3,
-  );
+  new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: bytes >= 1e6 ? 'megabyte' : 'kilobyte',
+    maximumFractionDigits: 1,
+  }).format(bytes >= 1e6 ? bytes / 1e6 : bytes / 1e3);
 
 export function ResourcesScreen({ schoolId }: { schoolId: number }) {
   const { t, dateTime, locale } = useT();
@@ -42,7 +44,13 @@ export function ResourcesScreen({ schoolId }: { schoolId: number }) {
         <ExportButton
           fileName="resources.csv"
           load={load}
-          header={[t('resources.file'), t('resources.teacher'), t('resources.size'), t('resources.scan'), t('resources.when')]}
+          header={[
+            t('resources.file'),
+            t('resources.teacher'),
+            t('resources.size'),
+            t('resources.scan'),
+            t('resources.when'),
+          ]}
           row={(r) => [r.title, r.teacher_name, r.size, scanName(r.scan_status), r.created_at]}
         />
       </div>

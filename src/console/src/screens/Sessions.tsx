@@ -24,7 +24,14 @@ interface Draft {
   starts: string;
   ends: string;
 }
-const emptyDraft = (): Draft => ({ title: '', teacher_id: '', course_id: '', location: '', starts: '', ends: '' });
+const emptyDraft = (): Draft => ({
+  title: '',
+  teacher_id: '',
+  course_id: '',
+  location: '',
+  starts: '',
+  ends: '',
+});
 
 export function SessionsScreen({ schoolId }: { schoolId: number }) {
   const { t, dateTime } = useT();
@@ -96,7 +103,8 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
       setSaid(t('sessions.cancelled', { title: s.title }));
       await list.reload();
     });
-  const set = (k: keyof Draft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
+  const set = (k: keyof Draft) => (e: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [k]: e.target.value }));
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   return (
@@ -115,13 +123,29 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
             t('sessions.status'),
             t('sessions.students'),
           ]}
-          row={(s) => [s.starts_at, s.title, s.teacher_name, s.course_name ?? '', s.location, s.status, s.student_count]}
+          row={(s) => [
+            s.starts_at,
+            s.title,
+            s.teacher_name,
+            s.course_name ?? '',
+            s.location,
+            s.status,
+            s.student_count,
+          ]}
         />
       </div>
-      <form className="inline-form filters" aria-label={t('sessions.filters')} onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="inline-form filters"
+        aria-label={t('sessions.filters')}
+        onSubmit={(e) => e.preventDefault()}
+      >
         <div className="field">
           <label htmlFor="filter-teacher">{t('sessions.teacher')}</label>
-          <select id="filter-teacher" value={filter.teacher_id} onChange={(e) => setFilter((f) => ({ ...f, teacher_id: e.target.value }))}>
+          <select
+            id="filter-teacher"
+            value={filter.teacher_id}
+            onChange={(e) => setFilter((f) => ({ ...f, teacher_id: e.target.value }))}
+          >
             <option value="">{t('sessions.any')}</option>
             {teachers.map((x) => (
               <option key={x.user_id} value={x.user_id}>
@@ -132,7 +156,11 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
         </div>
         <div className="field">
           <label htmlFor="filter-course">{t('sessions.course')}</label>
-          <select id="filter-course" value={filter.course_id} onChange={(e) => setFilter((f) => ({ ...f, course_id: e.target.value }))}>
+          <select
+            id="filter-course"
+            value={filter.course_id}
+            onChange={(e) => setFilter((f) => ({ ...f, course_id: e.target.value }))}
+          >
             <option value="">{t('sessions.any')}</option>
             {courses.map((c) => (
               <option key={c.id} value={c.id}>
@@ -143,7 +171,12 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
         </div>
         <div className="field">
           <label htmlFor="filter-week">{t('sessions.week')}</label>
-          <input id="filter-week" type="date" value={filter.week} onChange={(e) => setFilter((f) => ({ ...f, week: e.target.value }))} />
+          <input
+            id="filter-week"
+            type="date"
+            value={filter.week}
+            onChange={(e) => setFilter((f) => ({ ...f, week: e.target.value }))}
+          />
         </div>
         <div className="form-actions">
           <button type="button" onClick={() => setFilter({ teacher_id: '', course_id: '', week: '' })}>
@@ -181,7 +214,11 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
                 </td>
                 <td className="num">{s.student_count}</td>
                 <td className="actions">
-                  <button type="button" onClick={() => edit(s)} aria-label={t('sessions.edit', { title: `${s.title} ${dateTime(s.starts_at)}` })}>
+                  <button
+                    type="button"
+                    onClick={() => edit(s)}
+                    aria-label={t('sessions.edit', { title: `${s.title} ${dateTime(s.starts_at)}` })}
+                  >
                     {t('sessions.editShort')}
                   </button>
                   {s.status === 'scheduled' && (
@@ -203,12 +240,21 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
       <ListFooter list={list} />
 
       <section className="card" aria-labelledby="session-form">
-        <h2 id="session-form">{editing ? t('sessions.editing', { title: editing.title }) : t('sessions.create')}</h2>
+        <h2 id="session-form">
+          {editing ? t('sessions.editing', { title: editing.title }) : t('sessions.create')}
+        </h2>
         <p className="muted small">{t('sessions.timeNote', { zone })}</p>
         <form className="inline-form" onSubmit={save}>
           <div className="field">
             <label htmlFor="session-title">{t('sessions.fieldTitle')}</label>
-            <input id="session-title" type="text" required maxLength={200} value={draft.title} onChange={set('title')} />
+            <input
+              id="session-title"
+              type="text"
+              required
+              maxLength={200}
+              value={draft.title}
+              onChange={set('title')}
+            />
           </div>
           <div className="field">
             <label htmlFor="session-teacher">{t('sessions.teacher')}</label>
@@ -234,15 +280,33 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
           </div>
           <div className="field">
             <label htmlFor="session-location">{t('sessions.location')}</label>
-            <input id="session-location" type="text" maxLength={200} value={draft.location} onChange={set('location')} />
+            <input
+              id="session-location"
+              type="text"
+              maxLength={200}
+              value={draft.location}
+              onChange={set('location')}
+            />
           </div>
           <div className="field">
             <label htmlFor="session-starts">{t('sessions.starts')}</label>
-            <input id="session-starts" type="datetime-local" required value={draft.starts} onChange={set('starts')} />
+            <input
+              id="session-starts"
+              type="datetime-local"
+              required
+              value={draft.starts}
+              onChange={set('starts')}
+            />
           </div>
           <div className="field">
             <label htmlFor="session-ends">{t('sessions.ends')}</label>
-            <input id="session-ends" type="datetime-local" required value={draft.ends} onChange={set('ends')} />
+            <input
+              id="session-ends"
+              type="datetime-local"
+              required
+              value={draft.ends}
+              onChange={set('ends')}
+            />
           </div>
           <div className="form-actions">
             <button type="submit" className="primary" disabled={action.busy}>

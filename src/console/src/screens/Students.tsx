@@ -88,7 +88,12 @@ export function StudentsScreen({ schoolId }: { schoolId: number }) {
         <form className="inline-form" onSubmit={enrol}>
           <div className="field">
             <label htmlFor="enrol-student">{t('students.student')}</label>
-            <select id="enrol-student" required value={studentId} onChange={(e) => setStudentId(e.target.value)}>
+            <select
+              id="enrol-student"
+              required
+              value={studentId}
+              onChange={(e) => setStudentId(e.target.value)}
+            >
               <option value="">{t('students.choose')}</option>
               {everyone.map((s) => (
                 <option key={s.user_id} value={s.user_id}>
@@ -99,7 +104,12 @@ export function StudentsScreen({ schoolId }: { schoolId: number }) {
           </div>
           <div className="field">
             <label htmlFor="enrol-session">{t('students.session')}</label>
-            <select id="enrol-session" required value={sessionId} onChange={(e) => setSessionId(e.target.value)}>
+            <select
+              id="enrol-session"
+              required
+              value={sessionId}
+              onChange={(e) => setSessionId(e.target.value)}
+            >
               <option value="">{t('students.choose')}</option>
               {sessions.map((s) => (
                 <option key={s.id} value={s.id}>
@@ -165,11 +175,24 @@ export function StudentsScreen({ schoolId }: { schoolId: number }) {
         <form className="inline-form" onSubmit={add}>
           <div className="field">
             <label htmlFor="student-name">{t('students.name')}</label>
-            <input id="student-name" type="text" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+            <input
+              id="student-name"
+              type="text"
+              required
+              maxLength={200}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="student-email">{t('students.email')}</label>
-            <input id="student-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              id="student-email"
+              type="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </div>
           <div className="form-actions">
             <button type="submit" className="primary" disabled={action.busy}>

@@ -17,7 +17,8 @@ export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
     [schoolId],
   );
   const loadInvitations = useCallback(
-    (cursor?: string) => api<Page<z.infer<typeof InvitationItem>>>('GET', at('/invitations'), { query: { cursor } }),
+    (cursor?: string) =>
+      api<Page<z.infer<typeof InvitationItem>>>('GET', at('/invitations'), { query: { cursor } }),
     [schoolId],
   );
   const members = usePaged(load);
@@ -37,7 +38,9 @@ export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
   const invite = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      const r = await api<z.infer<typeof InviteResponse>>('POST', at('/invitations'), { body: { email, role } });
+      const r = await api<z.infer<typeof InviteResponse>>('POST', at('/invitations'), {
+        body: { email, role },
+      });
       setLink({ email: r.email, url: `${location.origin}/admin/#/invitation/${r.token}` });
       setEmail('');
       await invitations.reload();
@@ -93,11 +96,20 @@ export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
                 <td>
                   {m.user_id !== me.user.id &&
                     (m.active ? (
-                      <button type="button" className="danger" disabled={action.busy} onClick={() => void change(m, { active: false })}>
+                      <button
+                        type="button"
+                        className="danger"
+                        disabled={action.busy}
+                        onClick={() => void change(m, { active: false })}
+                      >
                         {t('teachers.deactivate', { name: m.name })}
                       </button>
                     ) : (
-                      <button type="button" disabled={action.busy} onClick={() => void change(m, { active: true })}>
+                      <button
+                        type="button"
+                        disabled={action.busy}
+                        onClick={() => void change(m, { active: true })}
+                      >
                         {t('teachers.reactivate', { name: m.name })}
                       </button>
                     ))}
@@ -115,11 +127,21 @@ export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
         <form className="inline-form" onSubmit={invite}>
           <div className="field">
             <label htmlFor="invite-email">{t('teachers.inviteEmail')}</label>
-            <input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              id="invite-email"
+              type="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="invite-role">{t('teachers.inviteRole')}</label>
-            <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as 'teacher' | 'admin')}>
+            <select
+              id="invite-role"
+              value={role}
+              onChange={(e) => setRole(e.target.value as 'teacher' | 'admin')}
+            >
               <option value="teacher">{roleName('teacher')}</option>
               <option value="admin">{roleName('admin')}</option>
             </select>
@@ -134,10 +156,19 @@ export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
           <div role="status" className="note">
             <p>{t('teachers.invited', { email: link.email })}</p>
             <label htmlFor="invite-link">{t('teachers.inviteLink')}</label>
-            <input id="invite-link" type="text" readOnly value={link.url} className="wide" onFocus={(e) => e.target.select()} />
+            <input
+              id="invite-link"
+              type="text"
+              readOnly
+              value={link.url}
+              className="wide"
+              onFocus={(e) => e.target.select()}
+            />
             <button
               type="button"
-              onClick={() => void navigator.clipboard?.writeText(link.url).then(() => setSaid(t('teachers.copied')))}
+              onClick={() =>
+                void navigator.clipboard?.writeText(link.url).then(() => setSaid(t('teachers.copied')))
+              }
             >
               {t('teachers.copy')}
             </button>
