@@ -38,7 +38,12 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
   const at = school(schoolId);
   const [teachers, setTeachers] = useState<Array<z.infer<typeof MembershipItem>>>([]);
   const [courses, setCourses] = useState<Array<z.infer<typeof CourseItem>>>([]);
-  const [filter, setFilter] = useState({ teacher_id: '', course_id: '', week: '' });
+  // This week to begin with: what a secretary looks at first.
+  const [filter, setFilter] = useState({
+    teacher_id: '',
+    course_id: '',
+    week: localInput(new Date().toISOString()).slice(0, 10),
+  });
   const load = useCallback(
     (cursor?: string) => api<Page<Session>>('GET', at('/sessions'), { query: { cursor, ...filter } }),
     [schoolId, filter],
@@ -213,24 +218,26 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
                   <span className={`badge status-${s.status}`}>{t(`status.${s.status}` as ConsoleKey)}</span>
                 </td>
                 <td className="num">{s.student_count}</td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    onClick={() => edit(s)}
-                    aria-label={t('sessions.edit', { title: `${s.title} ${dateTime(s.starts_at)}` })}
-                  >
-                    {t('sessions.editShort')}
-                  </button>
-                  {s.status === 'scheduled' && (
+                <td>
+                  <div className="actions">
                     <button
                       type="button"
-                      className="danger"
-                      onClick={() => setCancelling(s)}
-                      aria-label={t('sessions.cancel', { title: `${s.title} ${dateTime(s.starts_at)}` })}
+                      onClick={() => edit(s)}
+                      aria-label={t('sessions.edit', { title: `${s.title} ${dateTime(s.starts_at)}` })}
                     >
-                      {t('sessions.cancelShort')}
+                      {t('sessions.editShort')}
                     </button>
-                  )}
+                    {s.status === 'scheduled' && (
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() => setCancelling(s)}
+                        aria-label={t('sessions.cancel', { title: `${s.title} ${dateTime(s.starts_at)}` })}
+                      >
+                        {t('sessions.cancelShort')}
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}
