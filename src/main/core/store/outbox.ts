@@ -27,7 +27,7 @@ import {
 import { TABLE_OF } from './tables.js';
 
 /** The base_values field marking a row this device created for a pending edit. */
-const CREATED = '__created';
+export const CREATED = '__created';
 import type { LocalDB } from './schema.js';
 
 export interface OutboxEntry {
@@ -281,8 +281,8 @@ export class Outbox {
 
   /**
    * The attention list, each entry with `subject`: the title of what the edit was about (the
-   * session, the session of an attendance mark, the resource, the notification) while this
-   * device still holds it.
+   * session, the session of an attendance mark, the resource, the notification, the student of a
+   * private note, the template) while this device still holds it.
    */
   attention(): Array<LocalDB['attention'] & { subject: string | null }> {
     return this.d
@@ -292,7 +292,10 @@ export class Outbox {
          (select s.title from enrolments e join sessions s on s.id = e.session_id
            where e.id = json_extract(a.args, '$.enrolment_id')),
          (select title from resources where id = json_extract(a.args, '$.resource_id')),
-         (select title from notifications where id = json_extract(a.args, '$.notification_id'))
+         (select title from notifications where id = json_extract(a.args, '$.notification_id')),
+         (select name from students where id = json_extract(a.args, '$.student_id') and school_id = a.school_id),
+         (select name from plan_templates where id = json_extract(a.args, '$.template_id')),
+         json_extract(a.args, '$.name')
        ) as subject
        from attention a order by a.created_at, a.id`,
       )

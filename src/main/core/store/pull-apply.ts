@@ -10,6 +10,11 @@ import type { StoreDatabase } from './database.js';
 import type { Outbox } from './outbox.js';
 import type { LocalDB } from './schema.js';
 import { SCHOOL_TABLES, TABLES } from './tables.js';
+import { CREATED } from './outbox.js';
+import { EDIT_TABLES, EDIT_TABLE_NAMES } from '../../../shared/mutators.js';
+
+/** Tables whose rows a device creates (docs/ARCHITECTURE.md, "Rows a device creates"). */
+const CREATABLE = new Set<string>(EDIT_TABLE_NAMES.filter((t) => EDIT_TABLES[t].perTeacher));
 
 export interface PullBatch {
   changes: PullChange[];
@@ -123,7 +128,14 @@ export class PullApply {
     const sum = new ViewChecksum();
     for (const e of ENTITIES) {
       const t = TABLES[e];
-      const where = e === 'school' ? 'id = ?' : 'school_id = ?';
+      // A row this device created for an edit still pending is not in the server's view yet.
+      const where =
+        e === 'school'
+          ? 'id = ?'
+          : CREATABLE.has(t.table)
+            ? `school_id = ? and not exists (select 1 from base_values b where b.entity = '${t.table}'
+                 and b.row_id = ${t.table}.id and b.field = '${CREATED}')`
+            : 'school_id = ?';
       for (const r of this.d
         .stmt(`select id, version from ${t.table} where ${where}`)
         .iterate(schoolId) as Iterable<{ id: number; version: number }>) {
