@@ -190,3 +190,17 @@ export const MyInvitation = z.object({
 });
 export const MyInvitationParams = z.strictObject({ invitationId: z.coerce.number().int().positive() });
 export const MyInvitationAccepted = z.object({ school_id: Id, role: InvitedRole });
+
+export type MembershipItem = z.infer<typeof MembershipItem>;
+export type CourseItem = z.infer<typeof CourseItem>;
+export type StudentItem = z.infer<typeof StudentItem>;
+export type SessionItem = z.infer<typeof SessionItem>;
+export type AnnouncementItem = z.infer<typeof AnnouncementItem>;
+export type AnnouncementReader = z.infer<typeof AnnouncementReader>;
+export type ResourceItem = z.infer<typeof ResourceItem>;
+export type AuditItem = z.infer<typeof AuditItem>;
+export type InvitationItem = z.infer<typeof InvitationItem>;
+export type InviteResponse = z.infer<typeof InviteResponse>;
+export type InvitationPreview = z.infer<typeof InvitationPreview>;
+export type AcceptInvitationResponse = z.infer<typeof AcceptInvitationResponse>;
+export type MyInvitation = z.infer<typeof MyInvitation>;

@@ -27,6 +27,7 @@ export const Email = z
 
 export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(1024) });
 export const LoginResponse = z.object({ token: z.string(), user: UserPublic, expires_at: Timestamp });
+export type LoginResponse = z.infer<typeof LoginResponse>;
 export const MeResponse = z.object({ user: UserPublic, memberships: z.array(MembershipPublic) });
 
 export const DASHBOARD_RANGES = ['today', 'week', 'month'] as const;
@@ -125,6 +126,7 @@ export const AnnouncementBody = z.strictObject({
   message: text({ trim: true, min: 1, max: 5000 }),
 });
 export const AnnouncementResponse = AnnouncementRow.extend({ notified: z.number().int() });
+export type AnnouncementResponse = z.infer<typeof AnnouncementResponse>;
 
 export const ResourceUploadFields = z.strictObject({
   school_id: z.coerce.number().int().positive(),

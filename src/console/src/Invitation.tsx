@@ -1,35 +1,30 @@
 /** The page of an invitation link: the invitee sets their name and password (or gives their own) and joins. */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { z } from 'zod';
 import type { AcceptInvitationResponse, InvitationPreview } from '../../shared/admin-api.js';
 import { api, ApiError, setToken } from './api.js';
 import type { Me } from './App.js';
 import { useT, type ConsoleKey } from './i18n.js';
 import { ErrorLine, useAction } from './list.js';
 
-export function InvitationPage({ token, onSignedIn }: { token: string; onSignedIn(me: Me): void }) {
+export function InvitationPage({ token, onSignedIn }: { token: string; onSignedIn: (me: Me) => void }) {
   const { t } = useT();
-  const [preview, setPreview] = useState<z.infer<typeof InvitationPreview> | null>(null);
+  const [preview, setPreview] = useState<InvitationPreview | null>(null);
   const [gone, setGone] = useState(false);
-  const [done, setDone] = useState<z.infer<typeof AcceptInvitationResponse> | null>(null);
+  const [done, setDone] = useState<AcceptInvitationResponse | null>(null);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
   useEffect(() => {
-    api<z.infer<typeof InvitationPreview>>('GET', `/api/invitations/${token}`)
+    api<InvitationPreview>('GET', `/api/invitations/${token}`)
       .then(setPreview)
       .catch((e) => (e instanceof ApiError && e.status === 404 ? setGone(true) : undefined));
   }, [token]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      const r = await api<z.infer<typeof AcceptInvitationResponse>>(
-        'POST',
-        `/api/invitations/${token}/accept`,
-        {
-          body: { ...(name.trim() ? { name } : {}), password },
-        },
-      );
+      const r = await api<AcceptInvitationResponse>('POST', `/api/invitations/${token}/accept`, {
+        body: { ...(name.trim() ? { name } : {}), password },
+      });
       setToken(r.token);
       setDone(r);
     });

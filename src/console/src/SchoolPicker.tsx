@@ -1,6 +1,5 @@
 /** After sign-in: the schools this account administers, and invitations waiting for it. */
 import { useEffect, useState } from 'react';
-import type { z } from 'zod';
 import type { MyInvitation } from '../../shared/admin-api.js';
 import { api } from './api.js';
 import type { Me } from './App.js';
@@ -9,19 +8,19 @@ import { ErrorLine, Said, useAction } from './list.js';
 
 export function SchoolPicker(props: {
   me: Me;
-  onPick(id: number): void;
-  onSignOut(): void;
-  onJoined(): Promise<void>;
+  onPick: (id: number) => void;
+  onSignOut: () => void;
+  onJoined: () => Promise<void>;
 }) {
   const { t } = useT();
-  const [invitations, setInvitations] = useState<Array<z.infer<typeof MyInvitation>>>([]);
+  const [invitations, setInvitations] = useState<Array<MyInvitation>>([]);
   const [said, setSaid] = useState<string | null>(null);
   const action = useAction();
   useEffect(() => {
-    void api<Array<z.infer<typeof MyInvitation>>>('GET', '/api/me/invitations').then(setInvitations);
+    void api<Array<MyInvitation>>('GET', '/api/me/invitations').then(setInvitations);
   }, []);
   const admin = props.me.memberships.filter((m) => m.role === 'admin');
-  const accept = (i: z.infer<typeof MyInvitation>) =>
+  const accept = (i: MyInvitation) =>
     action.run(async () => {
       await api('POST', `/api/me/invitations/${i.id}/accept`);
       setInvitations((xs) => xs.filter((x) => x.id !== i.id));

@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { LoginResponse } from '../../shared/api.js';
-import type { z } from 'zod';
 import { api, ApiError, setToken } from './api.js';
 import type { Me } from './App.js';
 import { useT } from './i18n.js';
 
-export function SignIn({ onSignedIn }: { onSignedIn(me: Me): void }) {
+export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const { t } = useT();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -16,7 +15,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(me: Me): void }) {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<z.infer<typeof LoginResponse>>('POST', '/api/auth/login', {
+      const r = await api<LoginResponse>('POST', '/api/auth/login', {
         body: { email, password },
       });
       setToken(r.token);

@@ -16,11 +16,11 @@ type Params = Record<string, string | number>;
 const DICTIONARIES: Record<UiLanguage, Record<ConsoleKey, Message>> = { en, 'pt-PT': pt };
 
 export interface ConsoleI18n {
-  t(key: ConsoleKey, params?: Params): string;
+  t: (key: ConsoleKey, params?: Params) => string;
   language: UiLanguage;
   locale: string;
-  dateTime(iso: string): string;
-  date(iso: string): string;
+  dateTime: (iso: string) => string;
+  date: (iso: string) => string;
 }
 
 export function consoleI18n(setting: LanguageSetting, systemLanguages: readonly string[]): ConsoleI18n {
@@ -31,7 +31,7 @@ export function consoleI18n(setting: LanguageSetting, systemLanguages: readonly 
   return {
     language,
     locale,
-    t(key, params) {
+    t: (key, params) => {
       const m = dict[key] ?? en[key];
       const text =
         typeof m === 'string'

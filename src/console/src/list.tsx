@@ -1,7 +1,7 @@
 /** Pieces every console screen uses: a keyset-paged list, messages, CSV export, a confirm dialog. */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { ApiError, type Page } from './api.js';
-import { downloadCsv } from './csv.js';
+import type { ApiError, Page } from './api.js';
+import { downloadCsv, type CsvValue } from './csv.js';
 import { useT } from './i18n.js';
 
 export interface PagedList<T> {
@@ -9,8 +9,8 @@ export interface PagedList<T> {
   next: string | null;
   loading: boolean;
   error: Error | null;
-  reload(): Promise<void>;
-  more(): Promise<void>;
+  reload: () => Promise<void>;
+  more: () => Promise<void>;
 }
 
 /** The first page of a list, and the next ones on demand ("Load more"). */
@@ -119,7 +119,7 @@ export function ExportButton<T>(props: {
   fileName: string;
   load: (cursor?: string) => Promise<Page<T>>;
   header: string[];
-  row: (item: T) => unknown[];
+  row: (item: T) => CsvValue[];
 }) {
   const { t } = useT();
   const [busy, setBusy] = useState(false);
@@ -144,8 +144,8 @@ export function ConfirmDialog(props: {
   title: string;
   confirm: string;
   cancel: string;
-  onConfirm(): void;
-  onClose(): void;
+  onConfirm: () => void;
+  onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();

@@ -1,25 +1,20 @@
 /** Announcements: write, preview, send to every teacher; see who read each. */
 import { useCallback, useState, type FormEvent } from 'react';
-import type { z } from 'zod';
 import type { AnnouncementItem, AnnouncementReader } from '../../../shared/admin-api.js';
 import type { AnnouncementResponse } from '../../../shared/api.js';
 import { api, school, type Page } from '../api.js';
 import { useT } from '../i18n.js';
 import { ErrorLine, ExportButton, ListFooter, Said, useAction, usePaged } from '../list.js';
 
-type Announcement = z.infer<typeof AnnouncementItem>;
+type Announcement = AnnouncementItem;
 
 function Readers({ schoolId, a }: { schoolId: number; a: Announcement }) {
   const { t, dateTime } = useT();
   const load = useCallback(
     (cursor?: string) =>
-      api<Page<z.infer<typeof AnnouncementReader>>>(
-        'GET',
-        school(schoolId)(`/announcements/${a.id}/readers`),
-        {
-          query: { cursor },
-        },
-      ),
+      api<Page<AnnouncementReader>>('GET', school(schoolId)(`/announcements/${a.id}/readers`), {
+        query: { cursor },
+      }),
     [schoolId, a.id],
   );
   const list = usePaged(load);
@@ -61,7 +56,7 @@ export function AnnouncementsScreen({ schoolId }: { schoolId: number }) {
   const send = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      const r = await api<z.infer<typeof AnnouncementResponse>>('POST', at('/announcements'), {
+      const r = await api<AnnouncementResponse>('POST', at('/announcements'), {
         body: { title, message },
       });
       setSaid(t('announcements.sent', { count: r.notified }));

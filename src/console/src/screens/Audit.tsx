@@ -1,6 +1,5 @@
 /** The audit log: every admin write, newest first — who, what, when, before → after. */
 import { useCallback } from 'react';
-import type { z } from 'zod';
 import type { AuditItem } from '../../../shared/admin-api.js';
 import { api, school, type Page } from '../api.js';
 import { useT } from '../i18n.js';
@@ -16,8 +15,7 @@ const show = (v: Record<string, unknown> | null) =>
 export function AuditScreen({ schoolId }: { schoolId: number }) {
   const { t, dateTime } = useT();
   const load = useCallback(
-    (cursor?: string) =>
-      api<Page<z.infer<typeof AuditItem>>>('GET', school(schoolId)('/audit'), { query: { cursor } }),
+    (cursor?: string) => api<Page<AuditItem>>('GET', school(schoolId)('/audit'), { query: { cursor } }),
     [schoolId],
   );
   const list = usePaged(load);

@@ -1,6 +1,5 @@
 /** Courses: the list (with how many sessions each has) and a new course. */
 import { useCallback, useState, type FormEvent } from 'react';
-import type { z } from 'zod';
 import type { CourseItem } from '../../../shared/admin-api.js';
 import { api, school, type Page } from '../api.js';
 import { useT } from '../i18n.js';
@@ -10,7 +9,7 @@ export function CoursesScreen({ schoolId }: { schoolId: number }) {
   const { t } = useT();
   const at = school(schoolId);
   const load = useCallback(
-    (cursor?: string) => api<Page<z.infer<typeof CourseItem>>>('GET', at('/courses'), { query: { cursor } }),
+    (cursor?: string) => api<Page<CourseItem>>('GET', at('/courses'), { query: { cursor } }),
     [schoolId],
   );
   const courses = usePaged(load);

@@ -1,6 +1,5 @@
 /** The files teachers uploaded, with their virus-scan status. */
 import { useCallback, useState } from 'react';
-import type { z } from 'zod';
 import type { ResourceItem } from '../../../shared/admin-api.js';
 import { SCAN_STATUSES } from '../../../shared/entities.js';
 import { api, school, type Page } from '../api.js';
@@ -19,7 +18,7 @@ export function ResourcesScreen({ schoolId }: { schoolId: number }) {
   const [scan, setScan] = useState('');
   const load = useCallback(
     (cursor?: string) =>
-      api<Page<z.infer<typeof ResourceItem>>>('GET', school(schoolId)('/resources'), {
+      api<Page<ResourceItem>>('GET', school(schoolId)('/resources'), {
         query: { cursor, scan_status: scan },
       }),
     [schoolId, scan],

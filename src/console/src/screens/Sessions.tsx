@@ -1,12 +1,11 @@
 /** Sessions: filter by teacher, course and week; schedule, edit and cancel (its teacher is notified). */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { z } from 'zod';
 import type { CourseItem, MembershipItem, SessionItem } from '../../../shared/admin-api.js';
 import { api, school, type Page } from '../api.js';
 import { useT, type ConsoleKey } from '../i18n.js';
 import { ConfirmDialog, ErrorLine, ExportButton, ListFooter, Said, useAction, usePaged } from '../list.js';
 
-type Session = z.infer<typeof SessionItem>;
+type Session = SessionItem;
 
 /** `YYYY-MM-DDTHH:mm` in this browser's zone, for a datetime-local input. */
 function localInput(iso: string): string {
@@ -36,8 +35,8 @@ const emptyDraft = (): Draft => ({
 export function SessionsScreen({ schoolId }: { schoolId: number }) {
   const { t, dateTime } = useT();
   const at = school(schoolId);
-  const [teachers, setTeachers] = useState<Array<z.infer<typeof MembershipItem>>>([]);
-  const [courses, setCourses] = useState<Array<z.infer<typeof CourseItem>>>([]);
+  const [teachers, setTeachers] = useState<Array<MembershipItem>>([]);
+  const [courses, setCourses] = useState<Array<CourseItem>>([]);
   // This week to begin with: what a secretary looks at first.
   const [filter, setFilter] = useState({
     teacher_id: '',
@@ -57,10 +56,10 @@ export function SessionsScreen({ schoolId }: { schoolId: number }) {
 
   useEffect(() => {
     void Promise.all([
-      api<Page<z.infer<typeof MembershipItem>>>('GET', at('/memberships'), {
+      api<Page<MembershipItem>>('GET', at('/memberships'), {
         query: { role: 'teacher', active: 'true', limit: 200 },
       }),
-      api<Page<z.infer<typeof CourseItem>>>('GET', at('/courses'), { query: { limit: 200 } }),
+      api<Page<CourseItem>>('GET', at('/courses'), { query: { limit: 200 } }),
     ]).then(([tp, cp]) => {
       setTeachers(tp.items);
       setCourses(cp.items);

@@ -1,13 +1,12 @@
 /** Students and their enrolments: add a student, enrol one in a session, remove an enrolment. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { z } from 'zod';
 import type { SessionItem, StudentItem } from '../../../shared/admin-api.js';
 import { api, school, type Page } from '../api.js';
 import { useT } from '../i18n.js';
 import { ErrorLine, ExportButton, ListFooter, Said, useAction, usePaged } from '../list.js';
 
-type Student = z.infer<typeof StudentItem>;
-type Session = z.infer<typeof SessionItem>;
+type Student = StudentItem;
+type Session = SessionItem;
 
 export function StudentsScreen({ schoolId }: { schoolId: number }) {
   const { t, dateTime } = useT();

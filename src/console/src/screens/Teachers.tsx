@@ -1,13 +1,12 @@
 /** Teachers and administrators: invite, change role, deactivate, reactivate; the invitations sent. */
 import { useCallback, useState, type FormEvent } from 'react';
-import type { z } from 'zod';
 import type { InvitationItem, InviteResponse, MembershipItem } from '../../../shared/admin-api.js';
 import { api, school, type Page } from '../api.js';
 import type { Me } from '../App.js';
 import { useT, type ConsoleKey } from '../i18n.js';
 import { ErrorLine, ExportButton, ListFooter, Said, useAction, usePaged } from '../list.js';
 
-type Member = z.infer<typeof MembershipItem>;
+type Member = MembershipItem;
 
 export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
   const { t, date } = useT();
@@ -17,8 +16,7 @@ export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
     [schoolId],
   );
   const loadInvitations = useCallback(
-    (cursor?: string) =>
-      api<Page<z.infer<typeof InvitationItem>>>('GET', at('/invitations'), { query: { cursor } }),
+    (cursor?: string) => api<Page<InvitationItem>>('GET', at('/invitations'), { query: { cursor } }),
     [schoolId],
   );
   const members = usePaged(load);
@@ -38,7 +36,7 @@ export function TeachersScreen({ schoolId, me }: { schoolId: number; me: Me }) {
   const invite = (e: FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
-      const r = await api<z.infer<typeof InviteResponse>>('POST', at('/invitations'), {
+      const r = await api<InviteResponse>('POST', at('/invitations'), {
         body: { email, role },
       });
       setLink({ email: r.email, url: `${location.origin}/admin/#/invitation/${r.token}` });
