@@ -69,7 +69,12 @@ export interface RouteDef<
   url: string;
   summary: string;
   tag: string;
-  auth: 'none' | 'user';
+  /**
+   * `user`: a bearer token; `none`: anyone; `signature`: a body signed with
+   * PAYMENTS_WEBHOOK_SECRET (server/http/signed-body.ts), checked over its raw bytes before
+   * they are parsed.
+   */
+  auth: 'none' | 'user' | 'signature';
   /** Where a school id enters the route (for the isolation matrix). */
   school: SchoolInput;
   /** Whether the route takes an entity id in its path that must belong to the caller's view. */

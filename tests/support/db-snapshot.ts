@@ -27,6 +27,12 @@ const ALL_TABLES: Record<keyof DB, true> = {
   scan_jobs: true,
   plan_templates: true,
   student_notes: true,
+  payment_events: true,
+  admin_audit: true,
+  sourced_ids: true,
+  course_members: true,
+  timetable_entries: true,
+  school_holidays: true,
 };
 
 export type TableName = keyof DB;
