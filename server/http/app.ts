@@ -33,6 +33,7 @@ import { adminRoutes } from './routes/admin.js';
 import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { importRoutes } from './routes/imports.js';
 import { verifySignedBody } from './signed-body.js';
 import { registerProtocolHeader, requireProtocolVersion } from './protocol-version.js';
 import { openApiDocument } from './openapi.js';
@@ -44,6 +45,7 @@ export const ROUTES: RouteDef[] = [
   ...authRoutes,
   ...syncRoutes,
   ...adminRoutes,
+  ...importRoutes,
   ...resourceRoutes,
   ...notificationRoutes,
   ...webhookRoutes,
@@ -205,6 +207,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       if (err.headers) void reply.headers(err.headers);
       return reply.code(err.status).send({
         error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
+        ...err.details,
       });
     }
     const known = frameworkErrorBody(err);

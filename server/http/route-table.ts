@@ -96,6 +96,8 @@ export interface RouteDef<
    * `responsesOf`), each with what it means; a 2xx among them carries no JSON body (a raw
    * route's carries file bytes). */
   otherResponses?: Record<number, string>;
+  /** Error statuses whose body carries more than the error (`{error, …}`), with its schema. */
+  errorBodies?: Record<number, z.ZodType>;
   /** Headers the route's answers carry beyond those of its kind (openapi.ts), by status. */
   responseHeaders?: Record<number, Record<string, ResponseHeader>>;
   /** A sync route: a request stating another protocol version is refused (protocol-version.ts). */

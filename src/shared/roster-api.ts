@@ -29,3 +29,38 @@ export const PaymentEventResponse = z.object({
   /** `duplicate`: this event id was processed before; nothing changed. */
   status: z.enum(['processed', 'duplicate']),
 });
+
+export const ImportQuery = z.strictObject({
+  dry_run: z.enum(['true', 'false']).default('false').meta({
+    description: 'true: answer what would change and the rows in error, changing nothing',
+  }),
+});
+/** The upload has no text fields: only `file` parts (the CSV files, or one zip). */
+export const ImportUploadFields = z.strictObject({});
+
+const ImportCounts = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  deactivated: z.number().int(),
+  unchanged: z.number().int(),
+  skipped: z.number().int(),
+});
+export const ImportRowError = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  column: z.string().nullable(),
+  message: z.string(),
+});
+export const ImportReport = z.object({
+  dry_run: z.boolean(),
+  applied: z.boolean(),
+  users: ImportCounts,
+  courses: ImportCounts,
+  enrolments: ImportCounts,
+  errors: z.array(ImportRowError),
+  error_count: z.number().int(),
+});
+export const ImportFailure = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+  report: ImportReport,
+});

@@ -4,6 +4,7 @@
  * ones bad-input.int.test.ts derives from the route's zod schemas.
  */
 import type { TestApi } from '../support/api-client.js';
+import { exportForm, oneRosterExport } from '../support/oneroster.js';
 
 export interface InputCtx {
   ids: { norte: number; sul: number; ana: number; rui: number; admin: number };
@@ -75,6 +76,42 @@ export function uploadForm(
 }
 
 export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
+  'POST /api/admin/schools/:schoolId/imports': ({ ids }) => {
+    const files = oneRosterExport({ teachers: 1, students: 2, classes: 1, classesPerStudent: 1, tag: 'bad' });
+    return {
+      as: 'admin',
+      valid: { params: { schoolId: ids.norte }, query: { dry_run: 'true' }, form: () => exportForm(files) },
+      ok: 200,
+      extra: [
+        {
+          what: 'a text field beside the files',
+          params: { schoolId: ids.norte },
+          form: () => {
+            const f = exportForm(files);
+            f.set('school_id', String(ids.sul));
+            return f;
+          },
+          field: 'school_id',
+        },
+        {
+          what: 'no file at all',
+          params: { schoolId: ids.norte },
+          form: () => new FormData(),
+          field: 'file',
+        },
+        {
+          what: 'a zip that is not one',
+          params: { schoolId: ids.norte },
+          form: () => {
+            const f = new FormData();
+            f.set('file', new Blob([Buffer.from('PK\u0003\u0004 broken')]), 'roster.zip');
+            return f;
+          },
+          field: 'file',
+        },
+      ],
+    };
+  },
   'POST /api/webhooks/payments': ({ ids, anaSession }) => ({
     as: 'anonymous',
     valid: {

@@ -198,7 +198,12 @@ function derivedCases(route: RouteDef, input: RouteInput): BadCase[] {
   }
   if (route.multipart) {
     // A file over MAX_UPLOAD_MB (1 here); text fields are bounded by the form's schema.
-    cases.push({ what: 'an oversized file', form: () => bigForm(1024 * 1024 + 1), status: 413 });
+    cases.push({
+      what: 'an oversized file',
+      params: valid.params,
+      form: () => bigForm(1024 * 1024 + 1),
+      status: 413,
+    });
   }
   return cases;
 }
@@ -237,6 +242,7 @@ describe.each(dialectsHere())('bad input on %s', (dialect) => {
     server = await startTestServer(dialect, {
       MAX_BODY_KB: '16',
       MAX_UPLOAD_MB: '1',
+      MAX_IMPORT_MB: '1',
       ...RELAXED_RATE_LIMITS,
     });
     const db = server.database.db;

@@ -288,7 +288,7 @@ type Encoding =
   | (typeof STRAY_ENCODINGS)[number];
 
 /** The fuzz server's body limits (the config's minimum for JSON), so a body past them is cheap. */
-const LIMITS = { MAX_BODY_KB: '16', MAX_UPLOAD_MB: '1' };
+const LIMITS = { MAX_BODY_KB: '16', MAX_UPLOAD_MB: '1', MAX_IMPORT_MB: '1' };
 
 interface FuzzRequest {
   as: 'ana' | 'admin';

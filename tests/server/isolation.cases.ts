@@ -9,6 +9,7 @@ import type { MeResponse } from '../../src/shared/api.js';
 import type { z } from 'zod';
 import { TestApi, type ApiResponse } from '../support/api-client.js';
 import { nowSeconds, signedHeaders } from '../support/payments.js';
+import { exportForm, oneRosterExport } from '../support/oneroster.js';
 
 export type CallerName = 'rui' | 'ana' | 'admin' | 'student' | 'anonymous';
 
@@ -538,6 +539,16 @@ export const CASES: Record<string, CaseBuilder> = {
     adminRoleProbes(m, (schoolId) => ({ schoolId }), { title: 'Intrusão', message: 'not an admin here' }),
 
   'POST /api/webhooks/payments': (m) => paymentProbes(m),
+
+  'POST /api/admin/schools/:schoolId/imports': (m) => {
+    const files = oneRosterExport({ teachers: 1, students: 2, classes: 1, classesPerStudent: 1, tag: 'iso' });
+    // Not a dry run: were any of these let through, the matrix would see the rows it created.
+    return adminRoleProbes(m, (schoolId) => ({ schoolId })).map((p) => ({
+      ...p,
+      form: () => exportForm(files),
+      ...(p.twin ? { twin: { ...p.twin, form: () => exportForm(files) } } : {}),
+    }));
+  },
 };
 
 /** A payment event signed as the provider signs it (the isolation server has the test secret). */
