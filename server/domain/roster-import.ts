@@ -154,7 +154,7 @@ async function plan(db: Kysely<DB>, schoolId: number, roster: Roster, dryRun: bo
       });
       return [];
     }
-    return [{ ...u, role: role, email: u.email || placeholderEmail(schoolId, u.sourcedId) }];
+    return [{ ...u, role, email: u.email || placeholderEmail(schoolId, u.sourcedId) }];
   });
   const byEmail = new Map<string, { id: number; email: string; name: string }>();
   const byId = new Map<number, { id: number; email: string; name: string }>();
@@ -314,8 +314,9 @@ async function plan(db: Kysely<DB>, schoolId: number, roster: Roster, dryRun: bo
   const classIds = new Map(classes.map((c) => [c.sourcedId, c.id]));
   const members: MemberPlan[] = [];
   for (const e of roster.enrollments) {
+    const role = e.role;
     if (
-      (e.role !== 'teacher' && e.role !== 'student') ||
+      (role !== 'teacher' && role !== 'student') ||
       !userIds.has(e.userSourcedId) ||
       !classIds.has(e.classSourcedId)
     ) {
@@ -341,7 +342,7 @@ async function plan(db: Kysely<DB>, schoolId: number, roster: Roster, dryRun: bo
         id: null,
         classSourcedId: e.classSourcedId,
         userSourcedId: e.userSourcedId,
-        role: e.role,
+        role,
         active,
         change: true,
         mapped: false,
@@ -355,7 +356,7 @@ async function plan(db: Kysely<DB>, schoolId: number, roster: Roster, dryRun: bo
       id: known.id,
       classSourcedId: e.classSourcedId,
       userSourcedId: e.userSourcedId,
-      role: e.role,
+      role,
       active,
       change,
       mapped: mappedId === known.id,
