@@ -20,7 +20,7 @@ import { audit } from './audit.js';
 import type { WriteContext } from './changes.js';
 import { write, type DomainContext } from './context.js';
 import { AppError } from './errors.js';
-import { readRoster, type Roster, type RowError } from './roster-files.js';
+import { readRoster, type Roster, type RowError, type UserRow } from './roster-files.js';
 
 export interface Counts {
   created: number;
@@ -133,7 +133,7 @@ async function plan(db: Kysely<DB>, schoolId: number, roster: Roster, dryRun: bo
     s.add(e.role);
     enrolRoles.set(e.userSourcedId, s);
   }
-  const wanted = roster.users.flatMap((u) => {
+  const wanted = roster.users.flatMap((u): Array<UserRow & { role: Role }> => {
     const role =
       u.role ??
       (enrolRoles.get(u.sourcedId)?.has('teacher')
