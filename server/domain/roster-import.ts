@@ -485,25 +485,31 @@ async function apply(w: WriteContext, ctx: DomainContext, schoolId: number, p: P
   for (const u of p.users.filter((x) => x.member === 'none' && x.role === 'teacher'))
     w.afterCommit(() => ctx.events.scopeGranted(u.id!, schoolId));
 
+  // New courses in batches. Rows come back matched by their content: two new classes with the
+  // same name and code are interchangeable, so either id may go to either sourcedId.
+  for (const part of chunks(p.classes.filter((c) => c.id === null))) {
+    const rows = await t
+      .insertInto('courses')
+      .values(part.map((c) => ({ school_id: schoolId, name: c.name, code: c.code, version: w.version })))
+      .returning(['id', 'name', 'code'])
+      .execute();
+    const free = new Map<string, number[]>();
+    for (const r of rows) {
+      const k = JSON.stringify([r.name, r.code]);
+      free.set(k, [...(free.get(k) ?? []), r.id]);
+    }
+    for (const c of part) c.id = free.get(JSON.stringify([c.name, c.code]))!.shift()!;
+  }
   const classIds = new Map<string, number>();
   for (const c of p.classes) {
-    if (c.id === null) {
-      const row = await t
-        .insertInto('courses')
-        .values({ school_id: schoolId, name: c.name, code: c.code, version: w.version })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      c.id = row.id;
-    } else if (c.change) {
+    if (c.mapped && c.change)
       await t
         .updateTable('courses')
         .set({ name: c.name, code: c.code, version: w.version })
-        .where('id', '=', c.id)
+        .where('id', '=', c.id!)
         .execute();
-    }
-    if (c.id !== null && c.change)
-      w.touch({ school_id: schoolId, teacher_id: null, entity: 'course', row_id: c.id });
-    classIds.set(c.sourcedId, c.id);
+    if (c.change) w.touch({ school_id: schoolId, teacher_id: null, entity: 'course', row_id: c.id! });
+    classIds.set(c.sourcedId, c.id!);
   }
 
   const freshMembers = p.members.filter((m) => m.id === null);
