@@ -65,13 +65,16 @@ export async function runScheduledWork(
         w,
         ctx.events,
         due.map((s) => {
-          const minutes = Math.max(1, Math.round((Date.parse(s.starts_at) - now.getTime()) / 60_000));
           return {
             school_id: s.school_id,
             user_id: s.teacher_id,
             type: 'session_reminder' as const,
-            title: `${s.title} starts in ${minutes} min`,
-            message: s.location ? `${s.title} — ${s.location}` : s.title,
+            params: {
+              session_id: s.id,
+              session_title: s.title,
+              starts_at: s.starts_at,
+              location: s.location,
+            },
             action_url: `classdesk://sessions/${s.id}`,
             // A reminder is useless once its class has started.
             expires_at: s.starts_at,

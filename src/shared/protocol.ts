@@ -8,13 +8,15 @@
  *   2 — push and pull carry the app's protocol version (`PROTOCOL_HEADER`) and every answer the
  *       server's; a side older than the other answers or reports `app_outdated` / `server_outdated`.
  *       Stored text refuses NUL and lone surrogates.
+ *   3 — a notification carries `params` (its type's facts) for each reader to render in its own
+ *       language and time zone; `title`/`message` hold only text a person wrote.
  */
 import { z } from 'zod';
 import { ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';
 import { MUTATION_TYPES, MUTATORS, type MutationArgs, type MutationType } from './mutators.js';
 import { text } from './text.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The HTTP header in which push and pull requests state, and every answer returns, the protocol version. */
 export const PROTOCOL_HEADER = 'classdesk-protocol';
 

@@ -25,6 +25,12 @@ const ALL_TABLES: Record<keyof DB, true> = {
   change_counter: true,
   scheduler_lease: true,
   scan_jobs: true,
+  notification_preferences: true,
+  mail_settings: true,
+  email_jobs: true,
+  unsubscribe_tokens: true,
+  feature_flags: true,
+  audit_log: true,
 };
 
 export type TableName = keyof DB;

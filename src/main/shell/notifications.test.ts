@@ -30,6 +30,7 @@ const row = (n: Partial<NotificationRow> = {}): NotificationRow => ({
   type: 'session_cancelled',
   title: 'Aula cancelada',
   message: 'Matemática 7A, 10:00',
+  params: {},
   action_url: 'classdesk://sessions/42',
   is_read: false,
   is_dismissed: false,
@@ -49,7 +50,7 @@ beforeEach(() => {
 describe('native notifications', () => {
   test('show the title and message, and a click opens the related page', () => {
     const open = vi.fn();
-    new NativeNotifier(open).show(row());
+    new NativeNotifier(open).show(row(), 'pt-PT', 'Europe/Lisbon');
     const n = electron.shown[0]!;
     expect(n.options).toMatchObject({ title: 'Aula cancelada', body: 'Matemática 7A, 10:00' });
     expect(open).not.toHaveBeenCalled();
@@ -59,14 +60,14 @@ describe('native notifications', () => {
 
   test('a notification without a known target opens the notifications list', () => {
     const open = vi.fn();
-    new NativeNotifier(open).show(row({ action_url: 'https://evil.example/' }));
+    new NativeNotifier(open).show(row({ action_url: 'https://evil.example/' }), 'en', null);
     electron.shown[0]!.handlers.click!();
     expect(open).toHaveBeenCalledWith('/notifications');
   });
 
   test('nothing is shown where the OS has no notifications', () => {
     electron.Notification.supported = false;
-    new NativeNotifier(vi.fn()).show(row());
+    new NativeNotifier(vi.fn()).show(row(), 'pt-PT', 'Europe/Lisbon');
     expect(electron.shown).toHaveLength(0);
   });
 });

@@ -22,9 +22,9 @@ export const TABLE_OF: Record<Entity, string> = {
   notification: 'notifications',
 };
 
-/** A field as SQLite stores it: flags as 0/1, lists as JSON text. */
+/** A field as SQLite stores it: flags as 0/1, lists and objects as JSON text. */
 const toColumn = (v: unknown): unknown =>
-  typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? JSON.stringify(v) : v;
+  typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'object' && v !== null ? JSON.stringify(v) : v;
 
 export const TABLES = Object.fromEntries(
   ENTITIES.map((e): [Entity, TableSpec] => {
