@@ -49,6 +49,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('refusals', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'text', (c) => c.notNull())
     .addColumn('claimed_by', 'text')
     .addColumn('lease_until', 'text')
@@ -72,7 +73,7 @@ export async function up(db: AnyDb): Promise<void> {
     .createTable('unsubscribe_tokens')
     .addColumn('token_hash', 'text', (c) => c.primaryKey())
     .addColumn('user_id', big, (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('types', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema

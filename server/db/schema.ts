@@ -133,19 +133,24 @@ export interface EmailJobsTable {
   /** immediate: one email; digest: gathered with the user's other due digest jobs. */
   kind: 'immediate' | 'digest';
   status: 'pending' | 'sent' | 'failed';
+  /** Tries so far (each failed one pushes next_attempt_at further). */
   attempts: number;
+  /** Permanent refusals (5xx) so far: at EMAIL_MAX_ATTEMPTS the job is `failed`. */
+  refusals: number;
   next_attempt_at: Ts;
   claimed_by: string | null;
   lease_until: Ts | null;
   last_error: string | null;
   created_at: Ts;
+  /** When the SMTP server accepted the email (null: closed without sending, nobody to write to). */
   sent_at: Ts | null;
 }
 /** One-click unsubscribe tokens (RFC 8058), stored as SHA-256. */
 export interface UnsubscribeTokensTable {
   token_hash: string;
   user_id: number;
-  type: NotificationsTable['type'];
+  /** The notification types the email was about, comma-separated: the link turns these off. */
+  types: string;
   created_at: Ts;
 }
 /** Feature flags per school (server/domain/feature-flags.ts). */

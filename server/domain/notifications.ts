@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { NotificationRow } from '../../src/shared/entities.js';
 import type { DB } from '../db/schema.js';
 import type { WriteContext } from './changes.js';
-import type { DomainEvents } from './events.js';
+import type { DomainContext } from './context.js';
+import { queueEmails } from './email-jobs.js';
 import { NOTIFICATION_COLUMNS, toNotificationRow } from './scope.js';
 
 export interface NewNotification {
@@ -20,9 +21,13 @@ export interface NewNotification {
   dedupe_key?: string | null;
 }
 
+/**
+ * Creates notifications in the write `w`, with the email job of each one its teacher wants by
+ * email (server/domain/email-jobs.ts): both commit, or neither.
+ */
 export async function createNotifications(
   w: WriteContext,
-  events: DomainEvents,
+  ctx: Pick<DomainContext, 'events' | 'mail'>,
   list: NewNotification[],
 ): Promise<NotificationRow[]> {
   const created: NotificationRow[] = [];
@@ -58,8 +63,9 @@ export async function createNotifications(
   }
   for (const n of created) {
     w.touch({ school_id: n.school_id, teacher_id: n.user_id, entity: 'notification', row_id: n.id });
-    w.afterCommit(() => events.notificationCreated(n));
+    w.afterCommit(() => ctx.events.notificationCreated(n));
   }
+  if (ctx.mail) await queueEmails(w, ctx.mail, created);
   return created;
 }
 

@@ -63,7 +63,7 @@ export async function runScheduledWork(
     reminders = await write(ctx, async (w) => {
       const created = await createNotifications(
         w,
-        ctx.events,
+        ctx,
         due.map((s) => {
           return {
             school_id: s.school_id,

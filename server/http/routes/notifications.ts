@@ -3,6 +3,8 @@ import { NotificationRow } from '../../../src/shared/entities.js';
 import { requireTeacherSchool } from '../../domain/auth.js';
 import { applyNow } from '../../domain/push.js';
 import { notificationPage } from '../../domain/notifications.js';
+import { getPreferences, setPreferences } from '../../domain/notification-preferences.js';
+import { EmailPreferences, EmailPreferencesBody } from '../../../src/shared/api.js';
 import { route } from '../route-table.js';
 
 /**
@@ -102,6 +104,35 @@ export const notificationRoutes = [
     async handler({ user, params, dom }) {
       await applyNow(dom, user!.id, 'dismiss_notification', { notification_id: params.id });
       return null;
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/me/notification-preferences',
+    summary:
+      "The caller's email choice per notification type (off, immediate, or in a daily digest) and the " +
+      'language of those emails. A type never chosen shows its default: cancellations and ' +
+      'announcements by email at once, the rest not.',
+    tag: 'notifications',
+    auth: 'user',
+    school: 'none',
+    response: EmailPreferences,
+    async handler({ user, dom }) {
+      return getPreferences(dom.db, user!.id);
+    },
+  }),
+  route({
+    method: 'PUT',
+    url: '/api/me/notification-preferences',
+    summary:
+      'Change email choices (only the types given) and/or the language of the emails; answers the whole set.',
+    tag: 'notifications',
+    auth: 'user',
+    school: 'none',
+    body: EmailPreferencesBody,
+    response: EmailPreferences,
+    async handler({ user, body, dom }) {
+      return setPreferences(dom.db, user!.id, body, dom.now().toISOString());
     },
   }),
 ];

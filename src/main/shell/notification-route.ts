@@ -13,6 +13,8 @@ export const NOTIFICATIONS_ROUTE = '/notifications';
 const TARGETS: Record<string, (id: number) => string> = {
   sessions: (id) => `/sessions/${id}`,
   announcements: (id) => `/announcements/${id}`,
+  // An email's link to a notification (server/domain/email-content.ts): the notification centre.
+  notifications: () => NOTIFICATIONS_ROUTE,
 };
 
 export function routeForActionUrl(actionUrl: string): string {
