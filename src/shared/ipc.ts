@@ -10,6 +10,7 @@ import {
   AnnouncementRow,
   Attendance,
   Id,
+  NOTIFICATION_TYPES,
   NotificationRow,
   ResourceRow,
   SessionRow,
@@ -23,6 +24,7 @@ import {
   type MutationInput,
   type MutationType,
 } from './mutators.js';
+import { EmailChoice, EmailPreferences, MailLanguage } from './api.js';
 
 const SchoolFilter = Id.nullable();
 const Range = z.enum(['today', 'week', 'month']);
@@ -227,6 +229,17 @@ export const IPC = {
   'quarantine:list': { args: none, result: z.array(QuarantineItem) },
   /** The quarantined edits as a JSON document; the renderer offers it as a file to save. */
   'quarantine:export': { args: none, result: z.object({ fileName: z.string(), json: z.string() }) },
+  /** The teacher's email choices, on the server (needs a connection). */
+  'emailPrefs:get': { args: none, result: EmailPreferences },
+  'emailPrefs:set': {
+    args: one(
+      z.object({
+        language: MailLanguage.optional(),
+        email: z.partialRecord(z.enum(NOTIFICATION_TYPES), EmailChoice).optional(),
+      }),
+    ),
+    result: EmailPreferences,
+  },
   'settings:get': { args: none, result: Settings },
   'settings:set': { args: one(Settings.partial()), result: Settings },
   'update:state': { args: none, result: UpdateState },

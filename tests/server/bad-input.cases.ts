@@ -424,7 +424,7 @@ export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
         body: { email: { session_cancelled: 'weekly' } },
         field: 'email.session_cancelled',
       },
-      { what: 'a type that does not exist', body: { email: { holidays: 'off' } }, field: 'email' },
+      { what: 'a type that does not exist', body: { email: { holidays: 'off' } }, field: 'email.holidays' },
       { what: 'a language the emails are not written in', body: { language: 'fr' }, field: 'language' },
     ],
   }),

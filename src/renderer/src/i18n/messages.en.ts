@@ -262,4 +262,15 @@ export const en = {
   'update.none': 'Classdesk is up to date.',
   'update.error': 'The update failed: {message}',
   'update.unsupported': 'This installation is updated outside Classdesk.',
+  // ---- notification channels (issue 14) ----
+  'emailPrefs.title': 'Email',
+  'emailPrefs.intro':
+    'Which notifications also come to {email}, and when. Kept on the server for all your devices.',
+  'emailPrefs.language': 'Language of the emails',
+  'emailPrefs.choice.off': 'Not by email',
+  'emailPrefs.choice.immediate': 'By email, as it happens',
+  'emailPrefs.choice.digest': 'In a daily summary',
+  'emailPrefs.loading': 'Loading your email choices…',
+  'emailPrefs.offline': 'Email choices are kept on the server: connect to see or change them.',
+  'emailPrefs.saved': 'Email choices saved',
 } satisfies Record<string, Message>;
