@@ -37,10 +37,17 @@ describe.skipIf(!HAS_CHROMIUM)('kept-aside work', { timeout: 180_000 }, () => {
     const off = await admin.patch(`/api/admin/schools/${ids.sul}/memberships/${ids.ana}`, { active: false });
     expect(off.status).toBe(200);
     await app.online();
-    await page.getByRole('alert').filter({ hasText: 'Escola Sul was removed from this device' }).waitFor();
-
-    // Counted in the top bar.
-    await page.getByRole('button', { name: 'Needs attention (1)' }).click();
+    const notice = page.getByRole('alert').filter({ hasText: 'Escola Sul was removed from this device' });
+    await notice.waitFor();
+    // The notice says where the notes went; the top bar counts them.
+    await notice
+      .filter({
+        hasText:
+          'Your 1 edit not yet sent is kept aside on this device: copy or export it from Needs attention.',
+      })
+      .waitFor();
+    await page.getByRole('button', { name: 'Needs attention (1)' }).waitFor();
+    await notice.getByRole('button', { name: 'See kept-aside work' }).click();
     await page.getByRole('heading', { level: 1, name: 'Needs attention' }).waitFor();
     const [kept] = harness.controller.device().store.quarantine();
     expect(kept).toMatchObject({ subject: session.title, school_name: 'Escola Sul' });

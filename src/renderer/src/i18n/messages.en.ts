@@ -282,6 +282,12 @@ export const en = {
     one: 'The title has {count} character; at most {max} fit. Shorten it to save.',
     other: 'The title has {count} characters; at most {max} fit. Shorten it to save.',
   },
+  'school.keptAside': {
+    one: 'Your {count} edit not yet sent is kept aside on this device: copy or export it from Needs attention.',
+    other:
+      'Your {count} edits not yet sent are kept aside on this device: copy or export them from Needs attention.',
+  },
+  'school.seeKeptAside': 'See kept-aside work',
   'quarantine.count': { one: '{count} edit kept aside', other: '{count} edits kept aside' },
   'quarantine.class': '{subject}, class of {time}',
   'quarantine.attendance': 'Marked: {value}',

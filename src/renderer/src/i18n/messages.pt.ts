@@ -285,6 +285,12 @@ export const pt: Record<keyof typeof en, Message> = {
     one: 'O título tem {count} carácter; cabem no máximo {max}. Encurte-o para guardar.',
     other: 'O título tem {count} caracteres; cabem no máximo {max}. Encurte-o para guardar.',
   },
+  'school.keptAside': {
+    one: 'A sua {count} alteração por enviar ficou guardada à parte neste dispositivo: copie-a ou exporte-a em Requer atenção.',
+    other:
+      'As suas {count} alterações por enviar ficaram guardadas à parte neste dispositivo: copie-as ou exporte-as em Requer atenção.',
+  },
+  'school.seeKeptAside': 'Ver o que ficou guardado à parte',
   'quarantine.count': {
     one: '{count} alteração guardada à parte',
     other: '{count} alterações guardadas à parte',

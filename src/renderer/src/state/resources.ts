@@ -160,8 +160,10 @@ export const useResources = create<ResourcesStore>()((set, get) => ({
     const waiting = Object.entries(get().later)
       .filter(([, state]) => state === 'waiting')
       .map(([id]) => Number(id));
+    if (waiting.length === 0) return;
+    // Taken at once, so a status event arriving meanwhile does not fetch them twice.
+    set({ later: { ...get().later, ...Object.fromEntries(waiting.map((id) => [id, 'fetching' as const])) } });
     for (const resourceId of waiting) {
-      set({ later: { ...get().later, [resourceId]: 'fetching' } });
       set({ downloads: { ...get().downloads, [resourceId]: { received: 0, total: null } } });
       try {
         await call('resource:fetch', { resourceId });
