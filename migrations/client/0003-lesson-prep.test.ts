@@ -90,7 +90,7 @@ describe('client migration 0003-lesson-prep', () => {
       .prepare("insert into plan_templates (id, school_id, name, content) values (5, 1, 'Revisões', '{}')")
       .run();
     const found = (q: string) =>
-      sqlite.prepare('select kind, row_id from search_index where search_index match ?').all(q) as unknown[];
+      sqlite.prepare('select kind, row_id from search_index where search_index match ?').all(q);
     expect(found('fracoes')).toEqual([{ kind: 'session', row_id: 7 }]);
     expect(found('oculos')).toEqual([{ kind: 'student_note', row_id: 9 }]);
     expect(sqlite.prepare('select deleted from plan_templates').all()).toEqual([{ deleted: 0 }]);
