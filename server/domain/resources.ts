@@ -7,13 +7,15 @@ import { detectFileType } from '../storage/file-types.js';
 import { requireTeacherSchool } from './auth.js';
 import { queueScan } from './scan-jobs.js';
 import { write, type DomainContext } from './context.js';
-import { AppError, notFound } from './errors.js';
+import { AppError, badRequest, notFound } from './errors.js';
 import { VIEW } from './scope.js';
 
 export interface Upload {
   schoolId: number;
   title: string;
   description: string;
+  /** Courses of the school the file is attached to (in the teacher's view, else 400). */
+  courseIds: readonly number[];
   fileName: string;
   bytes: Buffer;
   address: string;
@@ -26,6 +28,7 @@ export async function uploadResource(
   up: Upload,
 ): Promise<ResourceRow> {
   await requireTeacherSchool(ctx.db, userId, up.schoolId);
+  await requireCourses(ctx.db, userId, up.schoolId, up.courseIds);
   const type = await detectFileType(up.bytes, up.fileName);
   if (!type) {
     throw new AppError(
@@ -60,6 +63,11 @@ export async function uploadResource(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      if (up.courseIds.length)
+        await w.trx
+          .insertInto('resource_courses')
+          .values(up.courseIds.map((course_id) => ({ resource_id: r.id, course_id })))
+          .execute();
       w.touch({ school_id: up.schoolId, teacher_id: userId, entity: 'resource', row_id: r.id });
       await queueScan(w, r.id);
       return r.id;
@@ -74,6 +82,24 @@ export async function uploadResource(
     await files.remove(stored.storageName);
     throw e;
   }
+}
+
+/**
+ * Refuses (400, field `course_ids`) a course that is not in the teacher's view of the school;
+ * another school's course and one that does not exist get the same answer.
+ */
+async function requireCourses(
+  db: Kysely<DB>,
+  userId: number,
+  schoolId: number,
+  courseIds: readonly number[],
+): Promise<void> {
+  if (courseIds.length === 0) return;
+  const seen = await VIEW.course.rows(db, { teacherId: userId, schoolId }, { ids: [...courseIds] });
+  const found = new Set(seen.map((c) => c.id));
+  const missing = courseIds.find((id) => !found.has(id));
+  if (missing !== undefined)
+    throw badRequest('course_ids', `course ${missing} is not a course of this school`);
 }
 
 /**

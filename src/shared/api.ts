@@ -119,9 +119,29 @@ export const AnnouncementBody = z.strictObject({
 });
 export const AnnouncementResponse = AnnouncementRow.extend({ notified: z.number().int() });
 
+/** At most this many courses per file (as `update_resource_metadata` takes). */
+export const MAX_RESOURCE_COURSES = 50;
+/**
+ * A form field naming courses: ids separated by commas ("3,7"), or empty for none. The courses
+ * must be the school's, in the teacher's view (server/domain/resources.ts checks it).
+ */
+const CourseIdsField = z
+  .string()
+  .regex(/^(?:[1-9]\d{0,14}(?:,[1-9]\d{0,14})*)?$/, 'course ids separated by commas, e.g. "3,7"')
+  .meta({
+    description: `The courses the file is attached to: their ids separated by commas ("3,7"), at most ${MAX_RESOURCE_COURSES}, none repeated, each a course of the school`,
+  })
+  .transform((s) => (s === '' ? [] : s.split(',').map(Number)))
+  .pipe(
+    z
+      .array(z.number().int().positive())
+      .max(MAX_RESOURCE_COURSES)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a course'),
+  );
 export const ResourceUploadFields = z.strictObject({
   school_id: z.coerce.number().int().positive(),
   title: text({ trim: true, min: 1, max: 200 }),
   description: text({ max: 5000 }).default(''),
+  course_ids: CourseIdsField.optional(),
 });
 export const ResourceResponse = ResourceRow;

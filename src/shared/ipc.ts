@@ -109,15 +109,39 @@ export const PrintResult = z.object({
 });
 export type PrintResult = z.infer<typeof PrintResult>;
 // ---- end lesson plans ----
+/** A file of a session: attached to it, linked to its course, or both; on the device or not. */
+export const SessionFile = ResourceRow.extend({
+  attached: z.boolean(),
+  via_course: z.boolean(),
+  offline: z.boolean(),
+});
 export const SessionDetail = z.object({
   session: SessionItem,
   course: z.object({ id: Id, name: z.string(), code: z.string() }).nullable(),
   roster: z.array(RosterEntry),
-  resources: z.array(ResourceRow),
+  resources: z.array(SessionFile),
   /** The homework set in the previous (not cancelled) session of the same course, if any. */
   homework_due: EarlierSession.extend({ homework: z.string() }).nullable(),
   /** The last earlier session of the same course with a plan, to copy it from. */
   previous_plan: EarlierSession.extend({ content: PlanContent }).nullable(),
+});
+export const CourseItem = z.object({ id: Id, school_id: Id, name: z.string(), code: z.string() });
+/** A student's page: their courses with this teacher, attendance history, the teacher's note. */
+export const StudentDetail = z.object({
+  student: StudentRow,
+  courses: z.array(CourseItem.omit({ school_id: true })),
+  attendance: z.array(
+    z.object({
+      enrolment_id: Id,
+      session_id: Id,
+      title: z.string(),
+      course_name: z.string().nullable(),
+      starts_at: z.string(),
+      status: SessionStatus,
+      attendance: Attendance,
+    }),
+  ),
+  note: z.object({ id: Id, body: z.string(), updated_at: z.string() }).nullable(),
 });
 export const StudentItem = StudentRow.extend({ session_count: z.number().int() });
 export const AttentionItem = z.object({
@@ -251,6 +275,11 @@ export const IPC = {
     ),
     result: z.array(SearchHit),
   },
+  'student:get': {
+    args: one(z.object({ schoolId: Id, studentId: Id })),
+    result: StudentDetail.nullable(),
+  },
+  'courses:list': { args: one(z.object({ schoolId: Id })), result: z.array(CourseItem) },
   'resources:list': {
     args: one(z.object({ schoolId: SchoolFilter, search: z.string().max(200).optional() })),
     result: z.array(ResourceRow),
@@ -264,6 +293,10 @@ export const IPC = {
         description: z.string().max(5000),
         fileName: z.string().min(1).max(255),
         bytes: z.instanceof(Uint8Array),
+        /** Courses of the school to attach the file to. */
+        courseIds: z.array(Id).max(50).optional(),
+        /** A session of the school to attach the file to once the server has it. */
+        sessionId: Id.optional(),
       }),
     ),
     result: z.object({ id: z.string() }),

@@ -147,4 +147,58 @@ describe.skipIf(!HAS_CHROMIUM)('main screens', { timeout: 300_000 }, () => {
 
     expect(found).toEqual({});
   });
+  // Files of lessons and student pages (issue 12): their own tour, so the main one stays as it is.
+  test('the files of a lesson (available offline) and a student page pass an accessibility scan, and are photographed', async ({
+    app,
+  }) => {
+    const { page, server, ids } = app;
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const found: Record<string, string[]> = {};
+    const check = async (name: string, scrollTo?: string) => {
+      await expect.poll(() => page.getByText('Loading…').count()).toBe(0);
+      await app.closeToasts();
+      const v = await blockingViolations(page);
+      if (v.length > 0) found[name] = v;
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      if (scrollTo) await page.locator(scrollTo).scrollIntoViewIfNeeded();
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+    };
+    await app.signIn('ana@classdesk.test');
+    const session = await upcomingSession(server.database.db, ids.ana, ids.norte, 3);
+    const files = await server.database.db
+      .selectFrom('resources')
+      .select('title')
+      .where('teacher_id', '=', ids.ana)
+      .where('school_id', '=', ids.norte)
+      .where('scan_status', '=', 'clean')
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    await page.goto(`${app.harness.url}#/sessions/${session.id}`);
+    await page.getByRole('heading', { level: 1, name: session.title }).waitFor();
+    await page.getByRole('button', { name: 'Attach files' }).click();
+    const picker = page.getByRole('form', { name: 'Attach files' });
+    for (const f of files) await picker.getByLabel(f.title, { exact: true }).check();
+    await check('session-files-picker', '.session-files');
+    await picker.getByRole('button', { name: /^Attach \d+ files?$/ }).click();
+    const list = page.getByRole('list', { name: 'Files for this lesson' });
+    for (const f of files)
+      await list.getByRole('listitem').filter({ hasText: f.title }).getByText('Available offline').waitFor();
+    await app.settled();
+    await check('session-files', '.session-files');
+
+    const student = session.roster[0]!;
+    await page.getByRole('link', { name: student.name, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: student.name }).waitFor();
+    await page
+      .getByLabel(`Private note about ${student.name}`)
+      .fill('Participa bem; rever os trabalhos de casa em atraso.');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await page.getByText('Saved on this device').waitFor();
+    await app.settled();
+    await check('student');
+
+    expect(found).toEqual({});
+  });
 });

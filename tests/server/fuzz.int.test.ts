@@ -40,6 +40,7 @@ type JsonSchema = {
   maxLength?: number;
   minLength?: number;
   format?: string;
+  pattern?: string;
   nullable?: boolean;
 };
 
@@ -162,6 +163,8 @@ function wellFormed(s: JsonSchema | undefined, depth = 0): fc.Arbitrary<unknown>
         return fc
           .integer({ min: 0, max: 60 * 24 })
           .map((h) => new Date(Date.UTC(2026, 11, 7, 8) + h * 3_600_000).toISOString());
+      // A pattern (course ids separated by commas): small values, so some name rows that exist.
+      if (s.pattern) return fc.stringMatching(new RegExp(s.pattern), { size: 'xsmall' });
       return fc
         .stringMatching(/^[A-Za-z0-9 áçõ.,-]+$/)
         .map((v) =>

@@ -216,6 +216,47 @@ describe.each(dialectsHere())('resources on %s', (dialect) => {
     expect((await upload(ana, { schoolId: ids.norte, name: 'limite.pdf', bytes: limit })).status).toBe(201);
   });
 
+  test("course_ids attach the upload to courses of its school; another school's course or a malformed list is refused with 400, storing nothing", async () => {
+    const courses = await server.database.db.selectFrom('courses').select(['id', 'school_id']).execute();
+    const [c1, c2] = courses.filter((c) => c.school_id === ids.norte);
+    const foreign = courses.find((c) => c.school_id === ids.sul)!;
+    const withCourses = (courseIds: string) => {
+      const form = new FormData();
+      form.set('school_id', String(ids.norte));
+      form.set('title', 'Ficha com turmas');
+      form.set('course_ids', courseIds);
+      form.set('file', new Blob([new Uint8Array(TEXT)]), 'ficha.txt');
+      return ana.request<ResourceRow>('POST', '/api/resources', { raw: form });
+    };
+    const ok = await withCourses(`${c2!.id},${c1!.id}`);
+    expect(ok.status, ok.text).toBe(201);
+    expect([...ok.body.course_ids].sort((a, b) => a - b)).toEqual([c1!.id, c2!.id].sort((a, b) => a - b));
+    const links = await server.database.db
+      .selectFrom('resource_courses')
+      .select('course_id')
+      .where('resource_id', '=', ok.body.id)
+      .execute();
+    expect(links.map((l) => l.course_id).sort((a, b) => a - b)).toEqual(
+      [c1!.id, c2!.id].sort((a, b) => a - b),
+    );
+    const empty = await withCourses('');
+    expect(empty.status, empty.text).toBe(201);
+    expect(empty.body.course_ids).toEqual([]);
+
+    for (const bad of [String(foreign.id), '999999999', `${c1!.id},${c1!.id}`, '3,x', ',', '0']) {
+      const rows = await resourceCount();
+      const files = snapshotFiles(server.config.filesDir);
+      const r = await withCourses(bad);
+      expect(r.status, `${bad}: ${r.text}`).toBe(400);
+      expect((r.body as unknown as ErrorBody).error).toMatchObject({
+        code: 'invalid_input',
+        field: 'course_ids',
+      });
+      expect(await resourceCount()).toBe(rows);
+      expect(snapshotFiles(server.config.filesDir)).toEqual(files);
+    }
+  });
+
   describe('download', () => {
     let id: number;
     const bytes = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz\n');

@@ -80,7 +80,8 @@ export const resourceRoutes = [
   route({
     method: 'POST',
     url: '/api/resources',
-    summary: 'Upload a teaching resource (multipart: school_id, title, description, file)',
+    summary:
+      'Upload a teaching resource (multipart: school_id, title, description, course_ids, file); course_ids attach it to courses of the school',
     tag: 'resources',
     auth: 'user',
     school: 'multipart',
@@ -113,6 +114,7 @@ export const resourceRoutes = [
         schoolId: parsed.school_id,
         title: parsed.title,
         description: parsed.description,
+        courseIds: parsed.course_ids ?? [],
         fileName: file.name,
         bytes: file.bytes,
         address: req.ip,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { LoginResponse } from '../../shared/api.js';
 import { ApiError } from '../../shared/protocol.js';
+import { attachUploads } from './files/attach-uploads.js';
 import { FileCache } from './files/file-cache.js';
 import { LocalStore, type OpenOptions } from './store/local-store.js';
 import { HttpTransport, TransportError } from './sync/transport.js';
@@ -147,7 +148,12 @@ export class Device {
           await files.removeHashes(hashes);
           await o.engine?.onSchoolFilesRevoked?.(hashes);
         },
+        onFilesUnused: async (hashes) => {
+          await files.removeHashes(hashes);
+          await o.engine?.onFilesUnused?.(hashes);
+        },
         afterSync: (summary) => {
+          attachUploads(store, (args) => engine.edit('set_session_resources', args), logger);
           files.afterSync();
           o.engine?.afterSync?.(summary);
         },
@@ -157,6 +163,8 @@ export class Device {
     files.on('error', (f) => {
       if (f.attention) engine.emit('attention');
     });
+    // The new resource (with its courses) arrives with a pull; one meant for a session is then attached.
+    files.on('uploaded', (u) => engine.requestSync('upload sent', u.schoolId));
     const device = new Device(dir, store, transport, engine, files, token, o.secrets);
     ref.device = device;
     return device;

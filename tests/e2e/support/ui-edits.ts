@@ -112,8 +112,67 @@ export const planField = (app: App, label: string) =>
   app.page.getByRole('textbox', { name: label, exact: true });
 
 const TEMPLATE_TO_DELETE = 'Modelo antigo de revisões';
+/** ana's first file in Escola Norte that the session does not have attached yet. */
+async function fileToAttach(app: App, sessionId: number) {
+  const attached = JSON.parse(
+    (
+      await app.server.database.db
+        .selectFrom('class_sessions')
+        .select('resource_ids')
+        .where('id', '=', sessionId)
+        .executeTakeFirstOrThrow()
+    ).resource_ids,
+  ) as number[];
+  const files = await app.server.database.db
+    .selectFrom('resources')
+    .select(['id', 'title'])
+    .where('teacher_id', '=', app.ids.ana)
+    .where('school_id', '=', app.ids.norte)
+    .orderBy('id')
+    .execute();
+  return files.find((f) => !attached.includes(f.id))!;
+}
 
 export const UI_EDITS: { [T in MutationType]: UiEditCase } = {
+  set_session_resources: {
+    does: 'attaches one of her files to a session from its page',
+    async perform(app) {
+      const session = await openSession(app);
+      const file = await fileToAttach(app, session.id);
+      await app.page.getByRole('button', { name: 'Attach files' }).click();
+      const picker = app.page.getByRole('form', { name: 'Attach files' });
+      await picker.getByLabel(file.title, { exact: true }).check();
+      await picker.getByRole('button', { name: 'Attach 1 file' }).click();
+      await app.page.getByRole('button', { name: `Detach ${file.title}` }).waitFor();
+      return async () => {
+        const row = await serverRow(app, app.ids.norte, 'session', session.id);
+        return Array.isArray(row?.resource_ids) && row.resource_ids.includes(file.id);
+      };
+    },
+  },
+  save_student_note: {
+    does: "writes a private note on a student's page, opened from the roster",
+    async perform(app) {
+      const session = await openSession(app);
+      const student = session.roster[0]!;
+      await app.page.getByRole('link', { name: student.name, exact: true }).click();
+      await app.page.getByRole('heading', { level: 1, name: student.name }).waitFor();
+      const body = `Precisa de apoio a frações (${Date.now()}).`;
+      await app.page.getByLabel(`Private note about ${student.name}`).fill(body);
+      await app.page.getByRole('button', { name: 'Save note' }).click();
+      await app.page.getByText('Saved on this device').waitFor();
+      return async () => {
+        const note = await app.server.database.db
+          .selectFrom('student_notes')
+          .select('body')
+          .where('teacher_id', '=', app.ids.ana)
+          .where('school_id', '=', app.ids.norte)
+          .where('student_id', '=', student.studentId)
+          .executeTakeFirst();
+        return note?.body === body;
+      };
+    },
+  },
   update_lesson_notes: {
     does: 'types lesson notes on a session page',
     async perform(app) {

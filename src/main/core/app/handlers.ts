@@ -7,6 +7,7 @@ import type { IpcArgs, IpcChannel, IpcResult, PrintResult, UpdateState } from '.
 import {
   dashboard,
   listAnnouncements,
+  listCourses,
   listNotifications,
   listResources,
   listSchools,
@@ -14,6 +15,7 @@ import {
   listStudents,
   listTemplates,
   sessionDetail,
+  studentDetail,
   unreadCount,
 } from '../store/queries.js';
 import { search } from '../store/search.js';
@@ -58,6 +60,8 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
     'session:get': async ({ sessionId }) => sessionDetail(store(), sessionId),
     'students:list': async (q) => listStudents(store(), q),
     'search:query': async (q) => search(store(), q),
+    'student:get': async (q) => studentDetail(store(), q),
+    'courses:list': async (q) => listCourses(store(), q),
     'resources:list': async (q) => listResources(store(), q),
     'resource:open': async ({ resourceId }) => {
       const path = await app.device().files.ensure(resourceId);
@@ -71,6 +75,8 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
         description: u.description,
         fileName: u.fileName,
         bytes: u.bytes,
+        ...(u.courseIds ? { courseIds: u.courseIds } : {}),
+        ...(u.sessionId !== undefined ? { sessionId: u.sessionId } : {}),
       });
       app.device().engine.requestSync('upload queued');
       return { id: row.id };

@@ -253,9 +253,21 @@ export class FileCache extends EventEmitter<FileCacheEvents> {
     return { evicted, bytes };
   }
 
-  /** Partial downloads no resource needs any more, and temp files of interrupted imports. */
+  /**
+   * Partial downloads no resource needs any more, temp files of interrupted imports, and whole
+   * files without their row that nothing refers to. (A file whose resource a pull removes goes
+   * at once: `removeHashes`, called by the sync engine. A file detached from a session stays
+   * while its resource is on the device — it is the teacher's file — no longer pinned.)
+   */
   private async sweepLeftovers(): Promise<void> {
     const names = await fsp.readdir(this.dir).catch(() => [] as string[]);
+    // A whole file without its row and not referenced (a crash between rename and insert, for a
+    // resource since gone); never while an import may be renaming its bytes into place.
+    if (this.uploads.importing.size === 0) {
+      const loose = names.filter((n) => isSha256(n) && !this.store.cachedFile(n) && !this.downloads.has(n));
+      const used = this.store.referencedHashes(loose);
+      for (const h of loose) if (!used.has(h)) await removeFile(this.pathOf(h));
+    }
     const partials = names
       .map((n) => /^([0-9a-f]{64})\.partial$/.exec(n)?.[1])
       .filter((h): h is string => h !== undefined && !this.downloads.has(h));
@@ -266,7 +278,7 @@ export class FileCache extends EventEmitter<FileCacheEvents> {
     }
   }
 
-  /** Deletes cached files, partial downloads and their rows (a revoked school's files). */
+  /** Deletes cached files, partial downloads and their rows (a revoked school's files, removed resources' files). */
   async removeHashes(hashes: string[]): Promise<void> {
     const valid = hashes.filter(isSha256);
     for (const h of valid) {

@@ -26,6 +26,10 @@ export interface NewUpload {
   /** The file's bytes, or the path of a file to copy in. */
   bytes?: Uint8Array;
   sourcePath?: string;
+  /** Courses of the school to attach the file to (sent with the upload). */
+  courseIds?: number[];
+  /** A session of the school to attach the file to once the server has it. */
+  sessionId?: number;
 }
 
 export interface UploadSummary {
@@ -67,6 +71,7 @@ export class UploadQueue {
       school_id: u.schoolId,
       title: u.title,
       description: u.description ?? '',
+      course_ids: (u.courseIds ?? []).join(','),
     });
     if (!fields.success) {
       const issue = fields.error.issues[0];
@@ -77,6 +82,15 @@ export class UploadQueue {
       throw new FileCacheError('invalid_args', 'give either bytes or sourcePath');
     if (!this.d.store.schoolIds().includes(u.schoolId))
       throw new FileCacheError('invalid_args', `school ${u.schoolId} is not on this device`);
+    const courseIds = fields.data.course_ids ?? [];
+    const [course] = this.d.store.missingIn('courses', u.schoolId, courseIds);
+    if (course !== undefined)
+      throw new FileCacheError('invalid_args', `course_ids: course ${course} is not a course of this school`);
+    if (u.sessionId !== undefined && this.d.store.missingIn('sessions', u.schoolId, [u.sessionId]).length > 0)
+      throw new FileCacheError(
+        'invalid_args',
+        `sessionId: session ${u.sessionId} is not a session of this school`,
+      );
 
     const { sha256, size } = await this.importBytes(u.bytes ?? { path: u.sourcePath! });
     const now = this.now();
@@ -93,6 +107,7 @@ export class UploadQueue {
       last_error: null,
     };
     this.d.store.addPendingUpload(row);
+    this.d.store.setUploadLinks(row.id, { course_ids: courseIds, session_id: u.sessionId ?? null });
     this.d.logger.info('upload queued', { upload: row.id, size });
     return row;
   }
@@ -151,7 +166,7 @@ export class UploadQueue {
     if (store.getMeta(attemptKey) !== undefined) {
       const landed = store.resourceMatchingUpload(u);
       if (landed !== undefined) {
-        store.completePendingUpload(u.id);
+        store.completePendingUpload(u.id, landed);
         this.d.onUploaded({ uploadId: u.id, resourceId: landed, schoolId: u.school_id, sha256: u.sha256 });
         return 'uploaded';
       }
@@ -165,6 +180,8 @@ export class UploadQueue {
     form.append('school_id', String(u.school_id));
     form.append('title', u.title);
     form.append('description', u.description);
+    const { course_ids } = store.uploadLinks(u.id);
+    if (course_ids.length > 0) form.append('course_ids', course_ids.join(','));
     // A Blob backed by the file: the bytes stream from disk.
     form.append('file', await fs.openAsBlob(file), u.file_name);
     store.setMeta(attemptKey, this.now());
@@ -188,7 +205,7 @@ export class UploadQueue {
     if (status >= 200 && status < 300) {
       const row = ResourceResponse.safeParse(body);
       const resourceId = row.success ? row.data.id : null;
-      store.completePendingUpload(u.id);
+      store.completePendingUpload(u.id, resourceId);
       store.touchCachedFile(u.sha256, this.now());
       this.d.logger.info('upload sent', { upload: u.id, resource: resourceId });
       this.d.onUploaded({ uploadId: u.id, resourceId, schoolId: u.school_id, sha256: u.sha256 });

@@ -5,6 +5,35 @@
 import type { StoreDatabase } from './database.js';
 import type { LocalDB } from './schema.js';
 
+/** Courses an upload is sent with, and the session to attach it to once the server has it. */
+export interface UploadLinks {
+  course_ids: number[];
+  session_id: number | null;
+}
+
+/** Meta keys: an upload's links (by upload id), and an uploaded file waiting to be attached (by resource id). */
+const LINKS = 'upload_links:';
+const ATTACH = 'upload_attach:';
+
+/**
+ * The hashes among `hashes` still referenced by some school's resources or by an upload not on
+ * the server (pending, refused and awaiting attention, or quarantined for export).
+ */
+export function referencedHashes(d: StoreDatabase, hashes: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const h of hashes) {
+    const used =
+      d.stmt('select 1 from resources where sha256 = ? limit 1').get(h) ??
+      d.stmt('select 1 from pending_uploads where sha256 = ? limit 1').get(h) ??
+      d
+        .stmt("select 1 from attention where type = 'upload_resource' and instr(args, ?) > 0 limit 1")
+        .get(h) ??
+      d.stmt("select 1 from quarantine where type = 'upload_resource' and instr(args, ?) > 0 limit 1").get(h);
+    if (used) out.add(h);
+  }
+  return out;
+}
+
 export class FileTables {
   constructor(private readonly d: StoreDatabase) {}
 
@@ -19,30 +48,40 @@ export class FileTables {
   }
 
   /**
-   * Resources linked (through their courses) to sessions that are not cancelled and overlap
-   * [from, until): the files a teacher needs for the coming classes, including one in progress.
+   * Resources of sessions that are not cancelled and overlap [from, until) — attached to the
+   * session (its `resource_ids`) or linked to its course: the files a teacher needs for the
+   * coming classes, including one in progress.
    */
   upcomingResources(
     from: string,
     until: string,
   ): Array<Pick<LocalDB['resources'], 'id' | 'school_id' | 'sha256' | 'size' | 'scan_status'>> {
-    // Each resource once, ordered by its course's first session in the window. Grouping the
+    // Each resource once, ordered by the first session in the window that needs it. Grouping the
     // sessions by course first keeps this a few ms on a 30 000-row store; joining every session
     // to every resource of its school took ~100 ms there, after every sync (sync.bench.ts).
     return this.d
       .stmt(
         `with upcoming as (
          select school_id, course_id, min(starts_at) as first from sessions
-         where status != 'cancelled' and starts_at < ? and ends_at > ? and course_id is not null
-         group by school_id, course_id)
+         where status != 'cancelled' and starts_at < @until and ends_at > @from and course_id is not null
+         group by school_id, course_id),
+       attached as (
+         select s.school_id, a.value as resource_id, min(s.starts_at) as first
+         from sessions s join json_each(s.resource_ids) a
+         where s.status != 'cancelled' and s.starts_at < @until and s.ends_at > @from and s.resource_ids != '[]'
+         group by s.school_id, a.value),
+       needed as (
+         select r.id, u.first from resources r
+         join json_each(r.course_ids) c
+         join upcoming u on u.school_id = r.school_id and u.course_id = c.value
+         union all
+         select r.id, a.first from attached a join resources r on r.id = a.resource_id and r.school_id = a.school_id)
        select r.id, r.school_id, r.sha256, r.size, r.scan_status
-       from resources r
-       join json_each(r.course_ids) c
-       join upcoming u on u.school_id = r.school_id and u.course_id = c.value
+       from needed n join resources r on r.id = n.id
        group by r.id
-       order by min(u.first), r.id`,
+       order by min(n.first), r.id`,
       )
-      .all(until, from) as Array<
+      .all({ from, until }) as Array<
       Pick<LocalDB['resources'], 'id' | 'school_id' | 'sha256' | 'size' | 'scan_status'>
     >;
   }
@@ -117,6 +156,53 @@ export class FileTables {
       );
   }
 
+  /** The ids among `ids` that are not rows of `table` in the school on this device. */
+  missingIn(table: 'courses' | 'sessions', schoolId: number, ids: readonly number[]): number[] {
+    const held = this.d.stmt(`select 1 from ${table} where id = ? and school_id = ?`);
+    return ids.filter((id) => !held.get(id, schoolId));
+  }
+
+  /** The files attached to a session of the school, or undefined when the device does not hold it. */
+  sessionResourceIds(sessionId: number, schoolId: number): number[] | undefined {
+    const row = this.d
+      .stmt('select resource_ids from sessions where id = ? and school_id = ?')
+      .get(sessionId, schoolId) as { resource_ids: string } | undefined;
+    return row ? (JSON.parse(row.resource_ids) as number[]) : undefined;
+  }
+
+  /** Where an upload goes once the server has it: its courses (sent with it) and a session to attach it to. */
+  setUploadLinks(id: string, links: UploadLinks): void {
+    if (links.course_ids.length === 0 && links.session_id === null) return;
+    this.d.setMeta(`${LINKS}${id}`, JSON.stringify(links));
+  }
+
+  uploadLinks(id: string): UploadLinks {
+    const v = this.d.getMeta(`${LINKS}${id}`);
+    return v ? (JSON.parse(v) as UploadLinks) : { course_ids: [], session_id: null };
+  }
+
+  /** Uploads the server has taken that wait for their resource's row to attach it to a session. */
+  uploadsToAttach(): Array<{ resourceId: number; schoolId: number; sessionId: number }> {
+    return (
+      this.d.stmt(`select key, value from meta where key like '${ATTACH}%' order by key`).all() as Array<{
+        key: string;
+        value: string;
+      }>
+    ).map((r) => {
+      const v = JSON.parse(r.value) as { school_id: number; session_id: number };
+      return {
+        resourceId: Number(r.key.slice(ATTACH.length)),
+        schoolId: v.school_id,
+        sessionId: v.session_id,
+      };
+    });
+  }
+
+  /** The upload is attached to its session (or the session is gone): nothing left to do. */
+  attachedUpload(resourceId: number): void {
+    this.d.stmt('delete from meta where key = ?').run(`${ATTACH}${resourceId}`);
+  }
+
   pendingUploads(): LocalDB['pending_uploads'][] {
     return this.d
       .stmt('select * from pending_uploads order by created_at, id')
@@ -138,12 +224,23 @@ export class FileTables {
     )?.id;
   }
 
-  /** The server has the upload: it arrives as a resource row with the next pull. */
-  completePendingUpload(id: string): void {
+  /**
+   * The server has the upload: it arrives as a resource row with the next pull. An upload meant
+   * for a session waits (`uploadsToAttach`) for that row, to be attached by an edit.
+   */
+  completePendingUpload(id: string, resourceId: number | null): void {
     this.d.sqlite
       .transaction(() => {
+        const u = this.d.stmt('select school_id from pending_uploads where id = ?').get(id) as
+          { school_id: number } | undefined;
+        const links = this.uploadLinks(id);
+        if (u && resourceId !== null && links.session_id !== null)
+          this.d.setMeta(
+            `${ATTACH}${resourceId}`,
+            JSON.stringify({ school_id: u.school_id, session_id: links.session_id }),
+          );
         this.d.stmt('delete from pending_uploads where id = ?').run(id);
-        this.d.stmt('delete from meta where key = ?').run(`upload_attempt:${id}`);
+        this.d.stmt('delete from meta where key in (?, ?)').run(`upload_attempt:${id}`, `${LINKS}${id}`);
       })
       .immediate();
   }
@@ -163,6 +260,7 @@ export class FileTables {
           sha256: u.sha256,
           size: u.size,
           queued_at: u.created_at,
+          ...this.uploadLinks(id),
         };
         this.d
           .stmt(
@@ -170,7 +268,7 @@ export class FileTables {
           )
           .run(u.id, u.school_id, 'upload_resource', JSON.stringify(args), code, message, now);
         this.d.stmt('delete from pending_uploads where id = ?').run(id);
-        this.d.stmt('delete from meta where key = ?').run(`upload_attempt:${id}`);
+        this.d.stmt('delete from meta where key in (?, ?)').run(`upload_attempt:${id}`, `${LINKS}${id}`);
         return true;
       })
       .immediate();
@@ -190,6 +288,8 @@ export class FileTables {
           file_name: string;
           sha256: string;
           size: number;
+          course_ids?: number[];
+          session_id?: number | null;
         };
         const u: LocalDB['pending_uploads'] = {
           id: row.id,
@@ -204,6 +304,7 @@ export class FileTables {
         };
         this.d.stmt('delete from attention where id = ?').run(attentionId);
         this.addPendingUpload(u);
+        this.setUploadLinks(u.id, { course_ids: a.course_ids ?? [], session_id: a.session_id ?? null });
         return u;
       })
       .immediate();

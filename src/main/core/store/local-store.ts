@@ -24,6 +24,7 @@ export type { OpenOptions } from './database.js';
 export { StoreError, type OutboxEntry, type SettleResult } from './outbox.js';
 export type { ApplyResult, PullBatch } from './pull-apply.js';
 export type { QuarantineDocument } from './revocation.js';
+export type { UploadLinks } from './file-tables.js';
 export { TABLE_OF } from './tables.js';
 
 let databaseOf: (store: LocalStore) => StoreDatabase;
@@ -81,6 +82,12 @@ export class LocalStore {
   readonly completePendingUpload: FileTables['completePendingUpload'];
   readonly rejectPendingUpload: FileTables['rejectPendingUpload'];
   readonly requeueUpload: FileTables['requeueUpload'];
+  readonly missingIn: FileTables['missingIn'];
+  readonly sessionResourceIds: FileTables['sessionResourceIds'];
+  readonly setUploadLinks: FileTables['setUploadLinks'];
+  readonly uploadLinks: FileTables['uploadLinks'];
+  readonly uploadsToAttach: FileTables['uploadsToAttach'];
+  readonly attachedUpload: FileTables['attachedUpload'];
 
   private constructor(d: StoreDatabase) {
     this.#d = d;
@@ -122,6 +129,12 @@ export class LocalStore {
     this.completePendingUpload = files.completePendingUpload.bind(files);
     this.rejectPendingUpload = files.rejectPendingUpload.bind(files);
     this.requeueUpload = files.requeueUpload.bind(files);
+    this.missingIn = files.missingIn.bind(files);
+    this.sessionResourceIds = files.sessionResourceIds.bind(files);
+    this.setUploadLinks = files.setUploadLinks.bind(files);
+    this.uploadLinks = files.uploadLinks.bind(files);
+    this.uploadsToAttach = files.uploadsToAttach.bind(files);
+    this.attachedUpload = files.attachedUpload.bind(files);
   }
 
   static async open(file: string, opts: OpenOptions = {}): Promise<LocalStore> {

@@ -7,6 +7,7 @@ import { ViewChecksum } from '../../../shared/checksum.js';
 import { ENTITIES, type NotificationRow } from '../../../shared/entities.js';
 import type { PullChange } from '../../../shared/protocol.js';
 import type { StoreDatabase } from './database.js';
+import { referencedHashes } from './file-tables.js';
 import type { Outbox } from './outbox.js';
 import type { LocalDB } from './schema.js';
 import { SCHOOL_TABLES, TABLES } from './tables.js';
@@ -28,6 +29,8 @@ export interface PullBatch {
 export interface ApplyResult {
   /** Notifications this device has not announced before (unread, not dismissed). */
   newNotifications: NotificationRow[];
+  /** The files (sha256) of resources the batch removed that no other resource or upload refers to. */
+  unusedFiles: string[];
 }
 
 export class PullApply {
@@ -66,6 +69,7 @@ export class PullApply {
       const pending = this.outbox.pendingCount() > 0;
       const upserted = new Set<string>();
       const newNotifications: NotificationRow[] = [];
+      const removedFiles: string[] = [];
       for (const c of batch.changes) {
         const t = TABLES[c.entity];
         if (c.op === 'upsert') {
@@ -81,6 +85,12 @@ export class PullApply {
           if (c.entity === 'school') {
             if (c.id === schoolId) this.d.stmt('delete from schools where id = ?').run(c.id);
           } else {
+            if (c.entity === 'resource') {
+              const r = this.d
+                .stmt('select sha256 from resources where id = ? and school_id = ?')
+                .get(c.id, schoolId) as { sha256: string } | undefined;
+              if (r) removedFiles.push(r.sha256);
+            }
             // Students are keyed by (school, user id); every other row by its id within the school.
             this.d.stmt(`delete from ${t.table} where id = ? and school_id = ?`).run(c.id, schoolId);
           }
@@ -96,7 +106,8 @@ export class PullApply {
            last_synced_at = coalesce(excluded.last_synced_at, sync_state.last_synced_at)`,
         )
         .run(schoolId, batch.cursor, batch.checksum, batch.total, batch.done, batch.checksum ? now : null);
-      return { newNotifications };
+      const used = referencedHashes(this.d, removedFiles);
+      return { newNotifications, unusedFiles: [...new Set(removedFiles)].filter((h) => !used.has(h)) };
     });
     return run.immediate();
   }
@@ -104,7 +115,7 @@ export class PullApply {
   /** A notification that arrived on the socket: stored like a pulled row. */
   applyNotification(n: NotificationRow, now: string): ApplyResult {
     const state = this.syncState(n.school_id);
-    if (!state) return { newNotifications: [] };
+    if (!state) return { newNotifications: [], unusedFiles: [] };
     return this.applyPullBatch(
       n.school_id,
       {

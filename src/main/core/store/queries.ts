@@ -29,6 +29,14 @@ export type { Dashboard, DashboardOptions } from './dashboard.js';
 export type { RecentResource, SchoolFilter, SessionItem } from './rows.js';
 export { listTemplates, type PlanTemplateItem } from './plan-queries.js';
 
+/** A file of a session: attached to it, linked to its course, or both; on this device or not. */
+export interface SessionFile extends ResourceRow {
+  attached: boolean;
+  via_course: boolean;
+  /** The verified file is in the device's cache: it opens offline. */
+  offline: boolean;
+}
+
 export interface Page<T> {
   rows: T[];
   total: number;
@@ -47,8 +55,8 @@ export interface SessionDetail {
   session: SessionItem;
   course: { id: number; name: string; code: string } | null;
   roster: RosterEntry[];
-  /** The teacher's resources linked to the session's course. */
-  resources: ResourceRow[];
+  /** The files of the session: attached to it, then linked to its course (by title). */
+  resources: SessionFile[];
   homework_due: Awaited<ReturnType<typeof homeworkDue>>;
   previous_plan: Awaited<ReturnType<typeof previousPlan>>;
 }
@@ -247,19 +255,30 @@ export async function sessionDetail(store: LocalStore, sessionId: number): Promi
     .orderBy('st.id')
     .execute();
   const courseId = session.course_id;
-  const resources =
-    courseId === null
-      ? []
-      : await db
-          .selectFrom('resources as r')
-          .selectAll()
-          .where('r.school_id', '=', session.school_id)
-          .where((eb) =>
-            eb.exists(sql`(select 1 from json_each(${sql.ref('r.course_ids')}) where value = ${courseId})`),
-          )
-          .orderBy(byName('r.title'))
-          .orderBy('r.id')
-          .execute();
+  const attached = JSON.parse(session.resource_ids) as number[];
+  const resources = await db
+    .selectFrom('resources as r')
+    .leftJoin('file_cache as f', 'f.sha256', 'r.sha256')
+    .selectAll('r')
+    .select(sql<number>`f.sha256 is not null`.as('offline'))
+    .where('r.school_id', '=', session.school_id)
+    .where((eb) =>
+      eb.or([
+        attached.length ? eb('r.id', 'in', attached) : sql<SqlBool>`0`,
+        courseId === null
+          ? sql<SqlBool>`0`
+          : eb.exists(sql`(select 1 from json_each(${sql.ref('r.course_ids')}) where value = ${courseId})`),
+      ]),
+    )
+    .orderBy(byName('r.title'))
+    .orderBy('r.id')
+    .execute();
+  const files = resources.map(({ offline, ...r }) => ({
+    ...toResource(r),
+    attached: attached.includes(r.id),
+    via_course: courseId !== null && (JSON.parse(r.course_ids) as number[]).includes(courseId),
+    offline: offline === 1,
+  }));
   return {
     session: toSessionItem(session),
     course:
@@ -267,7 +286,7 @@ export async function sessionDetail(store: LocalStore, sessionId: number): Promi
         ? { id: courseId, name: session.course_name, code: course_code }
         : null,
     roster,
-    resources: resources.map(toResource),
+    resources: [...files.filter((f) => f.attached), ...files.filter((f) => !f.attached)],
     homework_due: await homeworkDue(store, session),
     previous_plan: await previousPlan(store, session),
   };
@@ -326,6 +345,106 @@ export async function listStudents(store: LocalStore, q: StudentQuery): Promise<
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return { rows: rows.map((r) => ({ ...r, session_count: r.session_count ?? 0 })), total: n };
+}
+
+export interface StudentDetail {
+  student: StudentRow;
+  /** The courses of the teacher's sessions the student is enrolled in, by name. */
+  courses: Array<{ id: number; name: string; code: string }>;
+  /** The student's sessions with this teacher, newest first, with their attendance mark. */
+  attendance: StudentAttendance[];
+  /** The teacher's private note about the student (only ever the teacher's own on this device). */
+  note: { id: number; body: string; updated_at: string } | null;
+}
+
+export interface StudentAttendance {
+  enrolment_id: number;
+  session_id: number;
+  title: string;
+  course_name: string | null;
+  starts_at: string;
+  status: SessionStatus;
+  attendance: RosterEntry['attendance'];
+}
+
+/** A student of a school with their courses, attendance history and the teacher's note. */
+export async function studentDetail(
+  store: LocalStore,
+  q: { schoolId: number; studentId: number },
+): Promise<StudentDetail | null> {
+  ensureFold(store);
+  const db = kysely(store);
+  const student = await db
+    .selectFrom('students')
+    .selectAll()
+    .where('school_id', '=', q.schoolId)
+    .where('id', '=', q.studentId)
+    .executeTakeFirst();
+  if (!student) return null;
+  const attendance = await db
+    .selectFrom('enrolments as e')
+    .innerJoin('sessions as s', 's.id', 'e.session_id')
+    .leftJoin('courses as c', 'c.id', 's.course_id')
+    .select([
+      'e.id as enrolment_id',
+      's.id as session_id',
+      's.title',
+      'c.name as course_name',
+      's.starts_at',
+      's.status',
+      'e.attendance',
+    ])
+    .where('e.school_id', '=', q.schoolId)
+    .where('e.student_id', '=', q.studentId)
+    .orderBy('s.starts_at', 'desc')
+    .orderBy('s.id', 'desc')
+    .execute();
+  const courses = await db
+    .selectFrom('courses as c')
+    .select(['c.id', 'c.name', 'c.code'])
+    .where('c.school_id', '=', q.schoolId)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('enrolments as e')
+          .innerJoin('sessions as s', 's.id', 'e.session_id')
+          .select(sql`1`.as('one'))
+          .whereRef('s.course_id', '=', 'c.id')
+          .where('e.school_id', '=', q.schoolId)
+          .where('e.student_id', '=', q.studentId),
+      ),
+    )
+    .orderBy(byName('c.name'))
+    .orderBy('c.id')
+    .execute();
+  const note = await db
+    .selectFrom('student_notes')
+    .select(['id', 'body', 'updated_at'])
+    .where('school_id', '=', q.schoolId)
+    .where('student_id', '=', q.studentId)
+    .orderBy('id')
+    .executeTakeFirst();
+  return {
+    student,
+    courses,
+    attendance,
+    note: note ?? null,
+  };
+}
+
+/** The courses of a school on this device, by name (pickers of the upload and edit forms). */
+export async function listCourses(
+  store: LocalStore,
+  q: { schoolId: number },
+): Promise<Array<{ id: number; school_id: number; name: string; code: string }>> {
+  ensureFold(store);
+  return kysely(store)
+    .selectFrom('courses as c')
+    .select(['c.id', 'c.school_id', 'c.name', 'c.code'])
+    .where('c.school_id', '=', q.schoolId)
+    .orderBy(byName('c.name'))
+    .orderBy('c.id')
+    .execute();
 }
 
 /** The teacher's resources, newest first. */

@@ -4,6 +4,7 @@
  * server. The export document is built here for the app and the CLI alike.
  */
 import type { StoreDatabase } from './database.js';
+import { referencedHashes } from './file-tables.js';
 import type { PullApply } from './pull-apply.js';
 import type { LocalDB } from './schema.js';
 
@@ -70,6 +71,8 @@ export class Revocation {
         )
         .all(schoolId) as Array<Record<string, string | number>>;
       for (const u of uploads) {
+        const links = this.d.getMeta(`upload_links:${String(u.id)}`);
+        if (links) Object.assign(u, JSON.parse(links) as object);
         this.d
           .stmt(
             'insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at) values (?, ?, ?, ?, ?, ?, ?)',
@@ -87,6 +90,14 @@ export class Revocation {
       }
       this.d.stmt('delete from outbox where school_id = ?').run(schoolId);
       this.d.stmt('delete from attention where school_id = ?').run(schoolId);
+      this.d
+        .stmt(
+          "delete from meta where key in (select 'upload_links:' || id from pending_uploads where school_id = ?)",
+        )
+        .run(schoolId);
+      this.d
+        .stmt("delete from meta where key like 'upload_attach:%' and json_extract(value, '$.school_id') = ?")
+        .run(schoolId);
       this.d.stmt('delete from pending_uploads where school_id = ?').run(schoolId);
       this.d.stmt('delete from base_values where school_id = ?').run(schoolId);
       this.pulls.deleteSchoolRows(schoolId);
@@ -107,19 +118,9 @@ export class Revocation {
     this.d.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   }
 
-  /** Hashes still referenced by some school's resources or a pending upload. */
+  /** Hashes still referenced by some school's resources or an upload not on the server. */
   referencedHashes(hashes: string[]): Set<string> {
-    const out = new Set<string>();
-    for (const h of hashes) {
-      const used =
-        this.d.stmt('select 1 from resources where sha256 = ? limit 1').get(h) ??
-        this.d.stmt('select 1 from pending_uploads where sha256 = ? limit 1').get(h) ??
-        this.d
-          .stmt("select 1 from quarantine where type = 'upload_resource' and args like ? limit 1")
-          .get(`%${h}%`);
-      if (used) out.add(h);
-    }
-    return out;
+    return referencedHashes(this.d, hashes);
   }
 
   quarantine(): LocalDB['quarantine'][] {

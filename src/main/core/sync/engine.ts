@@ -81,6 +81,8 @@ export interface EngineOptions {
   pendingPollMaxMs?: number;
   /** Called to remove cached files of a revoked school (the file cache's job). */
   onSchoolFilesRevoked?: (hashes: string[]) => Promise<void>;
+  /** Called to remove cached files whose resources a pull removed (no orphan bytes on disk). */
+  onFilesUnused?: (hashes: string[]) => Promise<void>;
   /** Called after each successful syncAll (the file cache sends uploads and prefetches files). */
   afterSync?: (summary: SyncSummary) => void;
 }
@@ -100,8 +102,10 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly fault: FaultHook;
-  private readonly opts: Required<Omit<EngineOptions, 'onSchoolFilesRevoked' | 'afterSync'>> &
-    Pick<EngineOptions, 'onSchoolFilesRevoked' | 'afterSync'>;
+  private readonly opts: Required<
+    Omit<EngineOptions, 'onSchoolFilesRevoked' | 'onFilesUnused' | 'afterSync'>
+  > &
+    Pick<EngineOptions, 'onSchoolFilesRevoked' | 'onFilesUnused' | 'afterSync'>;
 
   private running: Promise<SyncSummary> | undefined;
   /** Sync asked for while one runs: everything, or only these schools (pokes). */
@@ -522,6 +526,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       if (res.total !== null && res.done !== null)
         this.emit('progress', { schoolId, done: res.done, total: res.total });
       for (const n of applied.newNotifications) this.announce(n);
+      if (applied.unusedFiles.length > 0) await this.opts.onFilesUnused?.(applied.unusedFiles);
       if (res.changes.length > 0) this.emit('changed', { schoolId });
       if (!res.has_more) {
         checksum = res.checksum;

@@ -15,7 +15,7 @@ afterEach(cleanup);
 
 describe('attendance roster', () => {
   test('each student is a radio group named after them with Present, Absent and Late', () => {
-    render(createElement(Roster, { roster, onSet: () => {} }));
+    render(createElement(Roster, { roster, schoolId: 1, onSet: () => {} }));
     const group = screen.getByRole('radiogroup', { name: 'Bruno Dias' });
     const radios = Array.from(group.querySelectorAll('[role="radio"]'));
     expect(radios.map((r) => r.textContent)).toEqual(['Present', 'Absent', 'Late']);
@@ -23,13 +23,13 @@ describe('attendance roster', () => {
   });
 
   test('the roster is one tab stop', () => {
-    const { container } = render(createElement(Roster, { roster, onSet: () => {} }));
+    const { container } = render(createElement(Roster, { roster, schoolId: 1, onSet: () => {} }));
     expect(container.querySelectorAll('[tabindex="0"]')).toHaveLength(1);
   });
 
   test('P marks the focused student present and moves to the next', () => {
     const onSet = vi.fn();
-    render(createElement(Roster, { roster, onSet }));
+    render(createElement(Roster, { roster, schoolId: 1, onSet }));
     const first = screen.getAllByRole('radio', { name: 'Present' })[0]!;
     first.focus();
     fireEvent.keyDown(first, { key: 'p' });
@@ -43,7 +43,7 @@ describe('attendance roster', () => {
 
   test('arrow keys move between students and options without changing attendance', () => {
     const onSet = vi.fn();
-    render(createElement(Roster, { roster, onSet }));
+    render(createElement(Roster, { roster, schoolId: 1, onSet }));
     const first = screen.getAllByRole('radio', { name: 'Present' })[0]!;
     first.focus();
     fireEvent.keyDown(first, { key: 'ArrowDown' });
@@ -58,7 +58,7 @@ describe('attendance roster', () => {
 
   test('clicking an option sets it; the one already set does nothing', () => {
     const onSet = vi.fn();
-    render(createElement(Roster, { roster, onSet }));
+    render(createElement(Roster, { roster, schoolId: 1, onSet }));
     fireEvent.click(screen.getAllByRole('radio', { name: 'Late' })[0]!);
     fireEvent.click(screen.getAllByRole('radio', { name: 'Absent' })[1]!);
     expect(onSet.mock.calls).toEqual([[1, 'late']]);

@@ -1,10 +1,12 @@
 /**
  * Attendance taking at keyboard speed: each student is a radio group (Present / Absent / Late);
  * Up/Down move between students, Left/Right between the options, P/A/L (P/F/A in Portuguese)
- * mark the student and move on to the next. The roster is one tab stop.
+ * mark the student and move on to the next. The marks are one tab stop; each name is a link to
+ * the student's page (with the email beside it when two students share the name).
  */
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
+import { routeHref } from '../state/routes.js';
 import { attendanceForKey } from '../state/session-logic.js';
 import type { Attendance, RosterEntry } from '../types.js';
 
@@ -12,10 +14,16 @@ const OPTIONS = ['present', 'absent', 'late'] as const satisfies readonly Attend
 
 export function Roster(props: {
   roster: RosterEntry[];
+  /** The session's school: a student's page is theirs in that school. */
+  schoolId: number;
   onSet: (enrolmentId: number, a: Attendance) => void;
 }) {
   const { t, language } = useI18n();
-  const { roster, onSet } = props;
+  const { roster, onSet, schoolId } = props;
+  // Two students of the same name are told apart by their email.
+  const namesakes = new Set(
+    roster.filter((r, i) => roster.findIndex((o) => o.name === r.name) !== i).map((r) => r.name),
+  );
   const [active, setActive] = useState({ row: 0, option: -1 });
   const buttons = useRef(new Map<string, HTMLButtonElement>());
 
@@ -74,7 +82,8 @@ export function Roster(props: {
         return (
           <li key={r.enrolment_id} className={`roster-row att-${r.attendance}`}>
             <span className="roster-name" id={nameId}>
-              {r.name}
+              <a href={routeHref({ name: 'student', schoolId, id: r.student_id })}>{r.name}</a>
+              {namesakes.has(r.name) && <span className="muted roster-email"> {r.email}</span>}
             </span>
             <div role="radiogroup" aria-labelledby={nameId} className="segmented attendance">
               {OPTIONS.map((a, option) => {

@@ -9,6 +9,7 @@ import { ResourcesScreen } from '../screens/Resources.js';
 import { SessionScreen } from '../screens/Session.js';
 import { SessionsScreen } from '../screens/Sessions.js';
 import { SettingsScreen } from '../screens/Settings.js';
+import { StudentScreen } from '../screens/Student.js';
 import { StudentsScreen } from '../screens/Students.js';
 import { SearchScreen } from '../screens/Search.js';
 import { WeekScreen } from '../screens/Week.js';
@@ -37,6 +38,8 @@ function Screen({ route }: { route: Route }) {
       return <PlanPrintScreen id={route.id} week={route.week} />;
     case 'students':
       return <StudentsScreen />;
+    case 'student':
+      return <StudentScreen key={`${route.schoolId}/${route.id}`} schoolId={route.schoolId} id={route.id} />;
     case 'resources':
       return <ResourcesScreen />;
     case 'notifications':

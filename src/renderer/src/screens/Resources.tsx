@@ -7,13 +7,14 @@ import { ResourceFields } from '../components/ResourceFields.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useDebounced } from '../lib/useDebounced.js';
 import { useChanges } from '../state/changes.js';
+import { useCourses } from '../state/courses.js';
 import { useResources } from '../state/resources.js';
 import { useSchools } from '../state/schools.js';
 import { useSync } from '../state/sync.js';
 
 function UploadForm() {
   const { t } = useI18n();
-  const ids = { file: useId(), school: useId() };
+  const ids = { file: useId(), school: useId(), course: useId() };
   const selected = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
   const online = useSync((s) => s.status?.online ?? false);
@@ -22,10 +23,16 @@ function UploadForm() {
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
   const [school, setSchool] = useState<string>('');
+  const [course, setCourse] = useState<string>('');
   const [problem, setProblem] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const schoolId = selected ?? (schools.length === 1 ? schools[0]!.id : school ? Number(school) : null);
   const busy = upload.phase === 'reading' || upload.phase === 'sending';
+  const courses = useCourses((s) => (schoolId === null ? undefined : s.bySchool[schoolId]));
+  useEffect(() => {
+    setCourse('');
+    if (schoolId !== null) void useCourses.getState().load(schoolId);
+  }, [schoolId]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -35,12 +42,13 @@ function UploadForm() {
     setProblem(null);
     void useResources
       .getState()
-      .uploadFile({ schoolId, title, description, file, online })
+      .uploadFile({ schoolId, title, description, file, online, courseIds: course ? [Number(course)] : [] })
       .then((ok) => {
         if (!ok) return;
         setFile(null);
         setTitle('');
         setDescription('');
+        setCourse('');
         if (fileInput.current) fileInput.current.value = '';
       });
   };
@@ -91,6 +99,19 @@ function UploadForm() {
             {schools.map((s) => (
               <option key={s.id} value={String(s.id)}>
                 {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {courses && courses.length > 0 && (
+        <div className="field">
+          <label htmlFor={ids.course}>{t('upload.course')}</label>
+          <select id={ids.course} value={course} onChange={(e) => setCourse(e.target.value)}>
+            <option value="">{t('upload.noCourse')}</option>
+            {courses.map((c) => (
+              <option key={c.id} value={String(c.id)}>
+                {c.name} ({c.code})
               </option>
             ))}
           </select>

@@ -1,10 +1,10 @@
-/** One session: details, status actions, the lesson plan, attendance, lesson notes and the course's resources. */
+/** One session: details, status actions, the lesson plan, attendance, lesson notes and the lesson's files. */
 import { useEffect, useState } from 'react';
 import { ConfirmDialog, ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
 import { LessonNotes } from '../components/LessonNotes.js';
 import { HomeworkDue, LessonPlan } from '../components/plan/LessonPlan.js';
-import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
 import { Roster } from '../components/Roster.js';
+import { SessionFiles } from '../components/SessionFiles.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useChanges } from '../state/changes.js';
 import { attendanceCounts } from '../state/session-logic.js';
@@ -52,7 +52,7 @@ export function SessionScreen({ id }: { id: number }) {
       </div>
     );
 
-  const { session, course, roster, resources } = stored;
+  const { session, course, roster } = stored;
   const counts = attendanceCounts(stored);
   const school = schools.find((s) => s.id === session.school_id)?.name;
 
@@ -140,6 +140,7 @@ export function SessionScreen({ id }: { id: number }) {
               <p className="hint muted">{t('roster.keys')}</p>
               <Roster
                 roster={roster}
+                schoolId={session.school_id}
                 onSet={(enrolmentId, a) => void useSession.getState().setAttendance(enrolmentId, a)}
               />
             </>
@@ -150,26 +151,7 @@ export function SessionScreen({ id }: { id: number }) {
           <section className="card">
             <LessonNotes sessionId={session.id} notes={session.lesson_notes} online={online} />
           </section>
-          <section className="card">
-            <h2>{t('session.resources')}</h2>
-            {resources.length === 0 ? (
-              <p className="muted">{t('session.noResources')}</p>
-            ) : (
-              <ul className="plain-list resource-list">
-                {resources.map((r) => (
-                  <li key={r.id}>
-                    <span className="row-main">
-                      <span className="row-title">{r.title}</span>
-                      <span className="muted">
-                        {r.file_type.toUpperCase()} · {fmt.bytes(r.size)} <ScanNote status={r.scan_status} />
-                      </span>
-                    </span>
-                    <ResourceOpen resource={r} />
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <SessionFiles detail={stored} />
         </div>
       </div>
     </div>

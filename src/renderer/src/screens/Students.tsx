@@ -1,4 +1,4 @@
-/** The students of the teacher's sessions, searchable, read a page at a time. */
+/** The students of the teacher's sessions, searchable, read a page at a time; each opens the student's page. */
 import { useId } from 'react';
 import { ErrorLine } from '../components/bits.js';
 import { VirtualList } from '../components/VirtualList.js';
@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/useI18n.js';
 import { usePagedList } from '../lib/usePagedList.js';
 import { PAGE_SIZE, useStudentList } from '../state/lists.js';
 import { rowAt } from '../state/paged.js';
+import { routeHref } from '../state/routes.js';
 import { useSchools } from '../state/schools.js';
 import type { StudentItem } from '../types.js';
 
@@ -20,14 +21,18 @@ export function StudentsScreen() {
   const showSchool = schoolId === null && schools.length > 1;
 
   const renderRow = (s: StudentItem) => (
-    <div className="row-link" tabIndex={0} data-row-focus>
+    <a
+      href={routeHref({ name: 'student', schoolId: s.school_id, id: s.id })}
+      className="row-link"
+      data-row-focus
+    >
       <span className="row-main">
         <span className="row-title">{s.name}</span>
         <span className="muted">{s.email}</span>
       </span>
       {showSchool && <span className="muted">{schools.find((x) => x.id === s.school_id)?.name}</span>}
       <span className="row-side muted">{t('common.sessions', { count: s.session_count })}</span>
-    </div>
+    </a>
   );
 
   return (

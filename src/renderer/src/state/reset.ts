@@ -1,5 +1,6 @@
 /** Forgets everything of the signed-out teacher, so the next one never glimpses it. */
 import { useAuth } from './auth.js';
+import { useCourses } from './courses.js';
 import { useDashboard } from './dashboard.js';
 import { useSessionList, useStudentList } from './lists.js';
 import { useNotifications } from './notifications.js';
@@ -9,6 +10,8 @@ import { useSchools } from './schools.js';
 import { useSearch } from './search.js';
 import { useWeek } from './week.js';
 import { useSession } from './session.js';
+import { useSessionFiles } from './session-files.js';
+import { useStudent } from './student.js';
 import { useSync } from './sync.js';
 
 export function forgetUserData(): void {
@@ -22,6 +25,9 @@ export function forgetUserData(): void {
     useSearch,
     useWeek,
     useLessonPlan,
+    useSessionFiles,
+    useStudent,
+    useCourses,
   ])
     (store as { setState(s: unknown, replace: true): void; getInitialState(): unknown }).setState(
       store.getInitialState(),

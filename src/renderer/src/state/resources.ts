@@ -23,6 +23,10 @@ export interface UploadRequest {
   description: string;
   file: { name: string; arrayBuffer(): Promise<ArrayBuffer> };
   online: boolean;
+  /** Courses of the school to attach the file to. */
+  courseIds?: number[];
+  /** A session to attach the file to once the server has it ("upload and attach"). */
+  sessionId?: number;
 }
 
 interface ResourcesStore {
@@ -34,6 +38,8 @@ interface ResourcesStore {
   /** Files being opened: download progress (total null until the server says). */
   downloads: Record<number, Download>;
   openErrors: Record<number, string>;
+  /** Files downloaded into the device's cache since their list was read (prefetch or open). */
+  onDevice: Record<number, true>;
   upload: UploadPhase;
   setSearch(search: string): void;
   load(schoolId: number | null): Promise<void>;
@@ -70,6 +76,7 @@ export const useResources = create<ResourcesStore>()((set, get) => ({
   error: null,
   downloads: {},
   openErrors: {},
+  onDevice: {},
   upload: { phase: 'idle' },
   setSearch(search) {
     set({ search });
@@ -100,7 +107,10 @@ export const useResources = create<ResourcesStore>()((set, get) => ({
     }
   },
   onFileProgress(e) {
-    if (e.resourceId === null || !(e.resourceId in get().downloads)) return;
+    if (e.resourceId === null) return;
+    if (e.total !== null && e.received >= e.total && !get().onDevice[e.resourceId])
+      set({ onDevice: { ...get().onDevice, [e.resourceId]: true } });
+    if (!(e.resourceId in get().downloads)) return;
     set({ downloads: { ...get().downloads, [e.resourceId]: { received: e.received, total: e.total } } });
   },
   async uploadFile(req) {
@@ -114,6 +124,8 @@ export const useResources = create<ResourcesStore>()((set, get) => ({
         description: req.description,
         fileName: req.file.name,
         bytes,
+        ...(req.courseIds?.length ? { courseIds: req.courseIds } : {}),
+        ...(req.sessionId !== undefined ? { sessionId: req.sessionId } : {}),
       });
       set({
         upload: {

@@ -33,3 +33,16 @@ describe('routes', () => {
     expect(navSection({ name: 'planPrint', id: 4, week: true })).toBe('sessions');
   });
 });
+
+describe('student pages', () => {
+  test('a student is named by school and id, lights up Students and round-trips', () => {
+    expect(parseRoute('#/students/2/31')).toEqual({ name: 'student', schoolId: 2, id: 31 });
+    expect(routePath({ name: 'student', schoolId: 2, id: 31 })).toBe('/students/2/31');
+    expect(navSection({ name: 'student', schoolId: 2, id: 31 })).toBe('students');
+  });
+
+  test('a malformed student path opens the Students list', () => {
+    for (const p of ['/students/2', '/students/x/3', '/students/2/0', '/students/2/1.5'])
+      expect(parseRoute(p)).toEqual({ name: 'students' });
+  });
+});

@@ -1,4 +1,4 @@
-/** The app's screens as paths (`/sessions/12`), parsed from the hash, a notification's action URL or a navigate event. */
+/** The app's screens as paths (`/sessions/12`, `/students/<school>/<student>`), parsed from the hash, a notification's action URL or a navigate event. */
 
 export type Route =
   | { name: 'dashboard' }
@@ -7,6 +7,7 @@ export type Route =
   /** A session's plan (or its week's plans) laid out for printing. */
   | { name: 'planPrint'; id: number; week: boolean }
   | { name: 'students' }
+  | { name: 'student'; schoolId: number; id: number }
   | { name: 'resources' }
   | { name: 'notifications' }
   | { name: 'settings' }
@@ -44,6 +45,12 @@ export function parseRoute(input: string): Route {
       return { name: 'planPrint', id, week: third === 'print-week' };
     return { name: 'session', id };
   }
+  if (head === 'students' && second !== undefined) {
+    const [schoolId, id] = [Number(second), Number(parts[2])];
+    return [schoolId, id].every((n) => Number.isInteger(n) && n > 0)
+      ? { name: 'student', schoolId, id }
+      : { name: 'students' };
+  }
   if (head === 'announcements') return { name: 'notifications' };
   if (head === 'week')
     return second && /^\d{4}-\d{2}-\d{2}$/.test(second) ? { name: 'week', start: second } : { name: 'week' };
@@ -52,6 +59,7 @@ export function parseRoute(input: string): Route {
 }
 
 export function routePath(route: Route): string {
+  if (route.name === 'student') return `/students/${route.schoolId}/${route.id}`;
   if (route.name === 'planPrint') return `/sessions/${route.id}/${route.week ? 'print-week' : 'print'}`;
   if (route.name === 'session') return `/sessions/${route.id}`;
   if (route.name === 'week' && route.start) return `/week/${route.start}`;
@@ -64,5 +72,6 @@ export function routeHref(route: Route): string {
 
 /** The nav entry a route belongs to (a session page lights up "Sessions"). */
 export function navSection(route: Route): Route['name'] {
+  if (route.name === 'student') return 'students';
   return route.name === 'session' || route.name === 'planPrint' ? 'sessions' : route.name;
 }
