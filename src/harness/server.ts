@@ -44,6 +44,8 @@ export interface HarnessOptions {
   tokenPersisted?: boolean;
   clock?: Clock;
   logger?: Logger;
+  /** How long a request may wait for the server's answer (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface Harness {
@@ -109,6 +111,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     tokenPersisted: o.tokenPersisted ?? true,
     clock: o.clock ?? systemClock,
     logger,
+    requestTimeoutMs: o.requestTimeoutMs,
   });
   const platform = harnessPlatform(packageVersion());
   const handlers = createHandlers(controller, platform);

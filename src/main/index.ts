@@ -192,6 +192,7 @@ async function main(): Promise<void> {
   controller.on('popup', (row) => notifier.show(row));
   controller.on('event', (e) => {
     send(e);
+    if (e.type === 'revoked') notifier.closeSchool(e.schoolId);
     if (e.type === 'status') {
       status = e.status;
       tray.update(trayState());

@@ -46,8 +46,15 @@ export const SyncStatus = z.object({
   live: z.boolean(),
   syncing: z.boolean(),
   lastSyncedAt: z.string().nullable(),
+  /** Edits and file uploads waiting for the server. */
   pending: z.number().int(),
+  /** Of `pending`, the file uploads. */
+  uploads: z.number().int(),
   attention: z.number().int(),
+  /** Edits kept aside from schools removed from this device (docs/ARCHITECTURE.md, invariant 4). */
+  quarantined: z.number().int(),
+  /** The last sync timed out: the server took the connection but did not answer. */
+  notAnswering: z.boolean(),
   lastError: z.string().nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
@@ -160,10 +167,24 @@ export const QuarantineItem = z.object({
   id: z.string(),
   school_id: Id,
   school_name: z.string(),
+  /** What the edit was about (the class, resource or notification), kept with it at revocation. */
+  subject: z.string().nullable(),
+  /** The start of the class it was about. */
+  subject_at: z.string().nullable(),
   type: z.string(),
   args: z.string(),
   created_at: z.string(),
   quarantined_at: z.string(),
+});
+/** A file upload waiting on this device for the server. */
+export const PendingUploadItem = z.object({
+  id: z.string(),
+  school_id: Id,
+  title: z.string(),
+  file_name: z.string(),
+  size: z.number().int(),
+  created_at: z.string(),
+  last_error: z.string().nullable(),
 });
 export const Settings = z.object({
   reminderLeadMinutes: z
@@ -285,6 +306,9 @@ export const IPC = {
     result: z.array(ResourceRow),
   },
   'resource:open': { args: one(z.object({ resourceId: Id })), result: z.object({ path: z.string() }) },
+  /** Downloads a resource's file into the device's cache without opening it. */
+  'resource:fetch': { args: one(z.object({ resourceId: Id })), result: z.object({ path: z.string() }) },
+  'uploads:list': { args: one(z.object({ schoolId: SchoolFilter })), result: z.array(PendingUploadItem) },
   'resource:upload': {
     args: one(
       z.object({
@@ -315,6 +339,8 @@ export const IPC = {
   'quarantine:list': { args: none, result: z.array(QuarantineItem) },
   /** The quarantined edits as a JSON document; the renderer offers it as a file to save. */
   'quarantine:export': { args: none, result: z.object({ fileName: z.string(), json: z.string() }) },
+  /** Deletes one kept-aside edit from this device (the teacher copied or exported it, or needs it no more). */
+  'quarantine:discard': { args: one(z.object({ id: z.string() })), result: Ok },
   'settings:get': { args: none, result: Settings },
   'settings:set': { args: one(Settings.partial()), result: Settings },
   'update:state': { args: none, result: UpdateState },
@@ -368,6 +394,13 @@ export const AppEvent = z.discriminatedUnion('type', [
     resourceId: Id.nullable(),
     received: z.number(),
     total: z.number().nullable(),
+  }),
+  z.object({
+    type: z.literal('upload-progress'),
+    uploadId: z.string(),
+    sent: z.number(),
+    total: z.number(),
+    inFlight: z.boolean(),
   }),
   z.object({ type: z.literal('update'), update: UpdateState }),
   z.object({ type: z.literal('navigate'), to: z.string() }),

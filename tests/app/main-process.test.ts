@@ -352,6 +352,9 @@ describe('the main process', () => {
         lastSyncedAt: null,
         pending: 2,
         attention: 0,
+        uploads: 0,
+        quarantined: 0,
+        notAnswering: false,
         lastError: null,
       },
     });

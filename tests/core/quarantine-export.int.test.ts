@@ -40,7 +40,7 @@ describe('quarantine export', () => {
   test('the app and the CLI export the same document of the quarantined edits', async () => {
     const session = await server.database.db
       .selectFrom('class_sessions')
-      .select('id')
+      .select(['id', 'title', 'starts_at'])
       .where('teacher_id', '=', ids.ana)
       .where('school_id', '=', ids.sul)
       .orderBy('id')
@@ -107,6 +107,9 @@ describe('quarantine export', () => {
           id: expect.any(String) as unknown,
           school_id: ids.sul,
           school_name: 'Escola Sul',
+          // The class the notes were for, kept with them when the school left the device.
+          subject: session.title,
+          subject_at: session.starts_at,
           type: 'update_lesson_notes',
           args: {
             session_id: session.id,

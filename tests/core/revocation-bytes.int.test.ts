@@ -191,11 +191,14 @@ describe('revocation leaves no byte of the school on the device', () => {
 
   test('after a sync learns of the deactivation, the marker is in no file of the device', async () => {
     const { device, marker, cached } = await markedDevice({ live: false });
-    // An edit pending when the school goes: kept aside for export, not pushed, not lost.
+    // An edit pending when the school goes: kept aside for export, not pushed, not lost — with the
+    // title of its class (another class than the marked one: that title is the teacher's label for
+    // the kept work, docs/ARCHITECTURE.md "Kept-aside edits").
     const sulSession = await storeDatabase(device.store)
       .db.selectFrom('sessions')
-      .select('id')
+      .select(['id', 'title'])
       .where('school_id', '=', ids.sul)
+      .where('title', 'not like', `%${marker}%`)
       .executeTakeFirstOrThrow();
     device.engine.edit('update_lesson_notes', {
       session_id: sulSession.id,
@@ -211,6 +214,7 @@ describe('revocation leaves no byte of the school on the device', () => {
     expect(device.store.quarantine().map((q) => JSON.parse(q.args) as unknown)).toEqual([
       expect.objectContaining({ session_id: sulSession.id, lesson_notes: 'written on the bus' }),
     ]);
+    expect(device.store.quarantine().map((q) => q.subject)).toEqual([sulSession.title]);
     expect(fs.existsSync(cached)).toBe(false);
     expect(filesHolding(device.dataDir, marker), 'while the app runs').toEqual([]);
     expect(integrity(device.store)).toBe('ok');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
+import { signedIn } from '../support/api-client.js';
 import { upcomingSession } from './support/data.js';
 import { HAS_CHROMIUM, SCREENSHOT_DIR, test } from './support/fixture.js';
 
@@ -144,6 +145,57 @@ describe.skipIf(!HAS_CHROMIUM)('main screens', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'Needs attention' }).waitFor();
     await page.getByRole('button', { name: 'Discard' }).waitFor();
     await check('needs-attention');
+
+    // Resources while offline: an upload waiting for the server, and a file not on this device.
+    const title = 'Textos de apoio — unidade 4';
+    const form = new FormData();
+    form.set('school_id', String(ids.norte));
+    form.set('title', title);
+    form.set('file', new Blob(['Texto 1: O ciclo da água.\n'], { type: 'text/plain' }), 'textos.txt');
+    const ana = await signedIn(server.url, 'ana@classdesk.test');
+    expect((await ana.request('POST', '/api/resources', { raw: form })).status).toBe(201);
+    await app.go('Resources');
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await app.settled();
+    await page.getByRole('button', { name: `Open ${title}` }).waitFor();
+    await app.offline();
+    await page.getByLabel('File').setInputFiles({
+      name: 'plano-visita.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% Plano da visita de estudo\ntrailer<<>>\n%%EOF\n'),
+    });
+    await page.getByLabel('Title').fill('Plano da visita de estudo');
+    await page.getByLabel('Upload to school').selectOption({ label: 'Escola Norte' });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'Plano da visita de estudo' })
+      .getByText('Waiting to upload')
+      .first()
+      .waitFor();
+    await check('queued-upload');
+    await page.getByRole('button', { name: `Open ${title}` }).click();
+    await page.getByRole('button', { name: 'Download it when back online' }).waitFor();
+    await check('offline-file');
+    await app.online();
+
+    // Work kept aside: notes written offline for a class of a school removed meanwhile.
+    const kept = await upcomingSession(server.database.db, ids.ana, ids.sul);
+    await page.goto(`${app.harness.url}#/sessions/${kept.id}`);
+    await page.getByRole('heading', { level: 1, name: kept.title }).waitFor();
+    await app.offline();
+    await page
+      .getByLabel('Lesson notes')
+      .fill('Rever o teste de frações com a turma.\nTrazer as fichas corrigidas.');
+    await page.getByText('Will sync when online').waitFor();
+    const off = await admin.patch(`/api/admin/schools/${ids.sul}/memberships/${ids.ana}`, { active: false });
+    expect(off.status).toBe(200);
+    await app.online();
+    await page.getByRole('button', { name: /^Needs attention \(\d+\)$/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Needs attention' }).waitFor();
+    await page.getByRole('heading', { name: /^Lesson notes — / }).waitFor();
+    await page.getByRole('heading', { name: 'Kept aside from removed schools' }).scrollIntoViewIfNeeded();
+    await check('kept-aside');
 
     expect(found).toEqual({});
   });

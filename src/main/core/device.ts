@@ -96,7 +96,7 @@ export interface DeviceOptions {
   faults?: FaultHook;
   engine?: EngineOptions;
   store?: OpenOptions;
-  /** How long a request to the server may take before it counts as offline (default 30 s). */
+  /** How long a request to the server may take before it counts as not answering (default 30 s). */
   requestTimeoutMs?: number;
   files?: { quotaBytes?: number };
 }
@@ -159,9 +159,15 @@ export class Device {
         },
       },
     });
-    // A refused upload lands on the same attention list as refused edits.
+    // A refused upload lands on the same attention list as refused edits; a sent one leaves the
+    // count of what waits, and the Resources list.
     files.on('error', (f) => {
       if (f.attention) engine.emit('attention');
+      if (f.op === 'upload') engine.refreshStatus();
+    });
+    files.on('uploaded', (u) => {
+      engine.refreshStatus();
+      engine.emit('changed', { schoolId: u.schoolId });
     });
     // The new resource (with its courses) arrives with a pull; one meant for a session is then attached.
     files.on('uploaded', (u) => engine.requestSync('upload sent', u.schoolId));

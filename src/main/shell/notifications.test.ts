@@ -13,8 +13,12 @@ const electron = vi.hoisted(() => {
     on(ev: string, fn: () => void) {
       this.handlers[ev] = fn;
     }
+    closed = false;
     show() {
       shown.push(this);
+    }
+    close() {
+      this.closed = true;
     }
   }
   return { shown, Notification: FakeNotification };
@@ -68,5 +72,13 @@ describe('native notifications', () => {
     electron.Notification.supported = false;
     new NativeNotifier(vi.fn()).show(row());
     expect(electron.shown).toHaveLength(0);
+  });
+
+  test('the pop-ups of a removed school close with it; the other school’s stay', () => {
+    const notifier = new NativeNotifier(vi.fn());
+    notifier.show(row({ id: 1, school_id: 1 }));
+    notifier.show(row({ id: 2, school_id: 2 }));
+    notifier.closeSchool(2);
+    expect(electron.shown.map((n) => n.closed)).toEqual([false, true]);
   });
 });

@@ -4,8 +4,9 @@ import type { NotificationRow } from '../../shared/entities.js';
 import { notificationContent, routeForActionUrl } from './notification-route.js';
 
 export class NativeNotifier {
-  // Electron drops click handlers of notifications that were garbage-collected: keep them.
-  private readonly live = new Set<Notification>();
+  // Electron drops click handlers of notifications that were garbage-collected: keep them, with
+  // their school, so a removed school's pop-ups leave the screen with it.
+  private readonly live = new Map<Notification, number>();
 
   constructor(
     private readonly onOpen: (route: string) => void,
@@ -16,7 +17,7 @@ export class NativeNotifier {
     if (!Notification.isSupported()) return;
     const n = new Notification({ ...notificationContent(row), ...(this.icon ? { icon: this.icon } : {}) });
     const route = routeForActionUrl(row.action_url);
-    this.live.add(n);
+    this.live.set(n, row.school_id);
     n.on('click', () => {
       this.live.delete(n);
       this.onOpen(route);
@@ -25,5 +26,14 @@ export class NativeNotifier {
     n.show();
     // Notifications the user never touches: let them go after a while.
     setTimeout(() => this.live.delete(n), 10 * 60_000).unref();
+  }
+
+  /** Closes the pop-ups of a school that was just removed from this device: their pages are gone. */
+  closeSchool(schoolId: number): void {
+    for (const [n, school] of this.live) {
+      if (school !== schoolId) continue;
+      this.live.delete(n);
+      n.close();
+    }
   }
 }

@@ -10,6 +10,9 @@ const status = (s: Partial<SyncStatus> = {}): SyncStatus => ({
   lastSyncedAt: '2025-03-10T09:30:00.000Z',
   pending: 0,
   attention: 0,
+  uploads: 0,
+  quarantined: 0,
+  notAnswering: false,
   lastError: null,
   ...s,
 });

@@ -26,6 +26,9 @@ const status: SyncStatus = {
   lastSyncedAt: null,
   pending: 0,
   attention: 0,
+  uploads: 0,
+  quarantined: 0,
+  notAnswering: false,
   lastError: null,
 };
 const school = (id: number, name: string) => ({
@@ -169,7 +172,7 @@ describe('app frame', () => {
     expect(screen.getByRole('link', { name: 'Dashboard' }).getAttribute('aria-current')).toBe('page');
   });
 
-  test('a revoked school leaves the switcher and the selection falls back to all schools', async () => {
+  test('a revoked school leaves the switcher, and with one school left the picker gives way to its name', async () => {
     const { bridge, removeSchool } = await boot(signedIn);
     const select = await screen.findByLabelText<HTMLSelectElement>('School');
     await waitFor(() => expect(select.options).toHaveLength(3));
@@ -177,8 +180,8 @@ describe('app frame', () => {
     expect(select.value).toBe('2');
     removeSchool(2);
     act(() => bridge.emit({ type: 'revoked', schoolId: 2 }));
-    await waitFor(() => expect(select.options).toHaveLength(2));
-    expect(select.value).toBe('');
+    await waitFor(() => expect(screen.queryByLabelText('School')).toBeNull());
+    expect(document.querySelector('.school-name')?.textContent).toBe('Escola Norte');
     expect(screen.getByRole('alert').textContent).toContain('Escola Sul was removed from this device');
   });
 

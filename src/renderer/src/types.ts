@@ -41,3 +41,4 @@ export const SESSION_STATUSES = [
   'completed',
   'cancelled',
 ] as const satisfies readonly SessionStatus[];
+export type PendingUpload = IpcResult<'uploads:list'>[number];

@@ -57,6 +57,12 @@ export const SCREENSHOT_DIR = path.resolve(
   process.env.CLASSDESK_SCREENSHOTS_DIR ?? path.join('out', 'e2e-screenshots'),
 );
 
+/** What a test may change about its app (`test.override('appOptions', {...})`). */
+export interface AppOptions {
+  /** How long the app's requests wait for the server's answer (the app's default: 30 s). */
+  requestTimeoutMs?: number;
+}
+
 /** One device: a harness (its own core and data directory) and a browser page on it. */
 export interface Device {
   /** The device's network path to the server: `net.refuseAll()` cuts only this device off. */
@@ -77,6 +83,8 @@ export interface Device {
   go(section: string): Promise<void>;
   /** Closes the notification toasts on screen. */
   closeToasts(): Promise<void>;
+  /** Sets the app's language (as Settings does) and reloads the page, which stays signed in. */
+  useLanguage(language: 'en' | 'pt-PT'): Promise<void>;
 }
 
 export interface App extends Device {
@@ -95,6 +103,7 @@ export interface App extends Device {
 async function openDevice(
   browser: Browser,
   server: TestServer,
+  options: AppOptions,
 ): Promise<{ device: Device; close: () => Promise<void> }> {
   const net = await TcpProxy.start(server.port);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-e2e-core-'));
@@ -107,7 +116,7 @@ async function openDevice(
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    harness = await startHarness({ serverUrl: net.url, dataDir });
+    harness = await startHarness({ serverUrl: net.url, dataDir, requestTimeoutMs: options.requestTimeoutMs });
     context = await browser.newContext({
       viewport: VIEWPORT,
       deviceScaleFactor: 1,
@@ -173,6 +182,12 @@ async function openDevice(
         const close = page.getByRole('button', { name: 'Close notification' });
         while ((await close.count()) > 0) await close.first().click();
       },
+      async useLanguage(language) {
+        h.controller.setSettings({ language });
+        await page.reload();
+        await page.getByRole('navigation').waitFor();
+        await page.locator(`html[lang="${language}"]`).waitFor();
+      },
     };
     return { device, close };
   } catch (e) {
@@ -181,7 +196,10 @@ async function openDevice(
   }
 }
 
-async function openApp(browser: Browser): Promise<{ app: App; close: () => Promise<void> }> {
+async function openApp(
+  browser: Browser,
+  options: AppOptions,
+): Promise<{ app: App; close: () => Promise<void> }> {
   const server = await startTestServer('sqlite');
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -189,7 +207,7 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
     await server.stop();
   };
   try {
-    const first = await openDevice(browser, server);
+    const first = await openDevice(browser, server, options);
     closers.push(first.close);
     const ids = await demoIds(server.database.db);
     const admin = await signedIn(server.url, 'admin@classdesk.test');
@@ -199,7 +217,7 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
       ids,
       admin,
       async secondDevice() {
-        const d = await openDevice(browser, server);
+        const d = await openDevice(browser, server, options);
         closers.push(d.close);
         others.push(d.device);
         return d.device;
@@ -216,7 +234,11 @@ async function openApp(browser: Browser): Promise<{ app: App; close: () => Promi
 }
 
 /** `test` with an `app` fixture (a fresh server, harness and browser context per test) and a `browser` shared by the file. */
-export const test = base.extend<{ $test: { app: App }; $file: { browser: Browser } }>({
+export const test = base.extend<{
+  $test: { app: App; appOptions: AppOptions };
+  $file: { browser: Browser };
+}>({
+  appOptions: {},
   browser: [
     // eslint-disable-next-line no-empty-pattern -- vitest reads the fixture's dependencies from this pattern
     async ({}, use) => {
@@ -226,8 +248,8 @@ export const test = base.extend<{ $test: { app: App }; $file: { browser: Browser
     },
     { scope: 'file' },
   ],
-  app: async ({ browser }, use) => {
-    const { app, close } = await openApp(browser);
+  app: async ({ browser, appOptions }, use) => {
+    const { app, close } = await openApp(browser, appOptions);
     try {
       await use(app);
       // Every screen ran under the app's real CSP without an error.

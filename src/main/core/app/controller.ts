@@ -37,6 +37,8 @@ export interface ControllerDeps {
   logger: Logger;
   store?: OpenOptions;
   engine?: DeviceOptions['engine'];
+  /** How long a request may wait for the server's answer (default 30 s; DeviceOptions). */
+  requestTimeoutMs?: number;
 }
 
 export interface ControllerEvents {
@@ -118,6 +120,7 @@ export class AppController extends EventEmitter<ControllerEvents> {
       logger: this.deps.logger,
       store: this.deps.store,
       engine: this.deps.engine,
+      requestTimeoutMs: this.deps.requestTimeoutMs,
       files: { quotaBytes: this.settings.get().storageQuotaMb * 1024 * 1024 },
     });
   }
@@ -171,6 +174,7 @@ export class AppController extends EventEmitter<ControllerEvents> {
     device.files.on('progress', (p) =>
       emit({ type: 'file-progress', resourceId: p.resourceId, received: p.received, total: p.total }),
     );
+    device.files.on('upload-progress', (p) => emit({ type: 'upload-progress', ...p }));
     device.engine.start();
     this.startReminders();
     emit({ type: 'auth', state: this.authState() });

@@ -19,7 +19,7 @@ import {
   unreadCount,
 } from '../store/queries.js';
 import { search } from '../store/search.js';
-import type { AppController } from './controller.js';
+import { AppError, type AppController } from './controller.js';
 
 export type IpcHandlers = { [C in IpcChannel]: (...args: IpcArgs<C>) => Promise<IpcResult<C>> };
 
@@ -68,6 +68,20 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
       await platform.openPath(path);
       return { path };
     },
+    'resource:fetch': async ({ resourceId }) => ({ path: await app.device().files.ensure(resourceId) }),
+    'uploads:list': async ({ schoolId }) =>
+      store()
+        .pendingUploads()
+        .filter((u) => schoolId === null || u.school_id === schoolId)
+        .map((u) => ({
+          id: u.id,
+          school_id: u.school_id,
+          title: u.title,
+          file_name: u.file_name,
+          size: u.size,
+          created_at: u.created_at,
+          last_error: u.last_error,
+        })),
     'resource:upload': async (u) => {
       const row = await app.device().files.queueUpload({
         schoolId: u.schoolId,
@@ -122,6 +136,18 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
         fileName: `classdesk-quarantine-${now.toISOString().slice(0, 10)}.json`,
         json: JSON.stringify(doc, null, 2),
       };
+    },
+    'quarantine:discard': async ({ id }) => {
+      const d = app.device();
+      const item = d.store.quarantine().find((q) => q.id === id);
+      if (!item || !d.store.discardQuarantine(id))
+        throw new AppError('not_found', 'this kept-aside edit is not on this device');
+      // A kept-aside upload's file goes with it, unless something else still uses the bytes.
+      const sha256 =
+        item.type === 'upload_resource' ? /"sha256":"([0-9a-f]{64})"/.exec(item.args)?.[1] : undefined;
+      if (sha256 && !d.store.referencedHashes([sha256]).has(sha256)) await d.files.removeHashes([sha256]);
+      d.engine.refreshStatus();
+      return { ok: true as const };
     },
     'settings:get': async () => app.settings.get(),
     'settings:set': async (patch) => app.setSettings(patch),

@@ -25,8 +25,17 @@ export interface FileFailure {
   attention: boolean;
 }
 
+/** Bytes of a queued upload handed to the network so far; `inFlight` false once the attempt ended. */
+export interface UploadProgress {
+  uploadId: string;
+  sent: number;
+  total: number;
+  inFlight: boolean;
+}
+
 export interface FileCacheEvents {
   progress: [FileProgress];
+  'upload-progress': [UploadProgress];
   uploaded: [FileUploaded];
   /** Only emitted when someone listens (an unheard 'error' would throw). */
   error: [FileFailure];

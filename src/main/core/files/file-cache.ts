@@ -21,7 +21,7 @@ import { hashFile, isSha256, removeFile, sizeOf } from './fs-util.js';
 import { UploadQueue, type NewUpload, type UploadSummary } from './upload-queue.js';
 
 export { FileCacheError, type FileCacheErrorCode } from './errors.js';
-export type { FileCacheEvents, FileFailure, FileProgress, FileUploaded } from './events.js';
+export type { FileCacheEvents, FileFailure, FileProgress, FileUploaded, UploadProgress } from './events.js';
 export type { NewUpload, UploadSummary } from './upload-queue.js';
 
 export interface FileCacheDeps {
@@ -79,6 +79,7 @@ export class FileCache extends EventEmitter<FileCacheEvents> {
       pathOf: (h) => this.pathOf(h),
       isClosed: () => this.closed,
       onUploaded: (e) => this.emit('uploaded', e),
+      onProgress: (p) => this.emit('upload-progress', p),
       onFailure: (f) => this.fail(f),
     });
   }

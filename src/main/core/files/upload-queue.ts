@@ -15,7 +15,7 @@ import type { LocalStore } from '../store/local-store.js';
 import type { LocalDB } from '../store/schema.js';
 import { TransportError, type SyncTransport } from '../sync/transport.js';
 import { FileCacheError } from './errors.js';
-import type { FileFailure, FileUploaded } from './events.js';
+import type { FileFailure, FileUploaded, UploadProgress } from './events.js';
 import { hashFile, removeFile, sizeOf, writeFileDurably } from './fs-util.js';
 
 export interface NewUpload {
@@ -48,6 +48,7 @@ export interface UploadQueueDeps {
   isClosed(): boolean;
   onUploaded(e: FileUploaded): void;
   onFailure(f: FileFailure): void;
+  onProgress(p: UploadProgress): void;
 }
 
 /** Answers that may go differently later (server trouble, sign-in, rate limit): keep the upload queued. */
@@ -182,15 +183,33 @@ export class UploadQueue {
     form.append('description', u.description);
     const { course_ids } = store.uploadLinks(u.id);
     if (course_ids.length > 0) form.append('course_ids', course_ids.join(','));
-    // A Blob backed by the file: the bytes stream from disk.
+    // A Blob backed by the file: the bytes stream from disk, counted on their way to the network
+    // so the Resources list can show the upload's progress.
     form.append('file', await fs.openAsBlob(file), u.file_name);
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    let sent = 0;
+    const report = (n: number, inFlight = true) =>
+      this.d.onProgress({ uploadId: u.id, sent: Math.min(n, u.size), total: u.size, inFlight });
+    const stream = encoded.body!.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          sent += chunk.byteLength;
+          report(sent);
+          out.enqueue(chunk);
+        },
+      }),
+    );
+    report(0);
     store.setMeta(attemptKey, this.now());
     let status: number;
     let body: unknown;
     try {
       const res = await this.d.transport.fetchRaw('/api/resources', {
         method: 'POST',
-        body: form,
+        headers: { 'content-type': contentType },
+        body: stream,
+        duplex: 'half',
         // Room for a slow link: a minute plus one second per 50 kB.
         signal: AbortSignal.timeout(60_000 + Math.ceil(u.size / 50)),
       });
@@ -201,6 +220,8 @@ export class UploadQueue {
       store.setPendingUploadError(u.id, e.message);
       this.d.logger.info('upload kept queued: server unreachable', { upload: u.id });
       return 'stop';
+    } finally {
+      report(sent, false);
     }
     if (status >= 200 && status < 300) {
       const row = ResourceResponse.safeParse(body);

@@ -66,6 +66,7 @@ export class LocalStore {
   readonly referencedHashes: Revocation['referencedHashes'];
   readonly quarantine: Revocation['quarantine'];
   readonly quarantineExport: Revocation['quarantineExport'];
+  readonly discardQuarantine: Revocation['discardQuarantine'];
   // FileTables
   readonly resourceFile: FileTables['resourceFile'];
   readonly upcomingResources: FileTables['upcomingResources'];
@@ -114,6 +115,7 @@ export class LocalStore {
     this.referencedHashes = revocation.referencedHashes.bind(revocation);
     this.quarantine = revocation.quarantine.bind(revocation);
     this.quarantineExport = revocation.quarantineExport.bind(revocation);
+    this.discardQuarantine = revocation.discardQuarantine.bind(revocation);
     this.resourceFile = files.resourceFile.bind(files);
     this.upcomingResources = files.upcomingResources.bind(files);
     this.pinnedFileHashes = files.pinnedFileHashes.bind(files);

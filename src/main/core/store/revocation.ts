@@ -1,7 +1,10 @@
 /**
  * A revoked school leaves the device: its rows, its sync state and the WAL's copy of them go;
  * its pending edits move to the quarantine for export, without any value that came from the
- * server. The export document is built here for the app and the CLI alike.
+ * server but the school's name and what each edit was about (the class's title and start, a
+ * resource's or notification's title), so the teacher can tell where the kept work belongs
+ * (docs/ARCHITECTURE.md, "Kept-aside edits"). The export document is built here for the app and
+ * the CLI alike.
  */
 import type { StoreDatabase } from './database.js';
 import { referencedHashes } from './file-tables.js';
@@ -18,12 +21,36 @@ export interface QuarantineDocument {
     id: string;
     school_id: number;
     school_name: string;
+    /** What the edit was about: a class (with `subject_at`, its start), a resource, a notification. */
+    subject: string | null;
+    subject_at: string | null;
     type: string;
     args: unknown;
     created_at: string;
     quarantined_at: string;
   }>;
 }
+
+/**
+ * What a pending edit (`e`, a row of outbox or attention) is about, while the school's rows are
+ * still there: the session (or the session and student of an attendance mark), the resource, the
+ * notification.
+ */
+const SUBJECT = `coalesce(
+  (select title from sessions where id = json_extract(e.args, '$.session_id')),
+  (select s.title || ' — ' || u.name from enrolments n join sessions s on s.id = n.session_id
+     left join students u on u.id = n.student_id and u.school_id = n.school_id
+     where n.id = json_extract(e.args, '$.enrolment_id')),
+  (select s.title from enrolments n join sessions s on s.id = n.session_id
+     where n.id = json_extract(e.args, '$.enrolment_id')),
+  (select title from resources where id = json_extract(e.args, '$.resource_id')),
+  (select title from notifications where id = json_extract(e.args, '$.notification_id'))
+)`;
+const SUBJECT_AT = `coalesce(
+  (select starts_at from sessions where id = json_extract(e.args, '$.session_id')),
+  (select s.starts_at from enrolments n join sessions s on s.id = n.session_id
+     where n.id = json_extract(e.args, '$.enrolment_id'))
+)`;
 
 const parsed = (text: string): unknown => {
   try {
@@ -60,8 +87,8 @@ export class Revocation {
       for (const table of ['outbox', 'attention']) {
         quarantined += this.d
           .stmt(
-            `insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at)
-           select id, school_id, ?, type, args, created_at, ? from ${table} where school_id = ?`,
+            `insert or replace into quarantine (id, school_id, school_name, subject, subject_at, type, args, created_at, quarantined_at)
+           select id, school_id, ?, ${SUBJECT}, ${SUBJECT_AT}, type, args, created_at, ? from ${table} e where school_id = ?`,
           )
           .run(schoolName, now, schoolId).changes;
       }
@@ -75,12 +102,13 @@ export class Revocation {
         if (links) Object.assign(u, JSON.parse(links) as object);
         this.d
           .stmt(
-            'insert or replace into quarantine (id, school_id, school_name, type, args, created_at, quarantined_at) values (?, ?, ?, ?, ?, ?, ?)',
+            'insert or replace into quarantine (id, school_id, school_name, subject, type, args, created_at, quarantined_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
           )
           .run(
             String(u.id),
             schoolId,
             schoolName,
+            String(u.title),
             'upload_resource',
             JSON.stringify(u),
             String(u.created_at),
@@ -129,6 +157,13 @@ export class Revocation {
       .all() as LocalDB['quarantine'][];
   }
 
+  /** Deletes one kept-aside edit (the teacher has copied or exported it). False when there is none. */
+  discardQuarantine(id: string): boolean {
+    const gone = this.d.stmt('delete from quarantine where id = ?').run(id).changes > 0;
+    if (gone) this.scrub();
+    return gone;
+  }
+
   /** The quarantined edits as the document the teacher saves (app and CLI alike). */
   quarantineExport(
     now: Date,
@@ -138,6 +173,8 @@ export class Revocation {
       id: q.id,
       school_id: q.school_id,
       school_name: q.school_name,
+      subject: q.subject,
+      subject_at: q.subject_at,
       type: q.type,
       args: parsed(q.args),
       created_at: q.created_at,

@@ -132,6 +132,10 @@ export interface LocalDB {
     args: string;
     created_at: string;
     quarantined_at: string;
+    /** What the edit was about, kept at revocation (migration 0003). */
+    subject: string | null;
+    /** The start of the class it was about. */
+    subject_at: string | null;
   };
   file_cache: { sha256: string; size: number; last_access: string };
   pending_uploads: {

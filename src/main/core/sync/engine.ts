@@ -15,7 +15,7 @@ import type { FieldWrite, MutationInput, MutationType } from '../../../shared/mu
 import { cursorPosition } from '../../../shared/protocol.js';
 import type { LocalStore, OutboxEntry } from '../store/local-store.js';
 import { noFaults, type Clock, type FaultHook, type Logger } from '../ports.js';
-import { TransportError, type SyncTransport } from './transport.js';
+import { NOT_ANSWERING, TransportError, type SyncTransport } from './transport.js';
 
 /** The engine's state as the UI shows it: the IPC contract's shape (src/shared/ipc.ts). */
 export type { SyncStatus } from '../../../shared/ipc.js';
@@ -57,6 +57,9 @@ export interface EngineEvents {
 /** The server answered but failed (5xx): trying again later may succeed. */
 const isServerError = (e: unknown): boolean =>
   e instanceof TransportError && e.kind === 'http' && (e.status ?? 0) >= 500;
+
+/** A request the server took but did not answer in time. */
+const isNotAnswering = (e: unknown): boolean => e instanceof TransportError && e.code === NOT_ANSWERING;
 
 /** What a sync covers: every school of the teacher, or some schools the device holds. */
 type SyncScope = 'all' | Set<number>;
@@ -150,9 +153,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       live: false,
       syncing: false,
       lastSyncedAt: this.store.getMeta('last_synced_at') ?? null,
-      pending: this.store.pendingCount(),
-      attention: this.store.attention().length,
+      notAnswering: false,
       lastError: null,
+      ...this.counts(),
     };
   }
 
@@ -160,14 +163,25 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     return { ...this.state };
   }
 
-  private setStatus(patch: Partial<SyncStatus>): void {
-    this.state = {
-      ...this.state,
-      ...patch,
-      pending: this.store.pendingCount(),
+  /** What waits on this device: edits and uploads for the server, refusals, kept-aside edits. */
+  private counts(): Pick<SyncStatus, 'pending' | 'uploads' | 'attention' | 'quarantined'> {
+    const uploads = this.store.pendingUploads().length;
+    return {
+      pending: this.store.pendingCount() + uploads,
+      uploads,
       attention: this.store.attention().length,
+      quarantined: this.store.quarantine().length,
     };
+  }
+
+  private setStatus(patch: Partial<SyncStatus>): void {
+    this.state = { ...this.state, ...patch, ...this.counts() };
     this.emit('status', this.status);
+  }
+
+  /** Re-reads the counts and tells the UI (an upload went, or was refused). */
+  refreshStatus(): void {
+    this.setStatus({});
   }
 
   /** Connects the socket and syncs; from then on pokes, reconnects and polling keep it in sync. */
@@ -284,7 +298,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   private schedulePoll(): void {
     if (!this.started || this.state.live || this.pollTimer !== undefined) return;
     const jitter = 1 + (Math.random() - 0.5) / 2;
-    const ceiling = this.store.pendingCount() > 0 ? this.opts.pendingPollMaxMs : this.opts.pollMaxMs;
+    const waiting = this.store.pendingCount() + this.store.pendingUploads().length;
+    const ceiling = waiting > 0 ? this.opts.pendingPollMaxMs : this.opts.pollMaxMs;
     const delay = Math.round(Math.min(this.pollDelay, ceiling) * jitter);
     this.pollDelay = Math.min(this.opts.pollMaxMs, this.pollDelay * 2);
     this.pollTimer = this.clock.setTimeout(() => {
@@ -342,7 +357,13 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       }
       const now = this.clock.now().toISOString();
       this.store.setMeta('last_synced_at', now);
-      this.setStatus({ syncing: false, online: true, lastSyncedAt: now, lastError: null });
+      this.setStatus({
+        syncing: false,
+        online: true,
+        notAnswering: false,
+        lastSyncedAt: now,
+        lastError: null,
+      });
       this.retryDelay = 0;
       return summary;
     } catch (e) {
@@ -350,10 +371,12 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       this.setStatus({
         syncing: false,
         online: !offline,
+        notAnswering: isNotAnswering(e),
         lastError: e instanceof Error ? e.message : String(e),
       });
+      // The edits stay in the outbox; a server that failed or did not answer is asked again.
       if (!this.state.live) this.schedulePoll();
-      else if (isServerError(e)) this.scheduleRetry(scope);
+      else if (isServerError(e) || isNotAnswering(e)) this.scheduleRetry(scope);
       throw e;
     }
   }

@@ -19,6 +19,11 @@ import {
 } from '../../../shared/protocol.js';
 import type { z } from 'zod';
 
+/** The code of a request the server accepted but did not answer in time (a hung process or proxy). */
+export const NOT_ANSWERING = 'not_answering';
+
+const timedOut = (e: unknown) => e instanceof Error && e.name === 'TimeoutError';
+
 export class TransportError extends Error {
   constructor(
     readonly kind: 'offline' | 'http' | 'protocol',
@@ -50,7 +55,13 @@ export interface SyncTransport {
   /** GET with a Range header; the caller streams the body. */
   fetchRaw(
     path: string,
-    init?: { headers?: Record<string, string>; method?: string; body?: BodyInit; signal?: AbortSignal },
+    init?: {
+      headers?: Record<string, string>;
+      method?: string;
+      body?: BodyInit;
+      signal?: AbortSignal;
+      duplex?: 'half';
+    },
   ): Promise<Response>;
 }
 
@@ -68,7 +79,13 @@ export class HttpTransport implements SyncTransport {
 
   async fetchRaw(
     path: string,
-    init: { headers?: Record<string, string>; method?: string; body?: BodyInit; signal?: AbortSignal } = {},
+    init: {
+      headers?: Record<string, string>;
+      method?: string;
+      body?: BodyInit;
+      signal?: AbortSignal;
+      duplex?: 'half';
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     const token = this.token();
@@ -79,8 +96,12 @@ export class HttpTransport implements SyncTransport {
         headers,
         body: init.body,
         signal: init.signal ?? AbortSignal.timeout(this.timeoutMs),
+        // A streamed body (an upload counting its bytes) is sent as it is read.
+        ...(init.duplex ? { duplex: init.duplex } : {}),
       });
     } catch (e) {
+      // A caller's own signal (a download's stall timer, an upload's budget) is the caller's to explain.
+      if (!init.signal && timedOut(e)) throw this.notAnswering();
       throw new TransportError(
         'offline',
         `cannot reach ${this.serverUrl}: ${e instanceof Error ? e.message : String(e)}`,
@@ -118,6 +139,7 @@ export class HttpTransport implements SyncTransport {
     try {
       text = await res.text();
     } catch (e) {
+      if (timedOut(e)) throw this.notAnswering();
       throw new TransportError(
         'offline',
         `lost the connection to ${this.serverUrl}: ${e instanceof Error ? e.message : String(e)}`,
@@ -146,6 +168,16 @@ export class HttpTransport implements SyncTransport {
         `unexpected answer from ${path}: ${parsed.error.issues[0]?.message}`,
       );
     return parsed.data;
+  }
+
+  /** The server took the connection but gave no answer within the request timeout. */
+  private notAnswering(): TransportError {
+    return new TransportError(
+      'offline',
+      `the server at ${this.serverUrl} did not answer within ${Math.round(this.timeoutMs / 1000)} s`,
+      undefined,
+      NOT_ANSWERING,
+    );
   }
 
   me() {

@@ -1,7 +1,7 @@
 /** Editing a resource's details (title, description, shared with students, courses): one edit, synced later. */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
-import { ResourceFields } from './ResourceFields.js';
+import { ResourceFields, titleTooLong } from './ResourceFields.js';
 import { useCourses } from '../state/courses.js';
 import { useResources } from '../state/resources.js';
 import type { ResourceRow } from '../types.js';
@@ -26,6 +26,8 @@ export function ResourceEdit({ resource, onDone }: { resource: ResourceRow; onDo
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!title.trim()) return setProblem(t('upload.needTitle'));
+    // The field says what is wrong; nothing is sent.
+    if (titleTooLong(title)) return setProblem(null);
     const changes = {
       ...(title.trim() !== resource.title ? { title: title.trim() } : {}),
       ...(description !== resource.description ? { description } : {}),

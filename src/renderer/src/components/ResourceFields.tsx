@@ -2,6 +2,11 @@
 import { useId } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
 
+/** The server's limit on a resource title (src/shared/api.ts); longer is refused at the field, never cut. */
+export const TITLE_MAX = 200;
+
+export const titleTooLong = (title: string) => title.trim().length > TITLE_MAX;
+
 export function ResourceFields(props: {
   title: string;
   description: string;
@@ -9,7 +14,8 @@ export function ResourceFields(props: {
   onDescription: (v: string) => void;
 }) {
   const { t } = useI18n();
-  const ids = { title: useId(), description: useId() };
+  const ids = { title: useId(), description: useId(), titleError: useId() };
+  const tooLong = titleTooLong(props.title);
   return (
     <>
       <div className="field">
@@ -17,10 +23,16 @@ export function ResourceFields(props: {
         <input
           id={ids.title}
           type="text"
-          maxLength={200}
           value={props.title}
+          aria-invalid={tooLong || undefined}
+          aria-describedby={tooLong ? ids.titleError : undefined}
           onChange={(e) => props.onTitle(e.target.value)}
         />
+        {tooLong && (
+          <p id={ids.titleError} role="alert" className="error field-error">
+            {t('field.titleTooLong', { count: props.title.trim().length, max: TITLE_MAX })}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor={ids.description}>{t('upload.description')}</label>

@@ -1,13 +1,14 @@
 /**
  * Attendance taking at keyboard speed: each student is a radio group (Present / Absent / Late);
  * Up/Down move between students, Left/Right between the options, P/A/L (P/F/A in Portuguese)
- * mark the student and move on to the next. The marks are one tab stop; each name is a link to
- * the student's page (with the email beside it when two students share the name).
+ * mark the student and move on to the next; each button shows its key. The marks are one tab
+ * stop; each name is a link to the student's page, with the email beside it when two students
+ * share the name.
  */
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
 import { routeHref } from '../state/routes.js';
-import { attendanceForKey } from '../state/session-logic.js';
+import { ATTENDANCE_KEYS, attendanceForKey } from '../state/session-logic.js';
 import type { Attendance, RosterEntry } from '../types.js';
 
 const OPTIONS = ['present', 'absent', 'late'] as const satisfies readonly Attendance[];
@@ -20,12 +21,13 @@ export function Roster(props: {
 }) {
   const { t, language } = useI18n();
   const { roster, onSet, schoolId } = props;
+  const [active, setActive] = useState({ row: 0, option: -1 });
+  const buttons = useRef(new Map<string, HTMLButtonElement>());
+  const keys = ATTENDANCE_KEYS[language];
   // Two students of the same name are told apart by their email.
   const namesakes = new Set(
     roster.filter((r, i) => roster.findIndex((o) => o.name === r.name) !== i).map((r) => r.name),
   );
-  const [active, setActive] = useState({ row: 0, option: -1 });
-  const buttons = useRef(new Map<string, HTMLButtonElement>());
 
   const optionOf = (r: RosterEntry) => Math.max(0, OPTIONS.indexOf(r.attendance as (typeof OPTIONS)[number]));
   const focus = (row: number, option?: number) => {
@@ -78,14 +80,26 @@ export function Roster(props: {
     <ul className="roster">
       {roster.map((r, row) => {
         const nameId = `student-${r.enrolment_id}`;
+        const emailId = `student-${r.enrolment_id}-email`;
+        const namesake = namesakes.has(r.name);
         const tabRow = Math.min(active.row, roster.length - 1);
         return (
           <li key={r.enrolment_id} className={`roster-row att-${r.attendance}`}>
-            <span className="roster-name" id={nameId}>
-              <a href={routeHref({ name: 'student', schoolId, id: r.student_id })}>{r.name}</a>
-              {namesakes.has(r.name) && <span className="muted roster-email"> {r.email}</span>}
+            <span className="roster-name">
+              <a id={nameId} href={routeHref({ name: 'student', schoolId, id: r.student_id })}>
+                {r.name}
+              </a>
+              {namesake && (
+                <span id={emailId} className="roster-email muted small">
+                  {r.email}
+                </span>
+              )}
             </span>
-            <div role="radiogroup" aria-labelledby={nameId} className="segmented attendance">
+            <div
+              role="radiogroup"
+              aria-labelledby={namesake ? `${nameId} ${emailId}` : nameId}
+              className="segmented attendance"
+            >
               {OPTIONS.map((a, option) => {
                 const checked = r.attendance === a;
                 const tabOption = active.row === row && active.option >= 0 ? active.option : optionOf(r);
@@ -100,6 +114,7 @@ export function Roster(props: {
                     role="radio"
                     aria-checked={checked}
                     className={`att att-${a}`}
+                    aria-keyshortcuts={keys[a]}
                     tabIndex={row === tabRow && option === tabOption ? 0 : -1}
                     onFocus={() => setActive({ row, option })}
                     onKeyDown={(e) => onKeyDown(e, row, option)}
@@ -109,6 +124,7 @@ export function Roster(props: {
                     }}
                   >
                     {t(`attendance.${a}`)}
+                    <kbd aria-hidden="true">{keys[a]}</kbd>
                   </button>
                 );
               })}

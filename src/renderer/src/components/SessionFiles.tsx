@@ -10,7 +10,7 @@ import { useSessionFiles } from '../state/session-files.js';
 import { useSync } from '../state/sync.js';
 import type { SessionDetail, SessionFile } from '../types.js';
 import { ErrorLine } from './bits.js';
-import { ResourceOpen, ScanNote } from './ResourceOpen.js';
+import { OpenNote, ResourceOpen, ScanNote } from './ResourceOpen.js';
 
 /** The most files `set_session_resources` takes (src/shared/mutators.ts). */
 const MAX_FILES = 50;
@@ -64,6 +64,7 @@ export function SessionFiles({ detail }: { detail: SessionDetail }) {
                     </button>
                   )}
                 </span>
+                <OpenNote resource={f} />
               </li>
             );
           })}

@@ -106,12 +106,14 @@ export function Shell() {
         <SchoolSwitcher />
         <SyncStatusBar />
       </header>
-      <Nav route={route} />
+      <div className="side">
+        <Nav route={route} />
+        <Toasts />
+      </div>
       <main id="main" ref={mainRef} tabIndex={-1} className="main">
         <RevokedNotice />
         <Screen route={route} />
       </main>
-      <Toasts />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 import { useI18n } from '../i18n/useI18n.js';
 import { useRouter } from '../state/router.js';
 import { useSchools } from '../state/schools.js';
-import { statusWord, totalProgress } from '../state/sync-logic.js';
+import { attentionCount, statusWord, totalProgress } from '../state/sync-logic.js';
 import { useSync } from '../state/sync.js';
 
 export function SyncStatusBar() {
@@ -15,8 +15,9 @@ export function SyncStatusBar() {
   const syncingSchools = Object.keys(progress)
     .map((id) => schools.find((s) => s.id === Number(id))?.name)
     .filter((n): n is string => !!n);
-  const attention = status?.attention ?? 0;
+  const attention = attentionCount(status);
   const pending = status?.pending ?? 0;
+  const offlineNotice = useSync((s) => s.offlineNotice);
 
   return (
     <div className="sync-bar">
@@ -30,6 +31,10 @@ export function SyncStatusBar() {
         </span>
         <span className={pending > 0 ? 'pending' : 'muted'}>{t('sync.pending', { count: pending })}</span>
         {status?.lastError === 'signed_out' && <span className="error">{t('sync.signedOut')}</span>}
+        {word === 'notAnswering' && <span className="error">{t('sync.notAnsweringDetail')}</span>}
+        {offlineNotice && word === 'offline' && (
+          <span className="sync-note">{t('sync.offlineNow', { count: pending })}</span>
+        )}
       </div>
       {first && (
         <div className="sync-progress">

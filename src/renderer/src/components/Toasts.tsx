@@ -1,4 +1,8 @@
-/** In-app toasts for notifications that arrive while the app is open. */
+/**
+ * In-app toasts for notifications that arrive while the app is open. They sit in the side column
+ * under the navigation, in the page's flow, so they never cover a screen's content; Escape closes
+ * the newest one (or the one holding the focus).
+ */
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
 import { useNotifications, type Toast } from '../state/notifications.js';
@@ -22,6 +26,12 @@ function ToastItem({ toast }: { toast: Toast }) {
   return (
     <li
       className="toast"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        e.stopPropagation();
+        close();
+      }}
       onMouseEnter={() => setHeld(true)}
       onMouseLeave={() => setHeld(false)}
       onFocus={() => setHeld(true)}
@@ -46,6 +56,17 @@ function ToastItem({ toast }: { toast: Toast }) {
 export function Toasts() {
   const { t } = useI18n();
   const toasts = useNotifications((s) => s.toasts);
+  useEffect(() => {
+    if (toasts.length === 0) return;
+    const onKey = (e: KeyboardEvent) => {
+      // An open dialog or a field that uses Escape itself comes first.
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
+      const newest = useNotifications.getState().toasts.at(-1);
+      if (newest) useNotifications.getState().closeToast(newest.key);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [toasts.length]);
   return (
     <section className="toasts" aria-label={t('toast.region')} aria-live="polite">
       <ul>

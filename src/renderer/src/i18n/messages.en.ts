@@ -416,4 +416,43 @@ export const en = {
   'student.saveNote': 'Save note',
   'editType.set_session_resources': 'Files of a lesson',
   'editType.save_student_note': 'Private note about a student',
+  // Issue 15: sync state that tells the truth, kept-aside work in sight, small trust fixes.
+  'sync.notAnswering': 'Server not answering',
+  'sync.notAnsweringDetail':
+    'The server is not answering. Your edits are kept on this device and will be sent when it answers.',
+  'sync.offlineNow': {
+    zero: 'This device is offline. Nothing is waiting to be sent.',
+    one: 'This device is offline: your {count} edit will be sent when it is back online.',
+    other: 'This device is offline: your {count} edits will be sent when it is back online.',
+  },
+  'resources.notOffline': '“{title}” is not on this device, and it can’t be downloaded while offline.',
+  'resources.fetchWhenOnline': 'Download it when back online',
+  'resources.willFetch': '“{title}” will be downloaded when the connection is back.',
+  'resources.fetched': '“{title}” is now on this device: it opens offline too.',
+  'uploads.waiting': 'Waiting to upload',
+  'uploads.retrying': 'Waiting to upload — will try again',
+  'uploads.sending': 'Uploading… {percent}',
+  'field.titleTooLong': {
+    one: 'The title has {count} character; at most {max} fit. Shorten it to save.',
+    other: 'The title has {count} characters; at most {max} fit. Shorten it to save.',
+  },
+  'school.keptAside': {
+    one: 'Your {count} edit not yet sent is kept aside on this device: copy or export it from Needs attention.',
+    other:
+      'Your {count} edits not yet sent are kept aside on this device: copy or export them from Needs attention.',
+  },
+  'school.seeKeptAside': 'See kept-aside work',
+  'quarantine.count': { one: '{count} edit kept aside', other: '{count} edits kept aside' },
+  'quarantine.class': '{subject}, class of {time}',
+  'quarantine.attendance': 'Marked: {value}',
+  'quarantine.file': 'File {file} ({size})',
+  'quarantine.copy': 'Copy',
+  'quarantine.copyNamed': 'Copy {what}',
+  'quarantine.copied': 'Copied to the clipboard',
+  'quarantine.copyFailed': 'Couldn’t copy: select the text and copy it yourself.',
+  'quarantine.discard': 'Delete from this device',
+  'quarantine.discardNamed': 'Delete from this device: {what}',
+  'quarantine.discardTitle': 'Delete this kept-aside edit?',
+  'quarantine.discardConfirm':
+    'It will be gone from this device. Copy or export it first if you still need it.',
 } satisfies Record<string, Message>;

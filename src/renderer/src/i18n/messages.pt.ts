@@ -423,4 +423,47 @@ export const pt: Record<keyof typeof en, Message> = {
   'student.saveNote': 'Guardar nota',
   'editType.set_session_resources': 'Ficheiros de uma aula',
   'editType.save_student_note': 'Nota privada sobre um aluno',
+  // Issue 15: sync state that tells the truth, kept-aside work in sight, small trust fixes.
+  'sync.notAnswering': 'O servidor não responde',
+  'sync.notAnsweringDetail':
+    'O servidor não está a responder. As suas alterações ficam guardadas neste dispositivo e serão enviadas quando ele responder.',
+  'sync.offlineNow': {
+    zero: 'Este dispositivo está sem ligação. Não há nada à espera de envio.',
+    one: 'Este dispositivo está sem ligação: a sua {count} alteração será enviada quando a ligação voltar.',
+    other:
+      'Este dispositivo está sem ligação: as suas {count} alterações serão enviadas quando a ligação voltar.',
+  },
+  'resources.notOffline': '“{title}” não está neste dispositivo e não pode ser descarregado sem ligação.',
+  'resources.fetchWhenOnline': 'Descarregar quando houver ligação',
+  'resources.willFetch': '“{title}” será descarregado quando a ligação voltar.',
+  'resources.fetched': '“{title}” já está neste dispositivo: também abre sem ligação.',
+  'uploads.waiting': 'À espera de envio',
+  'uploads.retrying': 'À espera de envio — nova tentativa em breve',
+  'uploads.sending': 'A enviar… {percent}',
+  'field.titleTooLong': {
+    one: 'O título tem {count} carácter; cabem no máximo {max}. Encurte-o para guardar.',
+    other: 'O título tem {count} caracteres; cabem no máximo {max}. Encurte-o para guardar.',
+  },
+  'school.keptAside': {
+    one: 'A sua {count} alteração por enviar ficou guardada à parte neste dispositivo: copie-a ou exporte-a em Requer atenção.',
+    other:
+      'As suas {count} alterações por enviar ficaram guardadas à parte neste dispositivo: copie-as ou exporte-as em Requer atenção.',
+  },
+  'school.seeKeptAside': 'Ver o que ficou guardado à parte',
+  'quarantine.count': {
+    one: '{count} alteração guardada à parte',
+    other: '{count} alterações guardadas à parte',
+  },
+  'quarantine.class': '{subject}, aula de {time}',
+  'quarantine.attendance': 'Marcado: {value}',
+  'quarantine.file': 'Ficheiro {file} ({size})',
+  'quarantine.copy': 'Copiar',
+  'quarantine.copyNamed': 'Copiar {what}',
+  'quarantine.copied': 'Copiado para a área de transferência',
+  'quarantine.copyFailed': 'Não foi possível copiar: selecione o texto e copie-o.',
+  'quarantine.discard': 'Apagar deste dispositivo',
+  'quarantine.discardNamed': 'Apagar deste dispositivo: {what}',
+  'quarantine.discardTitle': 'Apagar esta alteração guardada à parte?',
+  'quarantine.discardConfirm':
+    'Deixa de estar neste dispositivo. Copie-a ou exporte-a antes, se ainda precisar dela.',
 };

@@ -1,9 +1,9 @@
 /** Edits the server refused (with its reason) or that conflicted, and edits kept aside from removed schools. */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { ErrorLine } from '../components/bits.js';
+import { KeptAside } from '../components/KeptAside.js';
 import { useI18n } from '../i18n/useI18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
-import { saveTextFile } from '../lib/download.js';
 import { useSchools } from '../state/schools.js';
 import { valueText, viewAttention, type AttentionView } from '../state/sync-logic.js';
 import { useSync } from '../state/sync.js';
@@ -87,23 +87,14 @@ function AttentionEntry({ view }: { view: AttentionView }) {
 }
 
 export function AttentionScreen() {
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const typeLabel = useTypeLabel();
   const attention = useSync((s) => s.attention);
-  const quarantine = useSync((s) => s.quarantine);
   const error = useSync((s) => s.error);
-  const [exported, setExported] = useState<string | null>(null);
 
   useEffect(() => {
     void useSync.getState().loadAttention();
   }, []);
-
-  const exportAll = async () => {
-    const file = await useSync.getState().exportQuarantine();
-    if (!file) return;
-    saveTextFile(file.fileName, file.json);
-    setExported(file.fileName);
-  };
 
   return (
     <div className="screen">
@@ -121,34 +112,7 @@ export function AttentionScreen() {
           </ul>
         </>
       )}
-      <section className="card">
-        <h2>{t('quarantine.title')}</h2>
-        {quarantine.length === 0 ? (
-          <p className="muted">{t('quarantine.none')}</p>
-        ) : (
-          <>
-            <p className="muted">{t('quarantine.intro')}</p>
-            <ul className="plain-list">
-              {quarantine.map((q) => (
-                <li key={q.id}>
-                  {typeLabel(q.type)} — {q.school_name}{' '}
-                  <span className="muted small">
-                    {t('attention.madeAt', { time: fmt.moment(q.created_at) })}
-                  </span>
-                </li>
-              ))}
-            </ul>
-            <div className="form-actions">
-              <button type="button" onClick={() => void exportAll()}>
-                {t('quarantine.export')}
-              </button>
-              <span className="muted" aria-live="polite">
-                {exported ? t('quarantine.exported', { file: exported }) : ''}
-              </span>
-            </div>
-          </>
-        )}
-      </section>
+      <KeptAside typeLabel={typeLabel} />
     </div>
   );
 }

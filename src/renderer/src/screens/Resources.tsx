@@ -2,8 +2,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ErrorLine } from '../components/bits.js';
 import { ResourceEdit } from '../components/ResourceEdit.js';
-import { ResourceOpen, ScanNote } from '../components/ResourceOpen.js';
-import { ResourceFields } from '../components/ResourceFields.js';
+import { OpenNote, ResourceOpen, ScanNote, useHasOpenNote } from '../components/ResourceOpen.js';
+import { ResourceFields, titleTooLong } from '../components/ResourceFields.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useDebounced } from '../lib/useDebounced.js';
 import { useChanges } from '../state/changes.js';
@@ -11,6 +11,7 @@ import { useCourses } from '../state/courses.js';
 import { useResources } from '../state/resources.js';
 import { useSchools } from '../state/schools.js';
 import { useSync } from '../state/sync.js';
+import type { PendingUpload, ResourceRow } from '../types.js';
 
 function UploadForm() {
   const { t } = useI18n();
@@ -38,6 +39,8 @@ function UploadForm() {
     e.preventDefault();
     if (!file) return setProblem(t('upload.needFile'));
     if (!title.trim()) return setProblem(t('upload.needTitle'));
+    // The field says what is wrong; nothing is sent.
+    if (titleTooLong(title)) return setProblem(null);
     if (schoolId === null) return setProblem(t('upload.needSchool'));
     setProblem(null);
     void useResources
@@ -80,7 +83,7 @@ function UploadForm() {
           onChange={(e) => {
             const f = e.target.files?.[0] ?? null;
             setFile(f);
-            if (f && !title.trim()) setTitle(f.name.replace(/\.[^.]+$/, '').slice(0, 200));
+            if (f && !title.trim()) setTitle(f.name.replace(/\.[^.]+$/, ''));
             useResources.getState().resetUpload();
           }}
         />
@@ -134,26 +137,114 @@ function UploadForm() {
   );
 }
 
-export function ResourcesScreen() {
+/** A resource row and, under it when there is something to say, why its file did not open. */
+function ResourceRowView(props: { r: ResourceRow; showSchool: boolean; onEdit: () => void }) {
   const { t, fmt } = useI18n();
+  const { r, showSchool } = props;
+  const schools = useSchools((s) => s.schools);
+  const note = useHasOpenNote(r.id);
+  const columns = showSchool ? 6 : 5;
+  return (
+    <>
+      <tr>
+        <td>
+          <span className="row-title">{r.title}</span> <ScanNote status={r.scan_status} />
+          {r.shared_with_students && <span className="badge">{t('resources.sharedBadge')}</span>}
+          {r.description && <p className="muted clamp">{r.description}</p>}
+        </td>
+        {showSchool && <td>{schools.find((s) => s.id === r.school_id)?.name}</td>}
+        <td>{r.file_type.toUpperCase()}</td>
+        <td className="num nowrap">{fmt.bytes(r.size)}</td>
+        <td className="nowrap">{fmt.date(r.created_at)}</td>
+        <td>
+          <div className="row-actions">
+            <ResourceOpen resource={r} />
+            <button
+              type="button"
+              onClick={props.onEdit}
+              aria-label={t('resources.editNamed', { title: r.title })}
+            >
+              {t('resources.edit')}
+            </button>
+          </div>
+        </td>
+      </tr>
+      {note && (
+        <tr className="note-row">
+          <td colSpan={columns}>
+            <OpenNote resource={r} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+/** An upload waiting on this device: listed with the resources, with its progress, until the server has it. */
+function PendingUploadRow(props: { u: PendingUpload; showSchool: boolean }) {
+  const { t, fmt } = useI18n();
+  const { u, showSchool } = props;
+  const schools = useSchools((s) => s.schools);
+  const progress = useResources((s) => s.uploadProgress[u.id]);
+  const sending = progress?.inFlight === true;
+  const extension = /\.([^.]+)$/.exec(u.file_name)?.[1] ?? '';
+  return (
+    <tr className="pending-upload">
+      <td>
+        <span className="row-title">{u.title}</span>{' '}
+        <span className="badge scan-pending">{t('uploads.waiting')}</span>
+      </td>
+      {showSchool && <td>{schools.find((s) => s.id === u.school_id)?.name}</td>}
+      <td>{extension.toUpperCase()}</td>
+      <td className="num nowrap">{fmt.bytes(u.size)}</td>
+      <td className="nowrap">{fmt.date(u.created_at)}</td>
+      <td>
+        <span className="upload-state" role="status">
+          {sending ? (
+            <>
+              <progress
+                value={progress.sent}
+                max={Math.max(1, progress.total)}
+                aria-label={t('uploads.sending', {
+                  percent: fmt.percent(progress.sent / Math.max(1, progress.total)),
+                })}
+              />
+              <span className="muted nowrap">
+                {t('uploads.sending', { percent: fmt.percent(progress.sent / Math.max(1, progress.total)) })}
+              </span>
+            </>
+          ) : (
+            <span className="muted">{u.last_error ? t('uploads.retrying') : t('uploads.waiting')}</span>
+          )}
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+export function ResourcesScreen() {
+  const { t } = useI18n();
   const searchId = useId();
   const schoolId = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
   // The list applies the teacher's own edits itself (their field writes come with the event).
   const version = useChanges((s) => s.synced);
   const rows = useResources((s) => s.rows);
+  const uploads = useResources((s) => s.pendingUploads);
   const [editing, setEditing] = useState<number | null>(null);
   const loaded = useResources((s) => s.loaded);
   const error = useResources((s) => s.error);
   const [search, setSearch] = useState(useResources.getState().search);
   const debounced = useDebounced(search, 200);
+  // An upload that left the queue (sent or refused) changes what waits: read the list again.
+  const waiting = useSync((s) => s.status?.uploads ?? 0);
 
   useEffect(() => {
     if (debounced !== useResources.getState().search) useResources.getState().setSearch(debounced);
   }, [debounced]);
   useEffect(() => {
     void useResources.getState().load(schoolId);
-  }, [schoolId, version]);
+  }, [schoolId, version, waiting]);
 
   const showSchool = schoolId === null && schools.length > 1;
 
@@ -173,7 +264,7 @@ export function ResourcesScreen() {
           <ErrorLine error={error} />
           {!loaded ? (
             <p className="muted">{t('common.loading')}</p>
-          ) : rows.length === 0 ? (
+          ) : rows.length === 0 && uploads.length === 0 ? (
             <p className="empty">{search.trim() ? t('resources.noMatch') : t('resources.none')}</p>
           ) : (
             <div className="table-wrap">
@@ -193,6 +284,9 @@ export function ResourcesScreen() {
                   </tr>
                 </thead>
                 <tbody>
+                  {uploads.map((u) => (
+                    <PendingUploadRow key={`upload-${u.id}`} u={u} showSchool={showSchool} />
+                  ))}
                   {rows.map((r) =>
                     editing === r.id ? (
                       <tr key={`${r.school_id}-${r.id}`}>
@@ -201,31 +295,12 @@ export function ResourcesScreen() {
                         </td>
                       </tr>
                     ) : (
-                      <tr key={`${r.school_id}-${r.id}`}>
-                        <td>
-                          <span className="row-title">{r.title}</span> <ScanNote status={r.scan_status} />
-                          {r.shared_with_students && (
-                            <span className="badge">{t('resources.sharedBadge')}</span>
-                          )}
-                          {r.description && <p className="muted clamp">{r.description}</p>}
-                        </td>
-                        {showSchool && <td>{schools.find((s) => s.id === r.school_id)?.name}</td>}
-                        <td>{r.file_type.toUpperCase()}</td>
-                        <td className="num nowrap">{fmt.bytes(r.size)}</td>
-                        <td className="nowrap">{fmt.date(r.created_at)}</td>
-                        <td>
-                          <div className="row-actions">
-                            <ResourceOpen resource={r} />
-                            <button
-                              type="button"
-                              onClick={() => setEditing(r.id)}
-                              aria-label={t('resources.editNamed', { title: r.title })}
-                            >
-                              {t('resources.edit')}
-                            </button>
-                          </div>
-                        </td>
-                      </tr>
+                      <ResourceRowView
+                        key={`${r.school_id}-${r.id}`}
+                        r={r}
+                        showSchool={showSchool}
+                        onEdit={() => setEditing(r.id)}
+                      />
                     ),
                   )}
                 </tbody>

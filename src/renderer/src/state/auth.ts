@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { call, errorOf } from '../api.js';
 import type { AuthState } from '../types.js';
+import { useRouter } from './router.js';
 
 export interface SignInForm {
   serverUrl: string;
@@ -41,6 +42,10 @@ export const useAuth = create<AuthStore>()((set) => ({
   },
   async signIn(form) {
     set({ busy: true, error: null });
+    // A sign-in opens on the Dashboard, never on the page the last session ended on (Settings,
+    // where Sign out is, or a page of another teacher's). Before the call: the core's `auth`
+    // event may show the app frame before the call's answer arrives.
+    useRouter.getState().navigate({ name: 'dashboard' });
     try {
       const state = await call('auth:signIn', form);
       set({ state, busy: false });

@@ -33,6 +33,8 @@ export function handleEvent(e: AppEvent): void {
     }
     case 'status':
       useSync.getState().setStatus(e.status);
+      // Back online: the files asked for while offline come down now.
+      if (e.status.online && !e.status.syncing) void useResources.getState().fetchWaiting();
       return;
     case 'progress': {
       const known = useSchools.getState().schools.some((s) => s.id === e.schoolId);
@@ -56,11 +58,15 @@ export function handleEvent(e: AppEvent): void {
       return;
     }
     case 'revoked':
+      useNotifications.getState().closeSchoolToasts(e.schoolId);
       void useSchools.getState().onRevoked(e.schoolId);
       useChanges.getState().bump();
       return;
     case 'file-progress':
       useResources.getState().onFileProgress(e);
+      return;
+    case 'upload-progress':
+      useResources.getState().onUploadProgress(e);
       return;
     case 'update':
       useSettings.getState().setUpdate(e.update);

@@ -45,6 +45,8 @@ interface NotificationsStore {
   dismiss(id: number): Promise<void>;
   toast(n: NotificationRow): void;
   closeToast(key: number): void;
+  /** Closes the toasts of a school removed from this device: what they point to is gone. */
+  closeSchoolToasts(schoolId: number): void;
 }
 
 let seq = 0;
@@ -98,6 +100,9 @@ export const useNotifications = create<NotificationsStore>()((set, get) => {
     },
     closeToast(key) {
       set({ toasts: get().toasts.filter((t) => t.key !== key) });
+    },
+    closeSchoolToasts(schoolId) {
+      set({ toasts: get().toasts.filter((t) => t.notification.school_id !== schoolId) });
     },
   };
 });

@@ -9,19 +9,20 @@ export function attendanceCounts(detail: SessionDetail): AttendanceCounts {
   return counts;
 }
 
-/** The attendance a key sets (P, A, L in English; P, F, A in Portuguese: presente, falta, atraso). */
+/**
+ * The key of each attendance mark, by language: P, A, L in English (present, absent, late); P, F, A
+ * in Portuguese (presente, falta, atraso). The roster shows them on its buttons.
+ */
+export const ATTENDANCE_KEYS: Record<'en' | 'pt-PT', Record<Exclude<Attendance, 'unknown'>, string>> = {
+  en: { present: 'P', absent: 'A', late: 'L' },
+  'pt-PT': { present: 'P', absent: 'F', late: 'A' },
+};
+
+/** The attendance a key sets in this language, or null. */
 export function attendanceForKey(key: string, language: 'en' | 'pt-PT'): Attendance | null {
-  const k = key.toLowerCase();
-  if (language === 'pt-PT') {
-    if (k === 'p') return 'present';
-    if (k === 'f') return 'absent';
-    if (k === 'a') return 'late';
-    return null;
-  }
-  if (k === 'p') return 'present';
-  if (k === 'a') return 'absent';
-  if (k === 'l') return 'late';
-  return null;
+  const k = key.toUpperCase();
+  const keys = ATTENDANCE_KEYS[language];
+  return (Object.keys(keys) as Array<keyof typeof keys>).find((a) => keys[a] === k) ?? null;
 }
 
 export type PlanStatus = 'empty' | 'drafted' | 'ready';

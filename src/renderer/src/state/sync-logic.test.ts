@@ -16,6 +16,9 @@ const status = (patch: Partial<SyncStatus>): SyncStatus => ({
   lastSyncedAt: null,
   pending: 0,
   attention: 0,
+  uploads: 0,
+  quarantined: 0,
+  notAnswering: false,
   lastError: null,
   ...patch,
 });

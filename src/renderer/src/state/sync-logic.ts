@@ -37,13 +37,18 @@ export function totalProgress(progress: Progress): { done: number; total: number
   });
 }
 
-export type StatusWord = 'syncing' | 'online' | 'offline';
+export type StatusWord = 'syncing' | 'online' | 'offline' | 'notAnswering';
 
 export function statusWord(status: SyncStatus | null): StatusWord {
   if (!status) return 'offline';
   if (status.syncing) return 'syncing';
+  if (status.notAnswering) return 'notAnswering';
   return status.online ? 'online' : 'offline';
 }
+
+/** What the top bar's "Needs attention" counts: refused edits and edits kept aside from removed schools. */
+export const attentionCount = (status: SyncStatus | null): number =>
+  (status?.attention ?? 0) + (status?.quarantined ?? 0);
 
 export interface ConflictView {
   field: string;

@@ -10,6 +10,8 @@ interface SyncStore {
   attention: AttentionItem[];
   quarantine: QuarantineItem[];
   syncingNow: boolean;
+  /** "Sync now" found the device offline: the bar says so until it is back online. */
+  offlineNotice: boolean;
   error: { code: string; message: string } | null;
   loadStatus(): Promise<void>;
   setStatus(status: SyncStatus): void;
@@ -20,6 +22,7 @@ interface SyncStore {
   retry(id: string): Promise<void>;
   discard(id: string): Promise<void>;
   exportQuarantine(): Promise<{ fileName: string; json: string } | null>;
+  discardQuarantine(id: string): Promise<void>;
   reset(): void;
 }
 
@@ -29,6 +32,7 @@ export const useSync = create<SyncStore>()((set, get) => ({
   attention: [],
   quarantine: [],
   syncingNow: false,
+  offlineNotice: false,
   error: null,
   async loadStatus() {
     try {
@@ -39,9 +43,10 @@ export const useSync = create<SyncStore>()((set, get) => ({
   },
   setStatus(status) {
     const before = get().status;
-    set({ status });
+    set({ status, ...(status.online ? { offlineNotice: false } : {}) });
     // The attention list changes with its count; keep an open list current.
-    if (before && before.attention !== status.attention) void get().loadAttention();
+    if (before && (before.attention !== status.attention || before.quarantined !== status.quarantined))
+      void get().loadAttention();
   },
   onProgress(e) {
     set({ progress: applyProgress(get().progress, e) });
@@ -52,7 +57,8 @@ export const useSync = create<SyncStore>()((set, get) => ({
   async syncNow() {
     set({ syncingNow: true, error: null });
     try {
-      set({ status: await call('sync:now') });
+      const status = await call('sync:now');
+      set({ status, offlineNotice: !status.online && !status.notAnswering });
     } catch (e) {
       set({ error: errorOf(e) });
     } finally {
@@ -93,7 +99,16 @@ export const useSync = create<SyncStore>()((set, get) => ({
       return null;
     }
   },
+  async discardQuarantine(id) {
+    set({ quarantine: get().quarantine.filter((q) => q.id !== id) });
+    try {
+      await call('quarantine:discard', { id });
+    } catch (e) {
+      set({ error: errorOf(e) });
+    }
+    await get().loadAttention();
+  },
   reset() {
-    set({ status: null, progress: {}, attention: [], quarantine: [], error: null });
+    set({ status: null, progress: {}, attention: [], quarantine: [], offlineNotice: false, error: null });
   },
 }));
