@@ -30,8 +30,21 @@ const databaseUrl = text.refine(
 const redisUrl = text.refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), {
   message: 'expected a redis:// or rediss:// URL',
 });
+const smtpUrl = text.refine((v) => /^smtps?:\/\/[^/]/.test(v) && URL.canParse(v), {
+  message: 'expected an smtp:// or smtps:// URL',
+});
+/** A sender address, bare or as `Name <address>`. */
+const mailFrom = text.refine(
+  (v) => /^(?:[^<>\r\n]+<)?[^\s@<>]+@[^\s@<>]+>?$/.test(v) && v.includes('<') === v.endsWith('>'),
+  {
+    message: 'expected an email address, or "Name <address>"',
+  },
+);
+const publicUrl = text.refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), {
+  message: 'expected an http:// or https:// URL',
+});
 /** Variables whose values an error message never repeats (they may hold passwords or tokens). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'SMTP_URL']);
 
 /** An IP address, or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
 function isAddressOrRange(v: string): boolean {
@@ -88,6 +101,24 @@ export const ConfigSchema = z.object({
   SCAN_SWEEP_SECONDS: int(1, 3600).default(10),
   /** How long a stopping process waits for its scans in flight before handing them back. */
   SCAN_SHUTDOWN_WAIT_SECONDS: int(0, 600).default(10),
+  /** The email channel (server/domain/email-jobs.ts): unset, it is off and says so at start. */
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailFrom.default('Classdesk <no-reply@classdesk.invalid>'),
+  /** The server's address as teachers' mail clients reach it (one-click unsubscribe links). */
+  PUBLIC_URL: publicUrl.optional(),
+  /** Permanent refusals (5xx) of one email before it is given up and shown to the school's admins. */
+  EMAIL_MAX_ATTEMPTS: int(1, 100).default(3),
+  /** Delay before an email's second attempt; each further one waits twice as long, up to the max. */
+  EMAIL_RETRY_BASE_SECONDS: int(1, 86_400).default(30),
+  EMAIL_RETRY_MAX_SECONDS: int(1, 86_400).default(900),
+  /** How often each process looks for emails due (besides right after a notification). */
+  EMAIL_SWEEP_SECONDS: int(1, 3600).default(5),
+  /** An SMTP connection, greeting or reply slower than this fails the attempt (retried later). */
+  EMAIL_SEND_TIMEOUT_SECONDS: int(1, 600).default(30),
+  /** Emails one process sends at a time (SMTP connections in its pool). */
+  EMAIL_CONCURRENCY: int(1, 64).default(4),
+  /** The hour of the day, in each school's time zone, daily digests are sent. */
+  EMAIL_DIGEST_HOUR: int(0, 23).default(18),
   RATE_LIMIT_DASHBOARD_PER_MIN: int(1, 100_000).default(60),
   RATE_LIMIT_NOTIFICATIONS_PER_MIN: int(1, 100_000).default(30),
   RATE_LIMIT_SYNC_PER_MIN: int(1, 100_000).default(600),

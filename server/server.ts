@@ -21,6 +21,7 @@ import { setDecoyHash } from './domain/auth.js';
 import { FileStore } from './storage/file-store.js';
 import { BuiltinScanner, ClamdScanner, type Scanner } from './storage/scanner.js';
 import { ScanWorker } from './domain/scan-jobs.js';
+import { describeSmtpUrl, EmailWorker, smtpMailer, type MailChannel } from './domain/email-jobs.js';
 import { Scheduler } from './domain/scheduler.js';
 import { ServerMetrics } from './metrics.js';
 import { ChecksumCache } from './domain/checksum-cache.js';
@@ -43,6 +44,8 @@ export interface RunningServer {
   scheduler: Scheduler;
   /** Durable virus-scan jobs. */
   scans: ScanWorker;
+  /** The email outbox's worker; absent when the channel is off (no SMTP_URL). */
+  emails?: EmailWorker;
   checksums: ChecksumCache;
   logger: Logger;
   /**
@@ -152,8 +155,54 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       },
       (err, resource) => logger.error({ err, resource }, 'resource scan failed'),
     );
+    // The email channel: on with SMTP_URL (never logged: it may hold credentials), else off.
+    let emails: EmailWorker | undefined;
+    const mail: MailChannel = {
+      enabled: config.SMTP_URL !== undefined,
+      digestHour: config.EMAIL_DIGEST_HOUR,
+      kick: () => emails?.kick(),
+    };
+    const smtpUrl = config.SMTP_URL;
+    if (smtpUrl)
+      logger.info(
+        { smtp: describeSmtpUrl(smtpUrl), from: config.MAIL_FROM },
+        'email channel on: notifications go by email as each teacher chose',
+      );
+    else logger.info('email channel off: SMTP_URL is not set, no notification goes by email');
+    /** The worker, once the port is known (the unsubscribe links default to this process's address). */
+    const startEmails = (port: number) => {
+      if (!smtpUrl) return;
+      const host =
+        config.HOST === '0.0.0.0'
+          ? '127.0.0.1'
+          : config.HOST.includes(':')
+            ? `[${config.HOST}]`
+            : config.HOST;
+      if (!config.PUBLIC_URL)
+        logger.warn("PUBLIC_URL is not set: unsubscribe links point at this process's own address");
+      emails = new EmailWorker(
+        database.db,
+        smtpMailer(smtpUrl, config.EMAIL_CONCURRENCY, config.EMAIL_SEND_TIMEOUT_SECONDS * 1000),
+        {
+          from: config.MAIL_FROM,
+          publicUrl: config.PUBLIC_URL ?? `http://${host}:${port}`,
+          maxRefusals: config.EMAIL_MAX_ATTEMPTS,
+          retryBaseMs: config.EMAIL_RETRY_BASE_SECONDS * 1000,
+          retryMaxMs: config.EMAIL_RETRY_MAX_SECONDS * 1000,
+          sweepMs: config.EMAIL_SWEEP_SECONDS * 1000,
+          // Longer than one send may take (each of its steps times out), so a live process keeps its job.
+          leaseMs: config.EMAIL_SEND_TIMEOUT_SECONDS * 3000,
+          concurrency: config.EMAIL_CONCURRENCY,
+        },
+        now,
+        (err, job) => logger.error({ err, job }, 'email job failed'),
+      );
+      // Emails waiting from before this start (a stop, a crash, an outage) go out now.
+      emails.start();
+    };
     const app = await buildApp({
       services: {
+        mail,
         config,
         files,
         scanner,
@@ -188,7 +237,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     );
     late.sink = realtime.events;
     const scheduler = new Scheduler(
-      { db: database.db, events, now },
+      { db: database.db, events, now, mail },
       config.REMINDER_LEAD_MINUTES,
       config.SCHEDULER_INTERVAL_SECONDS * 1000,
       (err) => logger.error({ err }, 'scheduled work failed'),
@@ -205,6 +254,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     scans.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
+    startEmails(port);
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     logger.info({ port, database: database.dialect }, 'Classdesk sync server listening');
     return {
@@ -218,6 +268,9 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       metrics,
       scheduler,
       scans,
+      get emails() {
+        return emails;
+      },
       checksums,
       logger,
       async close(options = {}) {
@@ -233,6 +286,10 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
         step('scheduler stopped');
         await scans.stop();
         step('virus scans finished or handed back');
+        if (emails) {
+          await emails.stop();
+          step('emails in flight sent or handed back');
+        }
         // io.close() disconnects this process's sockets, stops accepting connections and waits for
         // the open ones to end. Idle ones close at once; one still finishing a response (a
         // download's file stream) would then stay open for the whole keep-alive time-out (72 s):

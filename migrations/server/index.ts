@@ -4,10 +4,12 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-scheduler-lease.js';
 import * as m0003 from './0003-scan-jobs.js';
 import * as m0004 from './0004-lesson-prep.js';
+import * as m0005 from './0005-notification-channels.js';
 
 export const serverMigrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-scheduler-lease': m0002,
   '0003-scan-jobs': m0003,
   '0004-lesson-prep': m0004,
+  '0005-notification-channels': m0005,
 };

@@ -114,6 +114,71 @@ export interface NotificationsTable {
   /** Unique when set: makes scheduled notifications (reminders) exactly-once. */
   dedupe_key: string | null;
   version: number;
+  /** JSON object: what the notification is about (src/shared/notification-text.ts). */
+  params: ColumnType<string, string | undefined, string>;
+  /** Set once an SMTP server accepted the email of this notification (server/domain/email-jobs.ts). */
+  delivered_via_email: ColumnType<Flag, Flag | undefined, Flag>;
+}
+/** A teacher's choice per notification type (no row: the type's default). */
+export interface NotificationPreferencesTable {
+  user_id: number;
+  type: NotificationsTable['type'];
+  email: 'off' | 'immediate' | 'digest';
+  updated_at: Ts;
+}
+/** Per user: the language emails are written in. */
+export interface MailSettingsTable {
+  user_id: number;
+  language: 'en' | 'pt-PT';
+  updated_at: Ts;
+}
+/** The transactional outbox of emails (server/domain/email-jobs.ts). */
+export interface EmailJobsTable {
+  id: Generated<number>;
+  notification_id: number;
+  user_id: number;
+  school_id: number;
+  /** immediate: one email; digest: gathered with the user's other due digest jobs. */
+  kind: 'immediate' | 'digest';
+  status: 'pending' | 'sent' | 'failed';
+  /** Tries so far (each failed one pushes next_attempt_at further). */
+  attempts: number;
+  /** Permanent refusals (5xx) so far: at EMAIL_MAX_ATTEMPTS the job is `failed`. */
+  refusals: number;
+  next_attempt_at: Ts;
+  claimed_by: string | null;
+  lease_until: Ts | null;
+  last_error: string | null;
+  created_at: Ts;
+  /** When the SMTP server accepted the email (null: closed without sending, nobody to write to). */
+  sent_at: Ts | null;
+}
+/** One-click unsubscribe tokens (RFC 8058), stored as SHA-256. */
+export interface UnsubscribeTokensTable {
+  token_hash: string;
+  user_id: number;
+  /** The notification types the email was about, comma-separated: the link turns these off. */
+  types: string;
+  created_at: Ts;
+}
+/** Feature flags per school (server/domain/feature-flags.ts). */
+export interface FeatureFlagsTable {
+  school_id: number;
+  key: string;
+  /** 0–100: the share of the school's teachers who get the feature (100 on, 0 off). */
+  percentage: number;
+  updated_at: Ts;
+  updated_by: number | null;
+}
+/** Administrative changes, who made them and what they were. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  school_id: number | null;
+  actor_id: number | null;
+  action: string;
+  /** JSON object. */
+  details: string;
+  created_at: Ts;
 }
 export interface AnnouncementsTable {
   id: Generated<number>;
@@ -214,4 +279,10 @@ export interface DB {
   scan_jobs: ScanJobsTable;
   plan_templates: PlanTemplatesTable;
   student_notes: StudentNotesTable;
+  notification_preferences: NotificationPreferencesTable;
+  mail_settings: MailSettingsTable;
+  email_jobs: EmailJobsTable;
+  unsubscribe_tokens: UnsubscribeTokensTable;
+  feature_flags: FeatureFlagsTable;
+  audit_log: AuditLogTable;
 }

@@ -305,13 +305,12 @@ export async function updateSession(
     await touchSessionFor(w, schoolId, s.id, s.teacher_id);
     if (updated.teacher_id !== s.teacher_id) await touchSessionFor(w, schoolId, s.id, updated.teacher_id);
     if (body.status === 'cancelled' && s.status !== 'cancelled') {
-      await createNotifications(w, ctx.events, [
+      await createNotifications(w, ctx, [
         {
           school_id: schoolId,
           user_id: updated.teacher_id,
           type: 'session_cancelled',
-          title: 'Session cancelled',
-          message: `${updated.title} on ${updated.starts_at.slice(0, 16).replace('T', ' ')} UTC was cancelled.`,
+          params: { session_id: updated.id, session_title: updated.title, starts_at: updated.starts_at },
           action_url: `classdesk://sessions/${updated.id}`,
           expires_at: expiryFrom(w.now),
         },
@@ -367,13 +366,12 @@ export async function enrolStudent(
       .select('name')
       .where('id', '=', body.student_id)
       .executeTakeFirstOrThrow();
-    await createNotifications(w, ctx.events, [
+    await createNotifications(w, ctx, [
       {
         school_id: schoolId,
         user_id: s.teacher_id,
         type: 'new_student',
-        title: 'New student',
-        message: `${student.name} joined ${s.title}.`,
+        params: { student_name: student.name, session_id: s.id, session_title: s.title },
         action_url: `classdesk://sessions/${s.id}`,
         expires_at: expiryFrom(w.now),
       },
@@ -436,13 +434,14 @@ export async function postAnnouncement(
       .execute();
     const created = await createNotifications(
       w,
-      ctx.events,
+      ctx,
       teachers.map((t) => ({
         school_id: schoolId,
         user_id: t.user_id,
         type: 'school_announcement' as const,
         title: body.title,
         message: body.message,
+        params: { announcement_id: a.id },
         action_url: `classdesk://announcements/${a.id}`,
         expires_at: expiryFrom(w.now),
       })),
@@ -453,3 +452,28 @@ export async function postAnnouncement(
 
 /** A password hash nobody can sign in with (accounts created by an admin before a password is set). */
 const unusablePasswordHash = (): string => `disabled$${randomBytes(16).toString('base64')}`;
+
+/** Emails of the school's notifications the SMTP server refused for good (docs/ARCHITECTURE.md, "Notifications"). */
+export async function emailFailures(ctx: DomainContext, adminId: number, schoolId: number) {
+  await requireAdmin(ctx.db, adminId, schoolId);
+  const rows = await ctx.db
+    .selectFrom('email_jobs as j')
+    .innerJoin('users as u', 'u.id', 'j.user_id')
+    .innerJoin('notifications as n', 'n.id', 'j.notification_id')
+    .select([
+      'j.notification_id',
+      'j.user_id',
+      'u.email',
+      'u.name',
+      'n.type',
+      'j.attempts',
+      'j.last_error',
+      'j.created_at',
+    ])
+    .where('j.school_id', '=', schoolId)
+    .where('j.status', '=', 'failed')
+    .orderBy('j.id', 'desc')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({ ...r, last_error: r.last_error ?? '' }));
+}

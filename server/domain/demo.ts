@@ -272,10 +272,11 @@ export async function createDemo(
           s === norte
             ? 'Reunião geral na quinta-feira às 17h na biblioteca.'
             : 'A visita ao museu é na próxima sexta-feira.';
-        await t
+        const a = await t
           .insertInto('announcements')
           .values({ school_id: s, author_id: admin, title, message, created_at: ts, version: v })
-          .execute();
+          .returning('id')
+          .executeTakeFirstOrThrow();
         const teachers = s === norte ? [ana, rui] : [ana];
         for (const teacher of teachers) {
           await t
@@ -286,7 +287,8 @@ export async function createDemo(
               type: 'school_announcement',
               title,
               message,
-              action_url: '',
+              params: JSON.stringify({ announcement_id: a.id }),
+              action_url: `classdesk://announcements/${a.id}`,
               is_read: 0,
               is_dismissed: 0,
               read_at: null,
@@ -308,8 +310,9 @@ export async function createDemo(
             school_id: cancelledOne.school,
             user_id: ana,
             type: 'payment_processed',
-            title: 'Pagamento processado',
-            message: 'O pagamento das horas extra de outubro foi processado.',
+            title: '',
+            message: '',
+            params: JSON.stringify({ amount_cents: 18_500, currency: 'EUR' }),
             action_url: '',
             is_read: 1,
             is_dismissed: 0,

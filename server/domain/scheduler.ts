@@ -63,15 +63,18 @@ export async function runScheduledWork(
     reminders = await write(ctx, async (w) => {
       const created = await createNotifications(
         w,
-        ctx.events,
+        ctx,
         due.map((s) => {
-          const minutes = Math.max(1, Math.round((Date.parse(s.starts_at) - now.getTime()) / 60_000));
           return {
             school_id: s.school_id,
             user_id: s.teacher_id,
             type: 'session_reminder' as const,
-            title: `${s.title} starts in ${minutes} min`,
-            message: s.location ? `${s.title} — ${s.location}` : s.title,
+            params: {
+              session_id: s.id,
+              session_title: s.title,
+              starts_at: s.starts_at,
+              location: s.location,
+            },
             action_url: `classdesk://sessions/${s.id}`,
             // A reminder is useless once its class has started.
             expires_at: s.starts_at,

@@ -313,7 +313,7 @@ const announcement: EntityView<'announcement'> = {
 };
 
 export function toNotificationRow(
-  r: Omit<Selectable<NotificationsTable>, 'dedupe_key' | 'expiry_published'>,
+  r: Omit<Selectable<NotificationsTable>, 'dedupe_key' | 'expiry_published' | 'delivered_via_email'>,
 ): EntityRow['notification'] {
   return {
     id: r.id,
@@ -322,6 +322,7 @@ export function toNotificationRow(
     type: r.type,
     title: r.title,
     message: r.message,
+    params: JSON.parse(r.params) as EntityRow['notification']['params'],
     action_url: r.action_url,
     is_read: flag(r.is_read),
     is_dismissed: flag(r.is_dismissed),

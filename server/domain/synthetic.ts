@@ -537,6 +537,7 @@ export async function generateSynthetic(
           type: NOTIFICATION_TYPES[n % NOTIFICATION_TYPES.length]!,
           title: `Notificação ${n + 1}`,
           message: 'Mensagem gerada para testes de desempenho.',
+          params: '{}',
           action_url: '',
           is_read: read ? 1 : 0,
           is_dismissed: read && rand() < 0.2 ? 1 : 0,

@@ -35,6 +35,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { registerProtocolHeader, requireProtocolVersion } from './protocol-version.js';
 import { openApiDocument } from './openapi.js';
 import { registerUpdateFeed } from './updates.js';
+import { registerUnsubscribe } from './unsubscribe.js';
 import { registerMetricsEndpoint } from './metrics-endpoint.js';
 
 /** Every API route. The isolation test iterates over exactly this list. */
@@ -240,7 +241,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           query,
           body,
           user: req.user,
-          dom: { db: req.db, events: services.events, now: () => services.now() },
+          dom: {
+            db: req.db,
+            events: services.events,
+            now: () => services.now(),
+            ...(services.mail ? { mail: services.mail } : {}),
+          },
           services,
         });
         if (r.raw) return reply;
@@ -255,6 +261,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/docs', async () => doc);
   app.get('/healthz', async () => ({ ok: true }));
   registerUpdateFeed(app, cfg.updatesDir);
+  registerUnsubscribe(app, services.rootDb, () => services.now());
   registerMetricsEndpoint(app, services.metrics, cfg.METRICS_TOKEN);
   app.get('/readyz', async (_req, reply) => {
     const ready = await opts.isReady().catch(() => false);

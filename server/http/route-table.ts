@@ -3,6 +3,7 @@
  * and where the route takes a school id from. Fastify registration, the OpenAPI document and
  * the isolation test all read this one table, so a new route cannot miss any of them.
  */
+import type { MailChannel } from '../domain/email-jobs.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
@@ -38,6 +39,8 @@ export interface Services {
   checksums: ChecksumCache;
   /** Wrong-password delays per account and address (server/http/login-throttle.ts). */
   loginThrottle: LoginThrottle;
+  /** The email channel (server/domain/email-jobs.ts); absent or disabled without SMTP_URL. */
+  mail?: MailChannel;
 }
 
 export interface HandlerContext<Q, B, P> {
@@ -65,7 +68,7 @@ export interface RouteDef<
   BS extends z.ZodType = z.ZodType,
   PS extends z.ZodType = z.ZodType,
 > {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
   tag: string;

@@ -189,7 +189,9 @@ async function main(): Promise<void> {
     showWindow();
     send({ type: 'navigate', to: route });
   }, appIcon(128));
-  controller.on('popup', (row) => notifier.show(row));
+  controller.on('popup', (row, timeZone) =>
+    notifier.show(row, resolveLang(controller.settings.get().language, app.getLocale()), timeZone),
+  );
   controller.on('event', (e) => {
     send(e);
     if (e.type === 'revoked') notifier.closeSchool(e.schoolId);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   AnnouncementRow,
   Id,
+  NOTIFICATION_TYPES,
   MembershipPublic,
   Role,
   SessionRow,
@@ -145,3 +146,50 @@ export const ResourceUploadFields = z.strictObject({
   course_ids: CourseIdsField.optional(),
 });
 export const ResourceResponse = ResourceRow;
+
+// ---- notification channels (docs/ARCHITECTURE.md, "Notifications") ----------------------------
+
+export const EMAIL_CHOICES = ['off', 'immediate', 'digest'] as const;
+export const EmailChoice = z.enum(EMAIL_CHOICES);
+export const MailLanguage = z.enum(['en', 'pt-PT']);
+/** A teacher's email choice per notification type and the language of those emails. */
+export const EmailPreferences = z.object({
+  language: MailLanguage,
+  email: z.object(
+    Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, EmailChoice])) as Record<
+      (typeof NOTIFICATION_TYPES)[number],
+      typeof EmailChoice
+    >,
+  ),
+});
+export type EmailPreferences = z.infer<typeof EmailPreferences>;
+/** A change: only the fields given change; at least one. */
+export const EmailPreferencesBody = z
+  .strictObject({
+    language: MailLanguage.optional(),
+    email: z
+      .strictObject(
+        Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, EmailChoice.optional()])) as Record<
+          (typeof NOTIFICATION_TYPES)[number],
+          z.ZodOptional<typeof EmailChoice>
+        >,
+      )
+      .optional(),
+  })
+  .refine((b) => b.language !== undefined || b.email !== undefined, {
+    message: 'give language or email',
+    path: ['email'],
+  })
+  .meta({ description: 'at least one of language and email' });
+
+/** An email the SMTP server refused for good: shown to the school's admins. */
+export const EmailFailure = z.object({
+  notification_id: Id,
+  user_id: Id,
+  email: z.string(),
+  name: z.string(),
+  type: z.string(),
+  attempts: z.number().int(),
+  last_error: z.string(),
+  created_at: Timestamp,
+});

@@ -103,13 +103,20 @@ export const ResourceRow = z.object({
   created_at: Timestamp,
   version: z.number().int(),
 });
+/**
+ * What a notification is about, for each reader to render in its language and time zone
+ * (src/shared/notification-text.ts): names, ISO instants, amounts in cents.
+ */
+export const NotificationParams = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
 export const NotificationRow = z.object({
   id: Id,
   school_id: Id,
   user_id: Id,
   type: NotificationType,
+  /** Text a person wrote (an announcement's title), or a row's text from before `params`; else empty. */
   title: z.string(),
   message: z.string(),
+  params: NotificationParams,
   action_url: z.string(),
   is_read: z.boolean(),
   is_dismissed: z.boolean(),

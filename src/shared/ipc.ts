@@ -10,6 +10,7 @@ import {
   AnnouncementRow,
   Attendance,
   Id,
+  NOTIFICATION_TYPES,
   NotificationRow,
   PlanContent,
   PlanTemplateRow,
@@ -25,6 +26,7 @@ import {
   type MutationInput,
   type MutationType,
 } from './mutators.js';
+import { EmailChoice, EmailPreferences, MailLanguage } from './api.js';
 
 const SchoolFilter = Id.nullable();
 const Range = z.enum(['today', 'week', 'month']);
@@ -341,6 +343,17 @@ export const IPC = {
   'quarantine:export': { args: none, result: z.object({ fileName: z.string(), json: z.string() }) },
   /** Deletes one kept-aside edit from this device (the teacher copied or exported it, or needs it no more). */
   'quarantine:discard': { args: one(z.object({ id: z.string() })), result: Ok },
+  /** The teacher's email choices, on the server (needs a connection). */
+  'emailPrefs:get': { args: none, result: EmailPreferences },
+  'emailPrefs:set': {
+    args: one(
+      z.object({
+        language: MailLanguage.optional(),
+        email: z.partialRecord(z.enum(NOTIFICATION_TYPES), EmailChoice).optional(),
+      }),
+    ),
+    result: EmailPreferences,
+  },
   'settings:get': { args: none, result: Settings },
   'settings:set': { args: one(Settings.partial()), result: Settings },
   'update:state': { args: none, result: UpdateState },

@@ -12,6 +12,8 @@
  *       teacher's plan templates and private student notes (rows a device creates, with ids it
  *       chooses); mutation types update_lesson_plan, set_session_resources, save_plan_template,
  *       delete_plan_template, save_student_note; update_resource_metadata takes course_ids.
+ *       And a notification carries `params` (its type's facts) for each reader to render in its own
+ *       language and time zone; `title`/`message` hold only text a person wrote.
  */
 import { z } from 'zod';
 import { ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';

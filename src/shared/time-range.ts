@@ -36,9 +36,9 @@ function offsetMinutes(tz: string, at: Date): number {
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60000);
 }
 
-/** The UTC instant of local midnight of the given local calendar date in `tz`. */
-function localMidnight(tz: string, y: number, m: number, d: number): Date {
-  const guess = new Date(Date.UTC(y, m, d));
+/** The UTC instant of local midnight (or of `hour`:00) of the given local calendar date in `tz`. */
+function localMidnight(tz: string, y: number, m: number, d: number, hour = 0): Date {
+  const guess = new Date(Date.UTC(y, m, d, hour));
   const first = new Date(guess.getTime() - offsetMinutes(tz, guess) * 60000);
   // Re-evaluate at the found instant: the offset can differ across a DST change.
   return new Date(guess.getTime() - offsetMinutes(tz, first) * 60000);
@@ -60,4 +60,14 @@ export function calendarRange(range: RangeName, tz: string, now: Date): { from: 
     };
   }
   return { from: localMidnight(tz, y, m, 1), to: localMidnight(tz, y, m + 1, 1) };
+}
+
+/** The instant of the next `hour`:00 in `tz` strictly after `now` (daily digests). */
+export function nextLocalHour(now: Date, tz: string, hour: number): Date {
+  const local = new Date(now.getTime() + offsetMinutes(tz, now) * 60000);
+  for (let add = 0; add < 3; add++) {
+    const t = localMidnight(tz, local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + add, hour);
+    if (t.getTime() > now.getTime()) return t;
+  }
+  return new Date(now.getTime() + 24 * 3600_000);
 }

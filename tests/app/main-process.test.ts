@@ -328,11 +328,13 @@ describe('the main process', () => {
     controller.emit('event', e);
     expect(win.webContents.sent).toContainEqual([EVENT_CHANNEL, e]);
     const row = {
+      type: 'school_announcement',
       title: 'Aula cancelada',
       message: '7A',
+      params: {},
       action_url: 'classdesk://sessions/42',
-    } as NotificationRow;
-    controller.emit('popup', row);
+    } as unknown as NotificationRow;
+    controller.emit('popup', row, 'Europe/Lisbon');
     const n = fx.notifications.at(-1)!;
     expect(n.options).toMatchObject({ title: 'Aula cancelada', body: '7A' });
     win.hide();

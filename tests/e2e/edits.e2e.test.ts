@@ -54,7 +54,7 @@ describe.skipIf(!HAS_CHROMIUM)('the notification centre offline', { timeout: 120
     await app.settled();
     const shown = server.database.db
       .selectFrom('notifications')
-      .select(['id', 'title'])
+      .select(['id', 'type', 'title', 'message', 'params'])
       .where('user_id', '=', ids.ana)
       .where('school_id', '=', ids.norte)
       .where('is_dismissed', '=', 0)
@@ -69,10 +69,10 @@ describe.skipIf(!HAS_CHROMIUM)('the notification centre offline', { timeout: 120
     const badgeBefore = await page.locator('.screen-head p.muted').textContent();
     await app.offline();
 
-    const readItem = notificationItem(app, toRead.title);
+    const readItem = notificationItem(app, toRead);
     await readItem.getByRole('button', { name: 'Mark read' }).click();
     await readItem.getByRole('button', { name: 'Mark read' }).waitFor({ state: 'detached' });
-    const dismissItem = notificationItem(app, toDismiss.title);
+    const dismissItem = notificationItem(app, toDismiss);
     await dismissItem.getByRole('button', { name: 'Dismiss' }).click();
     await dismissItem.waitFor({ state: 'detached' });
     // No red line: the edits were accepted.
@@ -85,11 +85,9 @@ describe.skipIf(!HAS_CHROMIUM)('the notification centre offline', { timeout: 120
     // A reload re-reads the device's store: the edits are still there.
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
-    await notificationItem(app, toRead.title).waitFor();
-    expect(await notificationItem(app, toRead.title).getByRole('button', { name: 'Mark read' }).count()).toBe(
-      0,
-    );
-    expect(await notificationItem(app, toDismiss.title).count()).toBe(0);
+    await notificationItem(app, toRead).waitFor();
+    expect(await notificationItem(app, toRead).getByRole('button', { name: 'Mark read' }).count()).toBe(0);
+    expect(await notificationItem(app, toDismiss).count()).toBe(0);
     expect(await page.locator('.screen-head p.muted').textContent()).toBe(badgeAfter);
 
     // The server has neither yet; once back online it has both, once.

@@ -413,6 +413,26 @@ export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
     valid: { params: { id: c.anaNotification } },
     ok: 204,
   }),
+  'PUT /api/me/notification-preferences': () => ({
+    as: 'ana',
+    valid: { body: { language: 'pt-PT', email: { session_reminder: 'digest' } } },
+    ok: 200,
+    extra: [
+      { what: 'no change at all', body: {}, field: 'email' },
+      {
+        what: 'a choice that is not one',
+        body: { email: { session_cancelled: 'weekly' } },
+        field: 'email.session_cancelled',
+      },
+      { what: 'a type that does not exist', body: { email: { holidays: 'off' } }, field: 'email.holidays' },
+      { what: 'a language the emails are not written in', body: { language: 'fr' }, field: 'language' },
+    ],
+  }),
+  'GET /api/admin/schools/:schoolId/email-failures': (c) => ({
+    as: 'admin',
+    valid: { params: { schoolId: c.ids.norte } },
+    ok: 200,
+  }),
 };
 
 export type Callers = Record<RouteInput['as'], TestApi>;

@@ -307,6 +307,32 @@ export const CASES: Record<string, CaseBuilder> = {
       }),
     ),
 
+  'GET /api/me/notification-preferences': () =>
+    TEACHER_ROUTE_CALLERS.map((as): Probe => ({
+      what: `${as} reads their own email choices, which name nobody`,
+      as,
+      kind: 'own-account',
+      expect: [200],
+      check(res) {
+        expect(Object.keys(res.body as object).sort()).toEqual(['email', 'language']);
+      },
+    })),
+
+  // The probe chooses what is already chosen (the default), so the matrix still changes no row;
+  // tests/server/email-outbox.int.test.ts changes choices for real.
+  'PUT /api/me/notification-preferences': () =>
+    TEACHER_ROUTE_CALLERS.map((as): Probe => ({
+      what: `${as} sets their own email choice, and the answer is theirs alone`,
+      as,
+      kind: 'own-account',
+      expect: [200],
+      body: { email: { new_student: 'off' } },
+      check(res) {
+        expect(Object.keys(res.body as object).sort()).toEqual(['email', 'language']);
+        expect((res.body as { email: Record<string, string> }).email.new_student).toBe('off');
+      },
+    })),
+
   'GET /api/dashboard': (m) => teacherSchoolProbes(m, 'query', { range: 'month' }),
   'GET /api/sync/pull': (m) => teacherSchoolProbes(m, 'query'),
   'GET /api/notifications': (m) => teacherSchoolProbes(m, 'query'),
@@ -532,6 +558,7 @@ export const CASES: Record<string, CaseBuilder> = {
     ];
   },
 
+  'GET /api/admin/schools/:schoolId/email-failures': (m) => adminRoleProbes(m, (schoolId) => ({ schoolId })),
   'POST /api/admin/schools/:schoolId/announcements': (m) =>
     adminRoleProbes(m, (schoolId) => ({ schoolId }), { title: 'Intrusão', message: 'not an admin here' }),
 };

@@ -209,7 +209,7 @@ describe.each(dialectsHere())('real-time events on %s', (dialect) => {
       user_id: ids.ana,
       action_url: `classdesk://sessions/${session.id}`,
     });
-    expect(n.message).toContain(student.name);
+    expect(n.params).toMatchObject({ student_name: student.name, session_id: session.id });
     await ana.poke(ids.sul);
 
     const marker = unique('Norte marker');
@@ -243,6 +243,9 @@ describe.each(dialectsHere())('real-time events on %s', (dialect) => {
       school_id: ids.norte,
       user_id: ids.ana,
       action_url: `classdesk://sessions/${session.id}`,
+      title: '',
+      message: '',
+      params: { session_id: session.id },
     });
     await ana.poke(ids.norte);
 

@@ -110,7 +110,13 @@ describe.each(dialectsHere())('scheduled work on %s', (dialect) => {
     expect(reminder).toMatchObject({
       school_id: ids.norte,
       user_id: ids.ana,
-      title: 'Matemática — reforço starts in 10 min',
+      title: '',
+      params: JSON.stringify({
+        session_id: session.id,
+        session_title: 'Matemática — reforço',
+        starts_at: session.starts_at,
+        location: session.location,
+      }),
       expires_at: session.starts_at,
       dedupe_key: `reminder:${session.id}:${session.starts_at}`,
       expiry_published: 0,
@@ -213,10 +219,11 @@ describe.each(dialectsHere())('scheduled work on %s', (dialect) => {
     expect(reminders).toHaveLength(2);
     expect(reminders[1]).toMatchObject({
       user_id: ids.ana,
-      title: 'Matemática — adiada starts in 10 min',
+      title: '',
       expires_at: r.body.starts_at,
       dedupe_key: `reminder:${session.id}:${r.body.starts_at}`,
     });
+    expect(JSON.parse(reminders[1]!.params)).toMatchObject({ session_title: 'Matemática — adiada' });
     // The reminder for the old time expired with it.
     expect(reminders[0]).toMatchObject({ id: first!.id, expiry_published: 1 });
   });

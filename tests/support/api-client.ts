@@ -72,6 +72,9 @@ export class TestApi {
   post<T = unknown>(url: string, body?: unknown) {
     return this.request<T>('POST', url, { body });
   }
+  put<T = unknown>(url: string, body?: unknown) {
+    return this.request<T>('PUT', url, { body });
+  }
   patch<T = unknown>(url: string, body?: unknown) {
     return this.request<T>('PATCH', url, { body });
   }

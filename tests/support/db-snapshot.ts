@@ -27,6 +27,12 @@ const ALL_TABLES: Record<keyof DB, true> = {
   scan_jobs: true,
   plan_templates: true,
   student_notes: true,
+  notification_preferences: true,
+  mail_settings: true,
+  email_jobs: true,
+  unsubscribe_tokens: true,
+  feature_flags: true,
+  audit_log: true,
 };
 
 export type TableName = keyof DB;

@@ -9,6 +9,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../src/shared/protocol.js';
+import { renderNotification } from '../../src/shared/notification-text.js';
 import type { NotificationRow } from '../../src/shared/entities.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -58,12 +59,17 @@ export class Inbox {
     });
   }
 
-  /** Waits for the notification of this type and title and checks it against the shared schema. */
+  /**
+   * Waits for the notification of this type whose title, as an English reader renders it, is
+   * `title`, and checks it against the shared schema.
+   */
   async notification(type: NotificationRow['type'], title: string): Promise<NotificationRow> {
     const r = await this.waitFor(`${type} notification "${title}"`, (e) => {
       if (e.event !== 'notification') return false;
-      const n = e.payload as Partial<NotificationRow>;
-      return n.type === type && n.title === title;
+      const n = e.payload as NotificationRow;
+      return (
+        n.type === type && renderNotification({ ...n, params: n.params ?? {} }, 'en', null).title === title
+      );
     });
     return SERVER_EVENTS.notification.parse(r.payload);
   }

@@ -15,7 +15,10 @@ import {
   SchoolSessionParams,
   SchoolSessionStudentParams,
   SchoolUserParams,
+  EmailFailure,
 } from '../../../src/shared/api.js';
+import { z } from 'zod';
+import { emailFailures } from '../../domain/admin.js';
 import {
   addMembership,
   createCourse,
@@ -128,5 +131,18 @@ export const adminRoutes = [
     response: AnnouncementResponse,
     successStatus: 201,
     handler: ({ user, params, body, dom }) => postAnnouncement(dom, user!.id, params.schoolId, body),
+  }),
+  route({
+    ...common,
+    method: 'GET',
+    url: `${base}/email-failures`,
+    summary:
+      "Emails of the school's notifications that the SMTP server refused for good (after EMAIL_MAX_ATTEMPTS " +
+      'refusals), newest first: whom, which notification, and the last answer.',
+    params: SchoolParams,
+    response: z.object({ failures: z.array(EmailFailure) }),
+    handler: async ({ user, params, dom }) => ({
+      failures: await emailFailures(dom, user!.id, params.schoolId),
+    }),
   }),
 ];

@@ -33,15 +33,32 @@ describe('where a notification click leads', () => {
 });
 
 describe('what a native notification says', () => {
+  const text = (title: string, message: string) =>
+    ({ type: 'school_announcement', title, message, params: {} }) as const;
   test('title and message, trimmed and kept short', () => {
-    expect(notificationContent({ title: ' Aula cancelada ', message: 'Matemática 7A às 10:00' })).toEqual({
+    expect(notificationContent(text(' Aula cancelada ', 'Matemática 7A às 10:00'))).toEqual({
       title: 'Aula cancelada',
       body: 'Matemática 7A às 10:00',
     });
-    const long = notificationContent({ title: 'x'.repeat(500), message: 'y'.repeat(1000) });
+    const long = notificationContent(text('x'.repeat(500), 'y'.repeat(1000)));
     expect(long.title).toHaveLength(120);
     expect(long.body).toHaveLength(300);
     expect(long.body.endsWith('…')).toBe(true);
-    expect(notificationContent({ title: '  ', message: '' }).title).toBe('Classdesk');
+    expect(notificationContent(text('  ', '')).title).toBe('Classdesk');
+  });
+  test('a cancellation in the app language, at the school time', () => {
+    const row = {
+      type: 'session_cancelled',
+      title: '',
+      message: '',
+      params: { session_id: 4, session_title: 'Português — 7.º B', starts_at: '2026-07-15T13:30:00.000Z' },
+    } as const;
+    expect(notificationContent(row, 'pt-PT', 'Europe/Lisbon')).toEqual({
+      title: 'Aula cancelada',
+      body: 'A aula Português — 7.º B de 15/07/2026, 14:30 foi cancelada.',
+    });
+    expect(notificationContent(row, 'en', 'Europe/Lisbon').body).toBe(
+      'Português — 7.º B on Jul 15, 2026, 02:30 PM was cancelled.',
+    );
   });
 });

@@ -6,12 +6,15 @@
  * app to an arbitrary place.
  */
 import type { NotificationRow } from '../../shared/entities.js';
+import { renderNotification, type NotificationLanguage } from '../../shared/notification-text.js';
 
 export const NOTIFICATIONS_ROUTE = '/notifications';
 
 const TARGETS: Record<string, (id: number) => string> = {
   sessions: (id) => `/sessions/${id}`,
   announcements: (id) => `/announcements/${id}`,
+  // An email's link to a notification (server/domain/email-content.ts): the notification centre.
+  notifications: () => NOTIFICATIONS_ROUTE,
 };
 
 export function routeForActionUrl(actionUrl: string): string {
@@ -32,10 +35,15 @@ const MAX_TITLE = 120;
 const MAX_BODY = 300;
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** Title and body of the native notification for a row (OS notification centres truncate anyway). */
-export function notificationContent(n: Pick<NotificationRow, 'title' | 'message'>): {
-  title: string;
-  body: string;
-} {
-  return { title: cut(n.title.trim() || 'Classdesk', MAX_TITLE), body: cut(n.message.trim(), MAX_BODY) };
+/**
+ * Title and body of the native notification for a row, in the app's language and the school's
+ * time zone (OS notification centres truncate anyway).
+ */
+export function notificationContent(
+  n: Pick<NotificationRow, 'type' | 'title' | 'message' | 'params'>,
+  lang: NotificationLanguage = 'en',
+  timeZone: string | null = null,
+): { title: string; body: string } {
+  const r = renderNotification(n, lang, timeZone);
+  return { title: cut(r.title.trim() || 'Classdesk', MAX_TITLE), body: cut(r.body.trim(), MAX_BODY) };
 }

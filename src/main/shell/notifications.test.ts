@@ -34,6 +34,7 @@ const row = (n: Partial<NotificationRow> = {}): NotificationRow => ({
   type: 'session_cancelled',
   title: 'Aula cancelada',
   message: 'Matemática 7A, 10:00',
+  params: {},
   action_url: 'classdesk://sessions/42',
   is_read: false,
   is_dismissed: false,
@@ -53,7 +54,7 @@ beforeEach(() => {
 describe('native notifications', () => {
   test('show the title and message, and a click opens the related page', () => {
     const open = vi.fn();
-    new NativeNotifier(open).show(row());
+    new NativeNotifier(open).show(row(), 'pt-PT', 'Europe/Lisbon');
     const n = electron.shown[0]!;
     expect(n.options).toMatchObject({ title: 'Aula cancelada', body: 'Matemática 7A, 10:00' });
     expect(open).not.toHaveBeenCalled();
@@ -63,21 +64,21 @@ describe('native notifications', () => {
 
   test('a notification without a known target opens the notifications list', () => {
     const open = vi.fn();
-    new NativeNotifier(open).show(row({ action_url: 'https://evil.example/' }));
+    new NativeNotifier(open).show(row({ action_url: 'https://evil.example/' }), 'en', null);
     electron.shown[0]!.handlers.click!();
     expect(open).toHaveBeenCalledWith('/notifications');
   });
 
   test('nothing is shown where the OS has no notifications', () => {
     electron.Notification.supported = false;
-    new NativeNotifier(vi.fn()).show(row());
+    new NativeNotifier(vi.fn()).show(row(), 'pt-PT', 'Europe/Lisbon');
     expect(electron.shown).toHaveLength(0);
   });
 
   test('the pop-ups of a removed school close with it; the other school’s stay', () => {
     const notifier = new NativeNotifier(vi.fn());
-    notifier.show(row({ id: 1, school_id: 1 }));
-    notifier.show(row({ id: 2, school_id: 2 }));
+    notifier.show(row({ id: 1, school_id: 1 }), 'en', null);
+    notifier.show(row({ id: 2, school_id: 2 }), 'en', null);
     notifier.closeSchool(2);
     expect(electron.shown.map((n) => n.closed)).toEqual([false, true]);
   });

@@ -2,6 +2,7 @@
 import { Notification, type NativeImage } from 'electron';
 import type { NotificationRow } from '../../shared/entities.js';
 import { notificationContent, routeForActionUrl } from './notification-route.js';
+import type { Lang } from './strings.js';
 
 export class NativeNotifier {
   // Electron drops click handlers of notifications that were garbage-collected: keep them, with
@@ -13,9 +14,12 @@ export class NativeNotifier {
     private readonly icon?: NativeImage,
   ) {}
 
-  show(row: NotificationRow): void {
+  show(row: NotificationRow, lang: Lang, timeZone: string | null): void {
     if (!Notification.isSupported()) return;
-    const n = new Notification({ ...notificationContent(row), ...(this.icon ? { icon: this.icon } : {}) });
+    const n = new Notification({
+      ...notificationContent(row, lang, timeZone),
+      ...(this.icon ? { icon: this.icon } : {}),
+    });
     const route = routeForActionUrl(row.action_url);
     this.live.set(n, row.school_id);
     n.on('click', () => {

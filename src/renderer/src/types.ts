@@ -26,6 +26,9 @@ export type Attendance = RosterEntry['attendance'];
 export type NotificationType = NotificationRow['type'];
 export type Language = IpcArgs<'settings:set'>[0]['language'];
 export type SessionQueryArgs = IpcArgs<'sessions:list'>[0];
+export type EmailPrefs = IpcResult<'emailPrefs:get'>;
+export type EmailPrefsChange = IpcArgs<'emailPrefs:set'>[0];
+export type EmailChoice = EmailPrefs['email'][NotificationType];
 
 /** Kept here rather than imported: importing values from src/shared would bundle zod. */
 export const NOTIFICATION_TYPES = [

@@ -8,6 +8,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../../server/db/schema.js';
 import type { MutationType } from '../../../src/shared/mutators.js';
 import type { PushResponse } from '../../../src/shared/protocol.js';
+import type { NotificationRow } from '../../../src/shared/entities.js';
+import { renderNotification } from '../../../src/shared/notification-text.js';
 import { signedIn } from '../../support/api-client.js';
 import { pullAll } from '../../support/view-copy.js';
 import { upcomingSession } from './data.js';
@@ -56,7 +58,7 @@ export interface UiEditCase {
 async function firstUnread(db: Kysely<DB>, userId: number, schoolId: number) {
   return db
     .selectFrom('notifications')
-    .select(['id', 'title'])
+    .select(['id', 'type', 'title', 'message', 'params'])
     .where('user_id', '=', userId)
     .where('school_id', '=', schoolId)
     .where('is_read', '=', 0)
@@ -80,12 +82,20 @@ async function statusAction(app: App, button: string, status: string) {
   return async () => (await serverRow(app, app.ids.norte, 'session', session.id))?.status === status;
 }
 
+/** A stored notification's title as the app shows it in English (the harness's en-GB browser). */
+export const shownTitle = (n: Pick<NotificationRow, 'type' | 'title' | 'message'> & { params: string }) =>
+  renderNotification({ ...n, params: JSON.parse(n.params) as NotificationRow['params'] }, 'en', null, 'en-GB')
+    .title;
+
 /** A notification in the notification centre's list (announcements may share its title). */
-export const notificationItem = (app: App, title: string) =>
+export const notificationItem = (
+  app: App,
+  n: Pick<NotificationRow, 'type' | 'title' | 'message'> & { params: string },
+) =>
   app.page
     .getByRole('list', { name: 'Notifications' })
     .getByRole('listitem')
-    .filter({ hasText: title })
+    .filter({ hasText: shownTitle(n) })
     .first();
 
 function notificationCase(does: string, button: 'Mark read' | 'Dismiss'): UiEditCase {
@@ -94,7 +104,7 @@ function notificationCase(does: string, button: 'Mark read' | 'Dismiss'): UiEdit
     async perform(app) {
       const n = await firstUnread(app.server.database.db, app.ids.ana, app.ids.norte);
       await app.go('Notifications');
-      const item = notificationItem(app, n.title);
+      const item = notificationItem(app, n);
       await item.getByRole('button', { name: button }).click();
       // The screen shows it at once, from the core's own answer.
       if (button === 'Dismiss') await item.waitFor({ state: 'detached' });

@@ -12,7 +12,7 @@ import type { NotificationRow } from '../../../shared/entities.js';
 import { Device, signIn, SignInError, type DeviceOptions } from '../device.js';
 import type { Clock, Logger, SecretStore } from '../ports.js';
 import type { OpenOptions } from '../store/local-store.js';
-import { sessionsStarting, unreadCount } from '../store/queries.js';
+import { schoolTimeZone, sessionsStarting, unreadCount } from '../store/queries.js';
 import { HttpTransport } from '../sync/transport.js';
 import { SettingsFile } from './settings.js';
 
@@ -43,8 +43,11 @@ export interface ControllerDeps {
 
 export interface ControllerEvents {
   event: [AppEvent];
-  /** A notification or a class reminder to show natively (already filtered by settings). */
-  popup: [NotificationRow];
+  /**
+   * A notification or a class reminder to show natively (already filtered by settings), with its
+   * school's time zone for the times it names.
+   */
+  popup: [NotificationRow, string | null];
 }
 
 export class AppController extends EventEmitter<ControllerEvents> {
@@ -169,7 +172,10 @@ export class AppController extends EventEmitter<ControllerEvents> {
       const s = this.settings.get();
       // With local reminders on, the server's reminder would pop up twice.
       if (n.type === 'session_reminder' && s.reminderLeadMinutes > 0) return;
-      if (s.popupTypes.includes(n.type)) this.emit('popup', n);
+      if (s.popupTypes.includes(n.type))
+        void schoolTimeZone(device.store, n.school_id)
+          .catch(() => null)
+          .then((tz) => this.emit('popup', n, tz));
     });
     device.files.on('progress', (p) =>
       emit({ type: 'file-progress', resourceId: p.resourceId, received: p.received, total: p.total }),
@@ -231,23 +237,28 @@ export class AppController extends EventEmitter<ControllerEvents> {
       const key = `reminded:${s.id}:${s.starts_at}`;
       if (store.getMeta(key)) continue;
       store.setMeta(key, now.toISOString());
-      const minutes = Math.max(1, Math.round((Date.parse(s.starts_at) - now.getTime()) / 60_000));
-      this.emit('popup', {
-        id: -s.id,
-        school_id: s.school_id,
-        user_id: s.teacher_id,
-        type: 'session_reminder',
-        title: `${s.title} — ${minutes} min`,
-        message: s.location,
-        action_url: `classdesk://sessions/${s.id}`,
-        is_read: false,
-        is_dismissed: false,
-        read_at: null,
-        delivered_via_socket: false,
-        created_at: now.toISOString(),
-        expires_at: s.starts_at,
-        version: 0,
-      });
+      const tz = await schoolTimeZone(store, s.school_id);
+      this.emit(
+        'popup',
+        {
+          id: -s.id,
+          school_id: s.school_id,
+          user_id: s.teacher_id,
+          type: 'session_reminder',
+          title: '',
+          message: '',
+          params: { session_id: s.id, session_title: s.title, starts_at: s.starts_at, location: s.location },
+          action_url: `classdesk://sessions/${s.id}`,
+          is_read: false,
+          is_dismissed: false,
+          read_at: null,
+          delivered_via_socket: false,
+          created_at: now.toISOString(),
+          expires_at: s.starts_at,
+          version: 0,
+        },
+        tz,
+      );
       shown++;
     }
     return shown;

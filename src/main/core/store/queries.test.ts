@@ -101,6 +101,7 @@ const notification = (
   type: 'session_reminder',
   title: `Notificação ${id}`,
   message: 'A aula começa em 15 minutos',
+  params: {},
   action_url: '',
   is_read: o.read ?? false,
   is_dismissed: o.dismissed ?? false,

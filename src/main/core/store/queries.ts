@@ -517,6 +517,16 @@ export async function unreadCount(store: LocalStore, schoolId: SchoolFilter): Pr
 
 // ---- schools -------------------------------------------------------------------------------
 
+/** A school's time zone (its notifications' times are shown in it), or null when not pulled yet. */
+export async function schoolTimeZone(store: LocalStore, schoolId: number): Promise<string | null> {
+  const r = await kysely(store)
+    .selectFrom('schools')
+    .select('timezone')
+    .where('id', '=', schoolId)
+    .executeTakeFirst();
+  return r?.timezone ?? null;
+}
+
 /** Every school on this device (started syncing), by name, with its sync state and badges. */
 export async function listSchools(store: LocalStore): Promise<SchoolItem[]> {
   const rows = await kysely(store)

@@ -25,6 +25,7 @@ export const toRecentResource = (r: LocalDB['resources']): RecentResource => {
 export const toNotification = (r: LocalDB['notifications']): NotificationRow => ({
   ...r,
   type: r.type as NotificationRow['type'],
+  params: JSON.parse(r.params) as NotificationRow['params'],
   is_read: r.is_read !== 0,
   is_dismissed: r.is_dismissed !== 0,
   delivered_via_socket: r.delivered_via_socket !== 0,

@@ -66,6 +66,8 @@ export interface LocalDB {
     type: string;
     title: string;
     message: string;
+    /** JSON object (NotificationRow['params']). */
+    params: string;
     action_url: string;
     is_read: number;
     is_dismissed: number;

@@ -24,7 +24,7 @@ export const TABLE_OF: Record<Entity, string> = {
   student_note: 'student_notes',
 };
 
-/** A field as SQLite stores it: flags as 0/1, lists as JSON text. */
+/** A field as SQLite stores it: flags as 0/1, lists and objects as JSON text. */
 const toColumn = (v: unknown): unknown =>
   typeof v === 'boolean' ? (v ? 1 : 0) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
 

@@ -4,7 +4,7 @@
  * `TransportError` with kind `offline`, HTTP errors with their status and code.
  */
 import { io, type Socket } from 'socket.io-client';
-import { MeResponse } from '../../../shared/api.js';
+import { EmailPreferences, MeResponse, type EmailPreferencesBody } from '../../../shared/api.js';
 import type { NotificationRow } from '../../../shared/entities.js';
 import {
   ApiError,
@@ -182,6 +182,15 @@ export class HttpTransport implements SyncTransport {
 
   me() {
     return this.json(MeResponse, '/api/me');
+  }
+
+  /** The teacher's email choices, kept on the server so every device shows the same. */
+  emailPreferences() {
+    return this.json(EmailPreferences, '/api/me/notification-preferences');
+  }
+
+  setEmailPreferences(change: z.input<typeof EmailPreferencesBody>) {
+    return this.json(EmailPreferences, '/api/me/notification-preferences', { method: 'PUT', body: change });
   }
 
   pull(schoolId: number, cursor: string | undefined, limit?: number): Promise<PullResponse> {

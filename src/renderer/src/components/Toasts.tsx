@@ -7,11 +7,16 @@ import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/useI18n.js';
 import { useNotifications, type Toast } from '../state/notifications.js';
 import { parseRoute, routeHref } from '../state/routes.js';
+import { useSchools } from '../state/schools.js';
+import { renderNotification } from '../../../shared/notification-text.js';
 
 const TOAST_MS = 8_000;
 
 function ToastItem({ toast }: { toast: Toast }) {
-  const { t } = useI18n();
+  const { t, language, locale } = useI18n();
+  const zone = useSchools(
+    (s) => s.schools.find((x) => x.id === toast.notification.school_id)?.timezone ?? null,
+  );
   const [held, setHeld] = useState(false);
   const close = () => useNotifications.getState().closeToast(toast.key);
   const closeRef = useRef(close);
@@ -22,6 +27,7 @@ function ToastItem({ toast }: { toast: Toast }) {
     return () => clearTimeout(timer);
   }, [held]);
   const n = toast.notification;
+  const text = renderNotification(n, language, zone, locale);
   const target = n.action_url ? routeHref(parseRoute(n.action_url)) : null;
   return (
     <li
@@ -38,8 +44,8 @@ function ToastItem({ toast }: { toast: Toast }) {
       onBlur={() => setHeld(false)}
     >
       <div className="toast-body">
-        <strong>{n.title}</strong>
-        {n.message && <p>{n.message}</p>}
+        <strong>{text.title}</strong>
+        {text.body && <p>{text.body}</p>}
         {target && (
           <a href={target} onClick={close}>
             {t('notifications.open')}

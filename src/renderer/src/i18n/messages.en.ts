@@ -455,4 +455,15 @@ export const en = {
   'quarantine.discardTitle': 'Delete this kept-aside edit?',
   'quarantine.discardConfirm':
     'It will be gone from this device. Copy or export it first if you still need it.',
+  // ---- notification channels (issue 14) ----
+  'emailPrefs.title': 'Email',
+  'emailPrefs.intro':
+    'Which notifications also come to {email}, and when. Kept on the server for all your devices.',
+  'emailPrefs.language': 'Language of the emails',
+  'emailPrefs.choice.off': 'Not by email',
+  'emailPrefs.choice.immediate': 'By email, as it happens',
+  'emailPrefs.choice.digest': 'In a daily summary',
+  'emailPrefs.loading': 'Loading your email choices…',
+  'emailPrefs.offline': 'Email choices are kept on the server: connect to see or change them.',
+  'emailPrefs.saved': 'Email choices saved',
 } satisfies Record<string, Message>;

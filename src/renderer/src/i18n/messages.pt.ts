@@ -466,4 +466,15 @@ export const pt: Record<keyof typeof en, Message> = {
   'quarantine.discardTitle': 'Apagar esta alteração guardada à parte?',
   'quarantine.discardConfirm':
     'Deixa de estar neste dispositivo. Copie-a ou exporte-a antes, se ainda precisar dela.',
+  // ---- canais de notificação (issue 14) ----
+  'emailPrefs.title': 'Email',
+  'emailPrefs.intro':
+    'Que notificações chegam também a {email}, e quando. Guardado no servidor para todos os seus dispositivos.',
+  'emailPrefs.language': 'Idioma dos emails',
+  'emailPrefs.choice.off': 'Não por email',
+  'emailPrefs.choice.immediate': 'Por email, no momento',
+  'emailPrefs.choice.digest': 'Num resumo diário',
+  'emailPrefs.loading': 'A carregar as suas escolhas de email…',
+  'emailPrefs.offline': 'As escolhas de email ficam no servidor: ligue-se para as ver ou alterar.',
+  'emailPrefs.saved': 'Escolhas de email guardadas',
 };

@@ -7,6 +7,7 @@ import { useNotifications } from '../state/notifications.js';
 import { parseRoute, routeHref } from '../state/routes.js';
 import { useSchools } from '../state/schools.js';
 import type { NotificationRow } from '../types.js';
+import { renderNotification } from '../../../shared/notification-text.js';
 
 function target(n: NotificationRow): string | null {
   if (!n.action_url) return null;
@@ -15,7 +16,7 @@ function target(n: NotificationRow): string | null {
 }
 
 export function NotificationsScreen() {
-  const { t, fmt } = useI18n();
+  const { t, fmt, language, locale } = useI18n();
   const schoolId = useSchools((s) => s.selected);
   const schools = useSchools((s) => s.schools);
   const version = useChanges((s) => s.synced);
@@ -26,6 +27,8 @@ export function NotificationsScreen() {
   const error = useNotifications((s) => s.error);
   const showSchool = schoolId === null && schools.length > 1;
   const schoolName = (id: number) => schools.find((s) => s.id === id)?.name ?? '';
+  // Times a notification names are the school's (docs/ARCHITECTURE.md, "Notifications").
+  const schoolZone = (id: number) => schools.find((s) => s.id === id)?.timezone ?? null;
 
   useEffect(() => {
     void useNotifications.getState().load(schoolId);
@@ -46,6 +49,7 @@ export function NotificationsScreen() {
         <ul className="notification-list" aria-label={t('notifications.title')}>
           {rows.map((n) => {
             const href = target(n);
+            const text = renderNotification(n, language, schoolZone(n.school_id), locale);
             return (
               <li key={n.id} className={n.is_read ? 'notification read' : 'notification unread'}>
                 <div className="notification-body">
@@ -54,9 +58,9 @@ export function NotificationsScreen() {
                     {!n.is_read && (
                       <span className="visually-hidden">{t('notifications.unreadMarker')}: </span>
                     )}
-                    {n.title}
+                    {text.title}
                   </h2>
-                  {n.message && <p>{n.message}</p>}
+                  {text.body && <p>{text.body}</p>}
                   <p className="muted small">
                     {t(`notificationType.${n.type}`)} · {fmt.moment(n.created_at)}
                     {showSchool ? ` · ${schoolName(n.school_id)}` : ''}

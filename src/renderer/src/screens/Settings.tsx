@@ -5,7 +5,95 @@ import { useI18n } from '../i18n/useI18n.js';
 import { useAuth } from '../state/auth.js';
 import { signOut } from '../state/reset.js';
 import { useSettings } from '../state/settings.js';
-import { NOTIFICATION_TYPES, type Language, type Settings, type UpdateState } from '../types.js';
+import { useEmailPrefs } from '../state/email-prefs.js';
+import {
+  NOTIFICATION_TYPES,
+  type EmailChoice,
+  type EmailPrefsChange,
+  type Language,
+  type Settings,
+  type UpdateState,
+} from '../types.js';
+
+const EMAIL_CHOICES: EmailChoice[] = ['off', 'immediate', 'digest'];
+
+/**
+ * Which notifications also come by email, as they happen or in a daily summary, and in which
+ * language: kept on the server (GET/PUT /api/me/notification-preferences), so it needs a
+ * connection; offline the section says so.
+ */
+function EmailPreferencesSection({ email }: { email: string }) {
+  const { t } = useI18n();
+  const ids = { language: useId(), intro: useId() };
+  const prefs = useEmailPrefs((s) => s.prefs);
+  const loading = useEmailPrefs((s) => s.loading);
+  const error = useEmailPrefs((s) => s.error);
+  const savedAt = useEmailPrefs((s) => s.savedAt);
+  useEffect(() => {
+    void useEmailPrefs.getState().load();
+  }, []);
+  const save = (change: EmailPrefsChange) => useEmailPrefs.getState().save(change);
+  return (
+    <section className="card" aria-labelledby={`${ids.intro}-h`}>
+      <h2 id={`${ids.intro}-h`}>{t('emailPrefs.title')}</h2>
+      <p className="muted" id={ids.intro}>
+        {t('emailPrefs.intro', { email })}
+      </p>
+      {error && !prefs ? (
+        <p className="muted">{t('emailPrefs.offline')}</p>
+      ) : !prefs ? (
+        <p className="muted">{loading ? t('emailPrefs.loading') : ''}</p>
+      ) : (
+        <>
+          <ErrorLine error={error} />
+          {NOTIFICATION_TYPES.map((type) => (
+            <EmailChoiceField
+              key={type}
+              label={t(`notificationType.${type}`)}
+              value={prefs.email[type]}
+              onChange={(v) => void save({ email: { [type]: v } })}
+            />
+          ))}
+          <div className="field">
+            <label htmlFor={ids.language}>{t('emailPrefs.language')}</label>
+            <select
+              id={ids.language}
+              value={prefs.language}
+              onChange={(e) => void save({ language: e.target.value as 'en' | 'pt-PT' })}
+            >
+              <option value="en" lang="en">
+                English
+              </option>
+              <option value="pt-PT" lang="pt-PT">
+                Português
+              </option>
+            </select>
+          </div>
+          <p className="muted" aria-live="polite">
+            {savedAt > 0 ? t('emailPrefs.saved') : ''}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function EmailChoiceField(props: { label: string; value: EmailChoice; onChange(v: EmailChoice): void }) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value as EmailChoice)}>
+        {EMAIL_CHOICES.map((c) => (
+          <option key={c} value={c}>
+            {t(`emailPrefs.choice.${c}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
 /** A whole-number field saved on blur or Enter, checked against its bounds first. */
 function NumberSetting(props: {
@@ -130,6 +218,7 @@ export function SettingsScreen() {
               ))}
             </fieldset>
           </section>
+          {auth?.user && <EmailPreferencesSection email={auth.user.email} />}
           <section className="card">
             <h2>{t('settings.general')}</h2>
             <div className="field">

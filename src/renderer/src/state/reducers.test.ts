@@ -78,6 +78,7 @@ const note = (id: number, is_read: boolean, created_at: string): NotificationRow
   type: 'new_student',
   title: `n${id}`,
   message: '',
+  params: {},
   action_url: '',
   is_read,
   is_dismissed: false,
