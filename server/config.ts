@@ -44,7 +44,13 @@ const publicUrl = text.refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), 
   message: 'expected an http:// or https:// URL',
 });
 /** Variables whose values an error message never repeats (they may hold passwords or tokens). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'METRICS_TOKEN',
+  'SMTP_URL',
+  'PAYMENTS_WEBHOOK_SECRET',
+]);
 
 /** An IP address, or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
 function isAddressOrRange(v: string): boolean {
@@ -153,6 +159,16 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, 'expected at least 16 characters of A-Z a-z 0-9 . _ ~ + / -')
     .optional(),
+  /**
+   * The secret the payment provider signs its webhook events with (server/domain/payments.ts);
+   * unset, `POST /api/webhooks/payments` answers 503.
+   */
+  PAYMENTS_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,}$/, 'expected at least 16 printable ASCII characters without spaces')
+    .optional(),
+  /** Largest roster import (all its files, or its zip) in MB; a bigger one answers 413. */
+  MAX_IMPORT_MB: int(1, 1024).default(50),
   /** Rows of scoped views whose checksums are kept in memory (0: computed on every pull). */
   CHECKSUM_CACHE_ROWS: int(0, 100_000_000).default(2_000_000),
   /** Longest time a kept checksum is used before the view is read again and compared. */

@@ -27,10 +27,6 @@ describe.each(dialectsHere())('server migration 0005-notification-channels on %s
   });
   afterEach(() => drop());
 
-  test('it is the last migration so far', () => {
-    expect(keys.at(-1)).toBe(NAME);
-  });
-
   test('old English sentences become parameters', async () => {
     const db = database.db;
     await migrateServer(db, PREVIOUS);
@@ -169,8 +165,6 @@ describe.each(dialectsHere())('server migration 0005-notification-channels on %s
       'mail_settings',
       'email_jobs',
       'unsubscribe_tokens',
-      'feature_flags',
-      'audit_log',
     ] as const)
       expect(await db.selectFrom(t).selectAll().execute()).toEqual([]);
   });

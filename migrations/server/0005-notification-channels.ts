@@ -76,25 +76,6 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('types', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createTable('feature_flags')
-    .addColumn('school_id', big, (c) => c.notNull().references('schools.id').onDelete('cascade'))
-    .addColumn('key', 'text', (c) => c.notNull())
-    .addColumn('percentage', 'integer', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('updated_by', big)
-    .addPrimaryKeyConstraint('feature_flags_pk', ['school_id', 'key'])
-    .execute();
-  await db.schema
-    .createTable('audit_log')
-    .addColumn('id', id, (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
-    .addColumn('school_id', big)
-    .addColumn('actor_id', big)
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('details', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('audit_log_school').on('audit_log').columns(['school_id', 'id']).execute();
   // Keyset pagination of GET /api/notifications: unread first, newest first, by id.
   await db.schema
     .createIndex('notifications_page')
@@ -105,14 +86,7 @@ export async function up(db: AnyDb): Promise<void> {
 
 export async function down(db: AnyDb): Promise<void> {
   await db.schema.dropIndex('notifications_page').execute();
-  for (const t of [
-    'audit_log',
-    'feature_flags',
-    'unsubscribe_tokens',
-    'email_jobs',
-    'mail_settings',
-    'notification_preferences',
-  ])
+  for (const t of ['unsubscribe_tokens', 'email_jobs', 'mail_settings', 'notification_preferences'])
     await db.schema.dropTable(t).execute();
   await db.schema.alterTable('notifications').dropColumn('delivered_via_email').execute();
   await db.schema.alterTable('notifications').dropColumn('params').execute();

@@ -60,6 +60,8 @@ export interface ClassSessionsTable {
   version: number;
   created_at: Ts;
   updated_at: Ts;
+  /** The weekly timetable entry the session was generated from (server/domain/timetable.ts). */
+  timetable_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 export interface EnrolmentsTable {
   id: Generated<number>;
@@ -161,25 +163,6 @@ export interface UnsubscribeTokensTable {
   types: string;
   created_at: Ts;
 }
-/** Feature flags per school (server/domain/feature-flags.ts). */
-export interface FeatureFlagsTable {
-  school_id: number;
-  key: string;
-  /** 0–100: the share of the school's teachers who get the feature (100 on, 0 off). */
-  percentage: number;
-  updated_at: Ts;
-  updated_by: number | null;
-}
-/** Administrative changes, who made them and what they were. */
-export interface AuditLogTable {
-  id: Generated<number>;
-  school_id: number | null;
-  actor_id: number | null;
-  action: string;
-  /** JSON object. */
-  details: string;
-  created_at: Ts;
-}
 export interface AnnouncementsTable {
   id: Generated<number>;
   school_id: number;
@@ -260,6 +243,74 @@ export interface StudentNotesTable {
   created_at: Ts;
   updated_at: Ts;
 }
+/** A payment provider's event, processed once (server/domain/payments.ts). */
+export interface PaymentEventsTable {
+  id: string;
+  school_id: number;
+  teacher_id: number;
+  amount_cents: number;
+  currency: string;
+  /** JSON list of session ids the payment is for. */
+  session_ids: string;
+  notification_id: number | null;
+  received_at: Ts;
+}
+/** Every administrative action (server/domain/audit.ts); before/after are JSON or null. */
+export interface AdminAuditTable {
+  id: Generated<number>;
+  school_id: number;
+  actor_id: number | null;
+  action: string;
+  subject: string;
+  before: string | null;
+  after: string | null;
+  created_at: Ts;
+}
+/** What a OneRoster import created, by sourcedId (server/domain/roster-import.ts). */
+export interface SourcedIdsTable {
+  school_id: number;
+  kind: 'user' | 'class' | 'enrollment';
+  sourced_id: string;
+  local_id: number;
+}
+/** A course's teachers and students (a OneRoster class's roster). */
+export interface CourseMembersTable {
+  id: Generated<number>;
+  school_id: number;
+  course_id: number;
+  user_id: number;
+  role: 'teacher' | 'student';
+  active: Flag;
+  created_at: Ts;
+  updated_at: Ts;
+}
+/** A weekly lesson: wall-clock times in the school's time zone (server/domain/timetable.ts). */
+export interface TimetableEntriesTable {
+  id: Generated<number>;
+  school_id: number;
+  course_id: number;
+  teacher_id: number;
+  /** ISO weekday: 1 Monday … 7 Sunday. */
+  weekday: number;
+  /** HH:MM */
+  starts: string;
+  ends: string;
+  room: string;
+  /** YYYY-MM-DD, inclusive. */
+  term_start: string;
+  term_end: string;
+  active: Flag;
+  created_at: Ts;
+  updated_at: Ts;
+}
+/** A day the school is closed (YYYY-MM-DD in its time zone). */
+export interface SchoolHolidaysTable {
+  id: Generated<number>;
+  school_id: number;
+  date: string;
+  name: string;
+  created_at: Ts;
+}
 export interface DB {
   schools: SchoolsTable;
   users: UsersTable;
@@ -283,6 +334,10 @@ export interface DB {
   mail_settings: MailSettingsTable;
   email_jobs: EmailJobsTable;
   unsubscribe_tokens: UnsubscribeTokensTable;
-  feature_flags: FeatureFlagsTable;
-  audit_log: AuditLogTable;
+  payment_events: PaymentEventsTable;
+  admin_audit: AdminAuditTable;
+  sourced_ids: SourcedIdsTable;
+  course_members: CourseMembersTable;
+  timetable_entries: TimetableEntriesTable;
+  school_holidays: SchoolHolidaysTable;
 }

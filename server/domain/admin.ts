@@ -39,7 +39,11 @@ export async function requireAdmin(db: Kysely<DB>, userId: number, schoolId: num
 const conflict = (message: string) => new AppError(409, 'conflict', message);
 
 /** Logs a student and their enrolments as touched for every teacher who teaches them in the school. */
-async function touchStudentEverywhere(w: WriteContext, schoolId: number, studentId: number): Promise<void> {
+export async function touchStudentEverywhere(
+  w: WriteContext,
+  schoolId: number,
+  studentId: number,
+): Promise<void> {
   const rows = await w.trx
     .selectFrom('enrolments')
     .innerJoin('class_sessions', 'class_sessions.id', 'enrolments.session_id')
@@ -451,7 +455,7 @@ export async function postAnnouncement(
 }
 
 /** A password hash nobody can sign in with (accounts created by an admin before a password is set). */
-const unusablePasswordHash = (): string => `disabled$${randomBytes(16).toString('base64')}`;
+export const unusablePasswordHash = (): string => `disabled$${randomBytes(16).toString('base64')}`;
 
 /** Emails of the school's notifications the SMTP server refused for good (docs/ARCHITECTURE.md, "Notifications"). */
 export async function emailFailures(ctx: DomainContext, adminId: number, schoolId: number) {

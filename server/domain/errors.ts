@@ -1,5 +1,7 @@
 /** Errors that map to an HTTP status and a machine-readable code; the message is for people. */
 export class AppError extends Error {
+  /** More of the answer's body, beside `error` (a rejected import's report). */
+  details?: Record<string, unknown>;
   constructor(
     readonly status: number,
     readonly code: string,

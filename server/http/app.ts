@@ -32,6 +32,9 @@ import { syncRoutes } from './routes/sync.js';
 import { adminRoutes } from './routes/admin.js';
 import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { importRoutes } from './routes/imports.js';
+import { verifySignedBody } from './signed-body.js';
 import { registerProtocolHeader, requireProtocolVersion } from './protocol-version.js';
 import { openApiDocument } from './openapi.js';
 import { registerUpdateFeed } from './updates.js';
@@ -43,8 +46,10 @@ export const ROUTES: RouteDef[] = [
   ...authRoutes,
   ...syncRoutes,
   ...adminRoutes,
+  ...importRoutes,
   ...resourceRoutes,
   ...notificationRoutes,
+  ...webhookRoutes,
 ];
 
 declare module 'fastify' {
@@ -104,7 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: onFrameworkError,
     clientErrorHandler: onClientError,
   });
-  registerJsonBodies(app);
+  const parseJsonBody = registerJsonBodies(app);
 
   app.decorateRequest('queryStats', null as unknown as QueryStats);
   app.decorateRequest('db', null as unknown as Kysely<DB>);
@@ -203,6 +208,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       if (err.headers) void reply.headers(err.headers);
       return reply.code(err.status).send({
         error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
+        ...err.details,
       });
     }
     const known = frameworkErrorBody(err);
@@ -223,12 +229,28 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.user = user;
   };
 
+  // A signed body (auth: 'signature'): the signature over the raw bytes first, then the JSON.
+  const verifySignature = async (req: FastifyRequest): Promise<void> => {
+    const secret = cfg.PAYMENTS_WEBHOOK_SECRET;
+    if (!secret)
+      throw new AppError(
+        503,
+        'not_configured',
+        'this server takes no payment events: PAYMENTS_WEBHOOK_SECRET is not set',
+      );
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    verifySignedBody(secret, req.headers['classdesk-signature'], raw, services.now());
+    req.body = Buffer.isBuffer(req.body) ? await parseJsonBody(req, raw) : req.body;
+  };
+
   for (const r of ROUTES) {
     app.route({
       method: r.method,
       url: r.url,
+      ...(r.auth === 'signature' ? { config: { signedBody: true } } : {}),
       ...(r.protocolChecked ? { onRequest: requireProtocolVersion } : {}),
       ...(r.auth === 'user' ? { preValidation: authenticateRequest } : {}),
+      ...(r.auth === 'signature' ? { preValidation: verifySignature } : {}),
       preHandler: (r.rateLimits ?? []).map((n) => limiters[n]),
       handler: async (req, reply) => {
         const params = r.params ? parseInput(r.params, req.params, 'params') : undefined;

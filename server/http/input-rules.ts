@@ -9,6 +9,13 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../domain/errors.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body is kept as raw bytes for its signature to be checked before it is parsed. */
+    signedBody?: boolean;
+  }
+}
+
 type ErrorBody = { error: { code: string; message: string; field?: string } };
 const body = (code: string, message: string, field?: string): ErrorBody => ({
   error: { code, message, ...(field ? { field } : {}) },
@@ -28,8 +35,21 @@ export function charsetOf(contentType: string | undefined): string | null {
  * Fastify's own parser (prototype-poisoning checks included). No other body type is parsed:
  * uploads are multipart (@fastify/multipart), anything else answers 415.
  */
-export function registerJsonBodies(app: FastifyInstance): void {
+export function registerJsonBodies(
+  app: FastifyInstance,
+): (req: FastifyRequest, raw: Buffer) => Promise<unknown> {
   const parseJson = app.getDefaultJsonParser('error', 'error');
+  const decode = (req: FastifyRequest, raw: Buffer): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      let text: string;
+      try {
+        text = utf8.decode(raw);
+      } catch {
+        reject(new AppError(400, 'invalid_input', 'the body is not valid UTF-8', 'body'));
+        return;
+      }
+      void parseJson(req, text, (err, value) => (err ? reject(err) : resolve(value)));
+    });
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, raw, done) => {
     const charset = charsetOf(req.headers['content-type']);
@@ -45,15 +65,17 @@ export function registerJsonBodies(app: FastifyInstance): void {
       );
       return;
     }
-    let text: string;
-    try {
-      text = utf8.decode(raw as Buffer);
-    } catch {
-      done(new AppError(400, 'invalid_input', 'the body is not valid UTF-8', 'body'), undefined);
+    // A signed body is parsed once its signature is checked (`parseSignedJson`).
+    if (req.routeOptions.config.signedBody) {
+      done(null, raw);
       return;
     }
-    void parseJson(req, text, done);
+    decode(req, raw as Buffer).then(
+      (value) => done(null, value),
+      (err: Error) => done(err, undefined),
+    );
   });
+  return decode;
 }
 
 /**

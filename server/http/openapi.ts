@@ -82,6 +82,8 @@ export function responsesOf(r: RouteDef): Record<string, DocumentedResponse> {
         : r.raw
           ? { description, schema: null, file: true }
           : { description, schema: null };
+  for (const [status, schema] of Object.entries(r.errorBodies ?? {}))
+    out[status] = { ...out[status]!, schema };
   for (const [status, headers] of Object.entries(r.responseHeaders ?? {}))
     out[status] = { ...out[status]!, headers: { ...out[status]!.headers, ...headers } };
   // Every answer of a sync route states the server's protocol version (protocol-version.ts).

@@ -72,7 +72,12 @@ export interface RouteDef<
   url: string;
   summary: string;
   tag: string;
-  auth: 'none' | 'user';
+  /**
+   * `user`: a bearer token; `none`: anyone; `signature`: a body signed with
+   * PAYMENTS_WEBHOOK_SECRET (server/http/signed-body.ts), checked over its raw bytes before
+   * they are parsed.
+   */
+  auth: 'none' | 'user' | 'signature';
   /** Where a school id enters the route (for the isolation matrix). */
   school: SchoolInput;
   /** Whether the route takes an entity id in its path that must belong to the caller's view. */
@@ -94,6 +99,8 @@ export interface RouteDef<
    * `responsesOf`), each with what it means; a 2xx among them carries no JSON body (a raw
    * route's carries file bytes). */
   otherResponses?: Record<number, string>;
+  /** Error statuses whose body carries more than the error (`{error, …}`), with its schema. */
+  errorBodies?: Record<number, z.ZodType>;
   /** Headers the route's answers carry beyond those of its kind (openapi.ts), by status. */
   responseHeaders?: Record<number, Record<string, ResponseHeader>>;
   /** A sync route: a request stating another protocol version is refused (protocol-version.ts). */

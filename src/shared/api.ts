@@ -14,7 +14,7 @@ import {
 } from './entities.js';
 import { text } from './text.js';
 
-const email = z
+export const email = z
   .string()
   .trim()
   .toLowerCase()

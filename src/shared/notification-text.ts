@@ -53,6 +53,12 @@ function money(p: P, locale: string): string {
   }
 }
 
+/** How many sessions a payment covers (0 when the notification does not say). */
+function sessions(p: P): number {
+  const n = p['sessions'];
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 0;
+}
+
 const TEXT: Record<
   NotificationLanguage,
   Record<NotificationRow['type'], (p: P, when: (k: string) => string, locale: string) => RenderedNotification>
@@ -70,10 +76,16 @@ const TEXT: Record<
       title: 'New student',
       body: `${str(p, 'student_name')} joined ${str(p, 'session_title')}.`,
     }),
-    payment_processed: (p, _w, lang) => ({
-      title: 'Payment processed',
-      body: [money(p, lang), str(p, 'description')].filter(Boolean).join(' — '),
-    }),
+    payment_processed: (p, _w, lang) => {
+      const n = sessions(p);
+      const amount = money(p, lang);
+      const received =
+        n > 0 ? `${amount} received for ${n} ${n === 1 ? 'session' : 'sessions'}.` : `${amount} received.`;
+      return {
+        title: 'Payment processed',
+        body: [amount && received, str(p, 'description')].filter(Boolean).join(' — '),
+      };
+    },
     school_announcement: () => ({ title: 'Announcement', body: '' }),
   },
   'pt-PT': {
@@ -89,10 +101,16 @@ const TEXT: Record<
       title: 'Novo aluno',
       body: `${str(p, 'student_name')} entrou em ${str(p, 'session_title')}.`,
     }),
-    payment_processed: (p, _w, lang) => ({
-      title: 'Pagamento processado',
-      body: [money(p, lang), str(p, 'description')].filter(Boolean).join(' — '),
-    }),
+    payment_processed: (p, _w, lang) => {
+      const n = sessions(p);
+      const amount = money(p, lang);
+      const received =
+        n > 0 ? `${amount} recebidos por ${n} ${n === 1 ? 'aula' : 'aulas'}.` : `${amount} recebidos.`;
+      return {
+        title: 'Pagamento processado',
+        body: [amount && received, str(p, 'description')].filter(Boolean).join(' — '),
+      };
+    },
     school_announcement: () => ({ title: 'Aviso', body: '' }),
   },
 };

@@ -7,6 +7,9 @@
  *   (captured from the server's own code) run through raw prepared statements;
  * - SQLite only: push throughput (one edit per request, each its own commit) with the server's
  *   synchronous=FULL next to synchronous=NORMAL, the durability cost (docs/PERFORMANCE.md).
+ * - a OneRoster roster import of 5 000 users and 50 000 enrolments over HTTP, dry run and
+ *   import, against bare batch inserts of the same rows (tests/bench/import.bench-part.ts);
+ *   `--only import` runs only this.
  * SQLite by default; `--postgres` runs against postgres://postgres@127.0.0.1:5432/test in a
  * schema of its own. Everything stays on loopback, in a temp directory, and is removed at the end.
  */
@@ -39,6 +42,7 @@ import { DEFAULT_PULL_LIMIT } from '../../server/domain/pull.js';
 import { statementLog } from './statement-log.js';
 import { benchServerEnv } from './bench-env.js';
 import { pgAdmin } from '../support/pg-admin.js';
+import { measureImport, type ImportFigures } from './import.bench-part.js';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const { values: args } = parseArgs({
@@ -47,6 +51,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'dashboard-requests': { type: 'string', default: '400' },
     pushes: { type: 'string', default: '300' },
+    /** `import`: only the roster import figures. */
+    only: { type: 'string' },
   },
 });
 const PUSHES = Number(args.pushes);
@@ -699,6 +705,10 @@ async function main(): Promise<void> {
     `machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? '?'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, ` +
       `Node ${process.version}, load average ${loadAverage()}`,
   );
+  if (args.only === 'import') {
+    printImport(await measureImport(dialect, Math.min(ROUNDS, 3)));
+    return;
+  }
   const bench = await setUp();
   try {
     const total = (s: SyntheticSummary) => Object.values(s.counts).reduce((a, b) => a + b, 0);
@@ -746,10 +756,28 @@ async function main(): Promise<void> {
         'push: the server (synchronous=FULL) against the same server with synchronous=NORMAL (baseline column), ' +
           'each on its own fresh SQLite file',
       );
+    console.log();
+    printImport(await measureImport(dialect, Math.min(ROUNDS, 3)));
     console.log(`load average at the end: ${loadAverage()}`);
   } finally {
     await bench.cleanup();
   }
+}
+
+function printImport(f: ImportFigures): void {
+  printTable([
+    [
+      `roster import, dry run, ms (${fmt(f.users)} users, ${fmt(f.enrolments)} enrolments, ${fmt(f.megabytes, 1)} MiB)`,
+      fmt(f.dryMs),
+      fmt(f.baselineMs),
+      `${fmt(f.dryMs / f.baselineMs, 2)}×`,
+    ],
+    ['roster import, applied, ms', fmt(f.applyMs), fmt(f.baselineMs), `${fmt(f.applyMs / f.baselineMs, 2)}×`],
+  ]);
+  console.log(
+    'roster import: multipart upload over HTTP to a fresh school each round (median of up to 3); baseline: bare batch ' +
+      'inserts of the same users, memberships, courses and course members in one transaction, same connection',
+  );
 }
 
 main().then(

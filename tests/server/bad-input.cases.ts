@@ -4,6 +4,7 @@
  * ones bad-input.int.test.ts derives from the route's zod schemas.
  */
 import type { TestApi } from '../support/api-client.js';
+import { exportForm, oneRosterExport } from '../support/oneroster.js';
 
 export interface InputCtx {
   ids: { norte: number; sul: number; ana: number; rui: number; admin: number };
@@ -48,6 +49,17 @@ export interface RouteInput {
   textExempt?: Record<string, string>;
 }
 
+const payment = (school: number, over: Record<string, unknown>) => ({
+  id: 'evt_bad_input',
+  type: 'payment.succeeded',
+  school_id: school,
+  teacher_email: 'ana@classdesk.test',
+  amount_cents: 2500,
+  currency: 'EUR',
+  session_ids: [],
+  ...over,
+});
+
 const times = { starts_at: '2031-03-03T09:00:00.000Z', ends_at: '2031-03-03T09:50:00.000Z' };
 
 /** A multipart upload with the given text fields and, unless `file` is null, a small text file. */
@@ -64,6 +76,79 @@ export function uploadForm(
 }
 
 export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
+  'POST /api/admin/schools/:schoolId/imports': ({ ids }) => {
+    const files = oneRosterExport({ teachers: 1, students: 2, classes: 1, classesPerStudent: 1, tag: 'bad' });
+    return {
+      as: 'admin',
+      valid: { params: { schoolId: ids.norte }, query: { dry_run: 'true' }, form: () => exportForm(files) },
+      ok: 200,
+      extra: [
+        {
+          what: 'a text field beside the files',
+          params: { schoolId: ids.norte },
+          form: () => {
+            const f = exportForm(files);
+            f.set('school_id', String(ids.sul));
+            return f;
+          },
+          field: 'school_id',
+        },
+        {
+          what: 'no file at all',
+          params: { schoolId: ids.norte },
+          form: () => new FormData(),
+          field: 'file',
+        },
+        {
+          what: 'a zip that is not one',
+          params: { schoolId: ids.norte },
+          form: () => {
+            const f = new FormData();
+            f.set('file', new Blob([Buffer.from('PK\u0003\u0004 broken')]), 'roster.zip');
+            return f;
+          },
+          field: 'file',
+        },
+      ],
+    };
+  },
+  'POST /api/webhooks/payments': ({ ids, anaSession }) => ({
+    as: 'anonymous',
+    valid: {
+      body: {
+        id: 'evt_bad_input_valid',
+        type: 'payment.succeeded',
+        school_id: ids.norte,
+        teacher_email: 'ana@classdesk.test',
+        amount_cents: 2500,
+        currency: 'EUR',
+        session_ids: [anaSession],
+      },
+    },
+    ok: 200,
+    extra: [
+      { what: 'an amount of zero', body: payment(ids.norte, { amount_cents: 0 }), field: 'amount_cents' },
+      {
+        what: 'a fractional amount',
+        body: payment(ids.norte, { amount_cents: 10.5 }),
+        field: 'amount_cents',
+      },
+      { what: 'a currency in lower case', body: payment(ids.norte, { currency: 'eur' }), field: 'currency' },
+      { what: 'a refund event', body: payment(ids.norte, { type: 'payment.refunded' }), field: 'type' },
+      { what: 'an event id with spaces', body: payment(ids.norte, { id: 'evt 1' }), field: 'id' },
+      {
+        what: 'a session id that is not one',
+        body: payment(ids.norte, { session_ids: [0] }),
+        field: 'session_ids.0',
+      },
+      {
+        what: 'a session of another school',
+        body: payment(ids.sul, { session_ids: [anaSession] }),
+        status: 404,
+        field: 'session_ids',
+      },
+    ],
+  }),
   'POST /api/auth/login': () => ({
     as: 'anonymous',
     valid: { body: { email: 'rui@classdesk.test', password: 'classdesk-demo' } },

@@ -18,6 +18,7 @@ import {
 } from '../support/server-fixture.js';
 import { signedIn, TestApi, type ApiResponse, type ErrorBody } from '../support/api-client.js';
 import { demoIds } from '../support/demo.js';
+import { signedHeaders } from '../support/payments.js';
 import { snapshotDb, snapshotFiles, VOLATILE_TABLES } from '../support/db-snapshot.js';
 import {
   INPUTS,
@@ -197,7 +198,12 @@ function derivedCases(route: RouteDef, input: RouteInput): BadCase[] {
   }
   if (route.multipart) {
     // A file over MAX_UPLOAD_MB (1 here); text fields are bounded by the form's schema.
-    cases.push({ what: 'an oversized file', form: () => bigForm(1024 * 1024 + 1), status: 413 });
+    cases.push({
+      what: 'an oversized file',
+      params: valid.params,
+      form: () => bigForm(1024 * 1024 + 1),
+      status: 413,
+    });
   }
   return cases;
 }
@@ -214,13 +220,17 @@ function send(api: TestApi, route: RouteDef, req: RequestParts): Promise<ApiResp
   let url = route.url.replace(/:(\w+)/g, (_, name: string) => String(req.params?.[name]));
   if (req.rawQuery) url += `?${req.rawQuery}`;
   if (req.form) return api.request(route.method, url, { raw: req.form(), query: req.query });
+  // A signed route's bodies are all correctly signed: what is wrong is the body itself.
+  const signed = (text: string): Record<string, string> =>
+    route.auth === 'signature' ? { 'Classdesk-Signature': signedHeaders(text)['Classdesk-Signature']! } : {};
   if (req.raw)
     return api.request(route.method, url, {
       raw: req.raw.text,
-      headers: { 'content-type': req.raw.contentType },
+      headers: { 'content-type': req.raw.contentType, ...signed(req.raw.text) },
       query: req.query,
     });
-  return api.request(route.method, url, { query: req.query, body: req.body });
+  const text = req.body === undefined ? '' : JSON.stringify(req.body);
+  return api.request(route.method, url, { query: req.query, body: req.body, headers: signed(text) });
 }
 
 describe.each(dialectsHere())('bad input on %s', (dialect) => {
@@ -232,6 +242,7 @@ describe.each(dialectsHere())('bad input on %s', (dialect) => {
     server = await startTestServer(dialect, {
       MAX_BODY_KB: '16',
       MAX_UPLOAD_MB: '1',
+      MAX_IMPORT_MB: '1',
       ...RELAXED_RATE_LIMITS,
     });
     const db = server.database.db;

@@ -50,6 +50,8 @@ const INVALID: Record<string, string> = {
   REDIS_STREAM_MAX_LEN: '999',
   SHUTDOWN_DRAIN_SECONDS: '601',
   METRICS_TOKEN: 'hunter2-short',
+  PAYMENTS_WEBHOOK_SECRET: 'hunter2 has spaces',
+  MAX_IMPORT_MB: '0',
   CHECKSUM_CACHE_ROWS: '-1',
   CHECKSUM_CACHE_MAX_AGE_SECONDS: '0',
   SMTP_URL: 'smtpx://mailer:hunter2-secret@mail.example:587',
@@ -113,6 +115,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', '/var/lib/classdesk/classdesk.sqlite'],
     ['DATA_DIR', '/srv/class desk'],
     ['METRICS_TOKEN', 'd2f1c8a0b3e94f6b8c7d1e2f3a4b5c6d'],
+    ['PAYMENTS_WEBHOOK_SECRET', 'whsec_5f1c8a0b3e94f6b8c7d1e2f3'],
   ])('%s=%j is accepted', (name, value) => {
     const config: Record<string, unknown> = loadConfig({ [name]: value });
     expect(config[name]).toBe(value);

@@ -14,9 +14,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signedIn, type TestApi } from '../support/api-client.js';
+import { PAYMENTS_SIGNATURE_HEADER } from '../../src/shared/roster-api.js';
+import { signBody } from '../../server/http/signed-body.js';
 import {
   dialectsHere,
   RELAXED_RATE_LIMITS,
+  TEST_WEBHOOK_SECRET,
   startTestServer,
   type TestServer,
 } from '../support/server-fixture.js';
@@ -288,7 +291,7 @@ type Encoding =
   | (typeof STRAY_ENCODINGS)[number];
 
 /** The fuzz server's body limits (the config's minimum for JSON), so a body past them is cheap. */
-const LIMITS = { MAX_BODY_KB: '16', MAX_UPLOAD_MB: '1' };
+const LIMITS = { MAX_BODY_KB: '16', MAX_UPLOAD_MB: '1', MAX_IMPORT_MB: '1' };
 
 interface FuzzRequest {
   as: 'ana' | 'admin';
@@ -297,6 +300,8 @@ interface FuzzRequest {
   headers: Record<string, unknown>;
   body: unknown;
   encoding: Encoding;
+  /** A signed route (the payment webhook): the body goes with a valid signature, to reach validation. */
+  signed: boolean;
 }
 
 /**
@@ -383,6 +388,7 @@ function requestOf(op: Operation, knownIds: number[]): fc.Arbitrary<FuzzRequest>
     headers,
     body,
     encoding,
+    signed: op.headers.some((h) => h.name === PAYMENTS_SIGNATURE_HEADER) ? fc.boolean() : fc.constant(false),
   });
 }
 
@@ -393,6 +399,7 @@ const req = (r: Partial<FuzzRequest>): FuzzRequest => ({
   headers: {},
   body: undefined,
   encoding: 'documented',
+  signed: false,
   ...r,
 });
 
@@ -468,6 +475,10 @@ async function send(api: TestApi, op: Operation, r: FuzzRequest) {
         .replace(/[^\t\x20-\x7e\x80-\xff]/g, ' ');
   const { raw, contentType } = wire(op, r);
   if (contentType) headers['content-type'] = contentType;
+  if (r.signed) {
+    const bytes = raw === undefined ? '' : typeof raw === 'string' ? raw : Buffer.from(raw as Uint8Array);
+    headers[PAYMENTS_SIGNATURE_HEADER] = signBody(TEST_WEBHOOK_SECRET, bytes, Math.floor(Date.now() / 1000));
+  }
   return api.request(op.method, path, { query, headers, ...(raw !== undefined ? { raw } : {}) });
 }
 

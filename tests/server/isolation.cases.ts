@@ -8,6 +8,8 @@ import { MUTATION_TYPES, type MutationResult } from '../../src/shared/protocol.j
 import type { MeResponse } from '../../src/shared/api.js';
 import type { z } from 'zod';
 import { TestApi, type ApiResponse } from '../support/api-client.js';
+import { nowSeconds, signedHeaders } from '../support/payments.js';
+import { exportForm, oneRosterExport } from '../support/oneroster.js';
 
 export type CallerName = 'rui' | 'ana' | 'admin' | 'student' | 'anonymous';
 
@@ -20,6 +22,7 @@ export interface ProbeRequest {
   query?: Record<string, string | number>;
   body?: unknown;
   form?: () => FormData;
+  headers?: Record<string, string>;
 }
 
 export interface Probe extends ProbeRequest {
@@ -561,7 +564,87 @@ export const CASES: Record<string, CaseBuilder> = {
   'GET /api/admin/schools/:schoolId/email-failures': (m) => adminRoleProbes(m, (schoolId) => ({ schoolId })),
   'POST /api/admin/schools/:schoolId/announcements': (m) =>
     adminRoleProbes(m, (schoolId) => ({ schoolId }), { title: 'Intrusão', message: 'not an admin here' }),
+
+  'POST /api/webhooks/payments': (m) => paymentProbes(m),
+
+  'POST /api/admin/schools/:schoolId/imports': (m) => {
+    const files = oneRosterExport({ teachers: 1, students: 2, classes: 1, classesPerStudent: 1, tag: 'iso' });
+    // Not a dry run: were any of these let through, the matrix would see the rows it created.
+    return adminRoleProbes(m, (schoolId) => ({ schoolId })).map((p) => ({
+      ...p,
+      form: () => exportForm(files),
+      ...(p.twin ? { twin: { ...p.twin, form: () => exportForm(files) } } : {}),
+    }));
+  },
 };
+
+/** A payment event signed as the provider signs it (the isolation server has the test secret). */
+function signedEvent(
+  over: Record<string, unknown>,
+  opts: { secret?: string; t?: number } = {},
+): ProbeRequest {
+  const body = {
+    id: `evt_isolation_${JSON.stringify(over).replace(/[^A-Za-z0-9]/g, '')}`,
+    type: 'payment.succeeded',
+    teacher_email: 'ana@classdesk.test',
+    amount_cents: 1000,
+    currency: 'EUR',
+    session_ids: [],
+    ...over,
+  };
+  return { body, headers: signedHeaders(JSON.stringify(body), opts) };
+}
+
+function paymentProbes({ ids, rows, ghost }: Matrix): Probe[] {
+  return [
+    {
+      what: 'a signed event pays ana in a school she is not in',
+      as: 'anonymous',
+      kind: 'foreign-school',
+      expect: 'denied',
+      foreignSchool: ids.leste,
+      ...signedEvent({ school_id: ids.leste }),
+      twin: signedEvent({ school_id: ghost }),
+    },
+    {
+      what: 'a signed event pays rui in Escola Sul (he teaches in Norte only)',
+      as: 'anonymous',
+      kind: 'foreign-entity',
+      expect: 'denied',
+      ...signedEvent({ school_id: ids.sul, teacher_email: 'rui@classdesk.test' }),
+      twin: signedEvent({ school_id: ids.sul, teacher_email: `nobody-${ghost}@classdesk.test` }),
+    },
+    {
+      what: "a signed event pays rui for ana's Norte session",
+      as: 'anonymous',
+      kind: 'foreign-entity',
+      expect: 'denied',
+      ...signedEvent({
+        school_id: ids.norte,
+        teacher_email: 'rui@classdesk.test',
+        session_ids: [rows.anaNorte.session],
+      }),
+      twin: signedEvent({ school_id: ids.norte, teacher_email: 'rui@classdesk.test', session_ids: [ghost] }),
+    },
+    {
+      what: 'the admin pays ana with an event signed with another secret',
+      as: 'admin',
+      kind: 'wrong-role',
+      expect: [401],
+      ...signedEvent({ school_id: ids.norte }, { secret: 'whsec_not_the_servers_secret' }),
+    },
+    {
+      what: 'a teacher replays a correctly signed event ten minutes later',
+      as: 'rui',
+      kind: 'wrong-role',
+      expect: [401],
+      ...signedEvent(
+        { school_id: ids.norte, teacher_email: 'rui@classdesk.test' },
+        { t: nowSeconds() - 600 },
+      ),
+    },
+  ];
+}
 
 function notificationProbes({ rows, ghost }: Matrix): Probe[] {
   const twin = { params: { id: ghost } };

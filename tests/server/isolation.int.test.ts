@@ -55,7 +55,7 @@ function urlOf(route: RouteDef, params: Record<string, number> = {}): string {
 function send(api: TestApi, route: RouteDef, req: ProbeRequest): Promise<ApiResponse> {
   const url = urlOf(route, req.params);
   if (req.form) return api.request(route.method, url, { raw: req.form(), query: req.query });
-  return api.request(route.method, url, { query: req.query, body: req.body });
+  return api.request(route.method, url, { query: req.query, body: req.body, headers: req.headers });
 }
 
 /** Where the route table says the school id enters, the probe must put its foreign school. */

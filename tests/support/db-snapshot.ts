@@ -31,8 +31,12 @@ const ALL_TABLES: Record<keyof DB, true> = {
   mail_settings: true,
   email_jobs: true,
   unsubscribe_tokens: true,
-  feature_flags: true,
-  audit_log: true,
+  payment_events: true,
+  admin_audit: true,
+  sourced_ids: true,
+  course_members: true,
+  timetable_entries: true,
+  school_holidays: true,
 };
 
 export type TableName = keyof DB;

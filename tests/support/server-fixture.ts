@@ -59,6 +59,9 @@ export interface TestServer extends RunningServer {
   sharedEnv: Record<string, string>;
 }
 
+/** The payment webhook's secret on every test server (a test passes `PAYMENTS_WEBHOOK_SECRET: ''` for none). */
+export const TEST_WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';
+
 /** Rate limits out of the way, for suites that send many requests as one user (SYNC stays as configured). */
 export const RELAXED_RATE_LIMITS: Record<string, string> = {
   RATE_LIMIT_DASHBOARD_PER_MIN: '100000',
@@ -90,6 +93,7 @@ export async function startTestServer(
     DEMO_DATA: 'true',
     // Every test's sockets come from 127.0.0.1: the per-address handshake rate would count them all.
     RATE_LIMIT_SOCKET_CONNECTIONS_PER_MIN: '100000',
+    PAYMENTS_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     ...(dialect === 'postgres' ? { DATABASE_URL: PG_URL } : {}),
     ...env,
   });
