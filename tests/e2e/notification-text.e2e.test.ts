@@ -44,7 +44,7 @@ describe.skipIf(!HAS_CHROMIUM)('notification text', { timeout: 180_000 }, () => 
 
     await app.closeToasts();
     await app.go('Settings');
-    await page.getByLabel('Language').selectOption('pt-PT');
+    await page.getByLabel('Language', { exact: true }).selectOption('pt-PT');
     await page.getByRole('navigation').getByRole('link', { name: 'Notificações', exact: true }).click();
     const pt = page.getByRole('main').getByRole('listitem').filter({ hasText: 'Aula cancelada' });
     await pt.first().waitFor();
@@ -53,7 +53,7 @@ describe.skipIf(!HAS_CHROMIUM)('notification text', { timeout: 180_000 }, () => 
     );
 
     await page.getByRole('navigation').getByRole('link', { name: 'Definições', exact: true }).click();
-    await page.getByLabel('Idioma').selectOption('en');
+    await page.getByLabel('Idioma', { exact: true }).selectOption('en');
     await app.go('Notifications');
     const en = page.getByRole('main').getByRole('listitem').filter({ hasText: 'Session cancelled' });
     await en.first().waitFor();
