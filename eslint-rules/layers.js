@@ -67,6 +67,19 @@ export const LAYERS = [
     ],
   },
   {
+    // The admin console (a web page the server serves at /admin/): the app's styles and i18n helpers.
+    name: 'console',
+    files: ['src/console'],
+    ours: [
+      'src/shared',
+      'src/console',
+      'src/renderer/src/styles.css',
+      'src/renderer/src/i18n/i18n',
+      'src/renderer/src/i18n/messages.types',
+    ],
+    packages: ['react', 'react-dom', 'react-dom/*'],
+  },
+  {
     name: 'harness',
     files: ['src/harness'],
     ours: ['src/shared', 'src/harness', ...CORE_FACE],

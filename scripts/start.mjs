@@ -15,6 +15,12 @@ const serverUrl = `http://${host}:${port}`;
 const bin = (name) =>
   path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 
+// The admin console the server serves at /admin/ (`npm run build:console`), built once.
+if (!fs.existsSync(path.join(root, 'out', 'console', 'index.html'))) {
+  console.log('Building the admin console (out/console)…');
+  spawnSync(bin('vite'), ['build', '--config', 'console.vite.config.ts'], { cwd: root, stdio: 'inherit' });
+}
+
 const server = spawn(bin('tsx'), ['server/main.ts'], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],

@@ -4,6 +4,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z
@@ -88,6 +89,8 @@ export const ConfigSchema = z.object({
   DATABASE_URL: databaseUrl.optional(),
   /** The desktop app's update feed, served at /updates/ (default: $DATA_DIR/updates). */
   UPDATES_DIR: text.optional(),
+  /** The built admin console, served at /admin/ (default: out/console of this checkout; `npm run build:console`). */
+  ADMIN_CONSOLE_DIR: text.optional(),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
   /** Create the demo schools and accounts (public password) in an empty database: asked for only. */
   DEMO_DATA: bool.default(false),
@@ -182,6 +185,7 @@ export type ServerConfig = z.infer<typeof ConfigSchema> & {
   databaseUrl: string;
   filesDir: string;
   updatesDir: string;
+  consoleDir: string;
 };
 
 export class ConfigError extends Error {}
@@ -220,5 +224,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: c.DATABASE_URL ?? path.join(dataDir, 'classdesk.sqlite'),
     filesDir: path.join(dataDir, 'files'),
     updatesDir: c.UPDATES_DIR ? path.resolve(c.UPDATES_DIR) : path.join(dataDir, 'updates'),
+    consoleDir: c.ADMIN_CONSOLE_DIR
+      ? path.resolve(c.ADMIN_CONSOLE_DIR)
+      : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'console'),
   };
 }

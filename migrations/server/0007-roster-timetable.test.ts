@@ -146,19 +146,6 @@ describe.each(dialectsHere())('server migration 0007-roster-timetable on %s', (d
       .set({ timetable_entry_id: entry.id })
       .where('id', '=', session.id)
       .execute();
-    await db
-      .insertInto('admin_audit')
-      .values({
-        school_id: school.id,
-        actor_id: null,
-        action: 'a',
-        subject: 's',
-        before: null,
-        after: '{}',
-        created_at: TS,
-      })
-      .execute();
-
     await m0007.down(db);
     await expect(db.selectFrom('payment_events').selectAll().execute()).rejects.toThrow();
     await expect(db.selectFrom('timetable_entries').selectAll().execute()).rejects.toThrow();

@@ -10,9 +10,7 @@ type AnyDb = Kysely<any>;
  *   importing the same files again changes nothing;
  * - `course_members`: a course's teachers and students (a OneRoster class's roster);
  * - `timetable_entries`, `school_holidays` and `class_sessions.timetable_entry_id`: the weekly
- *   timetable the sessions are generated from, and the days the school is closed;
- * - `admin_audit`: every administrative action, who, what, before and after (created only if
- *   it does not exist yet: the admin console's migration creates the same table).
+ *   timetable the sessions are generated from, and the days the school is closed.
  */
 export async function up(db: AnyDb): Promise<void> {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -30,25 +28,6 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('session_ids', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('notification_id', big)
     .addColumn('received_at', 'text', (c) => c.notNull())
-    .execute();
-
-  await db.schema
-    .createTable('admin_audit')
-    .ifNotExists()
-    .addColumn('id', id, serial)
-    .addColumn('school_id', big, (c) => c.notNull().references('schools.id'))
-    .addColumn('actor_id', big, (c) => c.references('users.id'))
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('before', 'text')
-    .addColumn('after', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('admin_audit_school')
-    .ifNotExists()
-    .on('admin_audit')
-    .columns(['school_id', 'id'])
     .execute();
 
   await db.schema
@@ -127,5 +106,4 @@ export async function down(db: AnyDb): Promise<void> {
   await db.schema.alterTable('class_sessions').dropColumn('timetable_entry_id').execute();
   for (const t of ['school_holidays', 'timetable_entries', 'course_members', 'sourced_ids', 'payment_events'])
     await db.schema.dropTable(t).execute();
-  // admin_audit stays: the admin console's migration owns it too (created if not exists).
 }

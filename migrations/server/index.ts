@@ -5,6 +5,7 @@ import * as m0002 from './0002-scheduler-lease.js';
 import * as m0003 from './0003-scan-jobs.js';
 import * as m0004 from './0004-lesson-prep.js';
 import * as m0005 from './0005-notification-channels.js';
+import * as m0006 from './0006-admin-audit.js';
 import * as m0007 from './0007-roster-timetable.js';
 
 export const serverMigrations: Record<string, Migration> = {
@@ -13,5 +14,6 @@ export const serverMigrations: Record<string, Migration> = {
   '0003-scan-jobs': m0003,
   '0004-lesson-prep': m0004,
   '0005-notification-channels': m0005,
+  '0006-admin-audit': m0006,
   '0007-roster-timetable': m0007,
 };

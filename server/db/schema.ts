@@ -259,7 +259,7 @@ export interface PaymentEventsTable {
 export interface AdminAuditTable {
   id: Generated<number>;
   school_id: number;
-  actor_id: number | null;
+  actor_id: number;
   action: string;
   subject: string;
   before: string | null;
@@ -311,6 +311,20 @@ export interface SchoolHolidaysTable {
   name: string;
   created_at: Ts;
 }
+/** An invitation to teach in or administer a school (server/domain/invitations.ts). */
+export interface InvitationsTable {
+  id: Generated<number>;
+  school_id: number;
+  email: string;
+  role: 'admin' | 'teacher';
+  token_hash: string;
+  invited_by: number;
+  status: 'pending' | 'accepted' | 'revoked';
+  created_at: Ts;
+  expires_at: Ts;
+  accepted_at: Ts | null;
+  accepted_user_id: number | null;
+}
 export interface DB {
   schools: SchoolsTable;
   users: UsersTable;
@@ -340,4 +354,5 @@ export interface DB {
   course_members: CourseMembersTable;
   timetable_entries: TimetableEntriesTable;
   school_holidays: SchoolHolidaysTable;
+  invitations: InvitationsTable;
 }

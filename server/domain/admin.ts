@@ -20,8 +20,9 @@ import type { DB } from '../db/schema.js';
 import { randomBytes } from 'node:crypto';
 import { stampFields, type WriteContext } from './changes.js';
 import { write, type DomainContext } from './context.js';
-import { AppError, forbidden, notFound } from './errors.js';
+import { AppError, badRequest, forbidden, notFound } from './errors.js';
 import { createNotifications, expiryFrom } from './notifications.js';
+import { audit, changedFields } from './audit.js';
 import { SESSION_COLUMNS, toSessionRow } from './scope.js';
 
 export async function requireAdmin(db: Kysely<DB>, userId: number, schoolId: number): Promise<void> {
@@ -35,6 +36,12 @@ export async function requireAdmin(db: Kysely<DB>, userId: number, schoolId: num
     .executeTakeFirst();
   if (!m) throw forbidden('you are not an administrator of this school');
 }
+
+/**
+ * Where an announcement's notifications point; also how the console finds who read it (the
+ * notifications of type school_announcement with this address).
+ */
+export const announcementUrl = (id: number): string => `classdesk://announcements/${id}`;
 
 const conflict = (message: string) => new AppError(409, 'conflict', message);
 
@@ -87,6 +94,11 @@ async function activeMember(w: WriteContext, schoolId: number, userId: number, r
     .executeTakeFirst();
 }
 
+/**
+ * Adds a student to the school. The answer is the same whether or not the email already has an
+ * account anywhere (a name is always required; an existing account keeps its own). Teachers and
+ * administrators are invited instead (server/domain/invitations.ts).
+ */
 export async function addMembership(
   ctx: DomainContext,
   adminId: number,
@@ -100,27 +112,17 @@ export async function addMembership(
       .select(['id'])
       .where('email', '=', body.email)
       .executeTakeFirst();
-    if (!user) {
-      if (!body.name) {
-        throw new AppError(
-          400,
-          'invalid_input',
-          'no account has this email yet: give a name to create one',
-          'name',
-        );
-      }
-      user = await w.trx
-        .insertInto('users')
-        .values({
-          email: body.email,
-          name: body.name,
-          password_hash: unusablePasswordHash(),
-          version: w.version,
-          created_at: w.now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-    }
+    user ??= await w.trx
+      .insertInto('users')
+      .values({
+        email: body.email,
+        name: body.name,
+        password_hash: unusablePasswordHash(),
+        version: w.version,
+        created_at: w.now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const existing = await w.trx
       .selectFrom('memberships')
       .select(['id'])
@@ -140,12 +142,21 @@ export async function addMembership(
         updated_at: w.now,
       })
       .execute();
-    if (body.role === 'teacher') w.afterCommit(() => ctx.events.scopeGranted(user.id, schoolId));
-    return { school_id: schoolId, user_id: user.id, role: body.role, active: true };
+    const result = { school_id: schoolId, user_id: user.id, role: body.role, active: true };
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: 'membership.add',
+      subject: `user:${user.id}`,
+      before: null,
+      after: { email: body.email, role: body.role, active: true },
+    });
+    return result;
   });
 }
 
-export async function setMembershipActive(
+/** Activates, deactivates or changes the role (teacher ↔ admin) of a membership. */
+export async function updateMembership(
   ctx: DomainContext,
   adminId: number,
   schoolId: number,
@@ -161,31 +172,42 @@ export async function setMembershipActive(
       .where('user_id', '=', userId)
       .executeTakeFirst();
     if (!m) throw notFound('membership');
-    const active = body.active ? 1 : 0;
-    if (m.active !== active) {
-      if (m.role === 'admin' && !active) {
-        const admins = await w.trx
-          .selectFrom('memberships')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('school_id', '=', schoolId)
-          .where('role', '=', 'admin')
-          .where('active', '=', 1)
-          .executeTakeFirstOrThrow();
-        if (Number(admins.n) <= 1) throw conflict('a school keeps at least one active administrator');
-      }
-      await w.trx
-        .updateTable('memberships')
-        .set({ active, version: w.version, updated_at: w.now })
-        .where('id', '=', m.id)
-        .execute();
-      if (m.role === 'student') await touchStudentEverywhere(w, schoolId, userId);
-      if (m.role === 'teacher') {
-        w.afterCommit(() =>
-          active ? ctx.events.scopeGranted(userId, schoolId) : ctx.events.scopeRevoked(userId, schoolId),
-        );
-      }
+    const role = body.role ?? m.role;
+    const active = body.active === undefined ? m.active : body.active ? 1 : 0;
+    if (role !== m.role && m.role === 'student')
+      throw badRequest('role', 'a student stays a student: invite the person as a teacher instead');
+    if (role === m.role && active === m.active)
+      return { school_id: schoolId, user_id: userId, role: m.role, active: m.active === 1 };
+    if (m.role === 'admin' && m.active === 1 && (role !== 'admin' || !active)) {
+      const admins = await w.trx
+        .selectFrom('memberships')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('school_id', '=', schoolId)
+        .where('role', '=', 'admin')
+        .where('active', '=', 1)
+        .executeTakeFirstOrThrow();
+      if (Number(admins.n) <= 1) throw conflict('a school keeps at least one active administrator');
     }
-    return { school_id: schoolId, user_id: userId, role: m.role, active: active === 1 };
+    await w.trx
+      .updateTable('memberships')
+      .set({ active, role, version: w.version, updated_at: w.now })
+      .where('id', '=', m.id)
+      .execute();
+    if (m.role === 'student') await touchStudentEverywhere(w, schoolId, userId);
+    const taught = m.role === 'teacher' && m.active === 1;
+    const teaches = role === 'teacher' && active === 1;
+    if (taught !== teaches)
+      w.afterCommit(() =>
+        teaches ? ctx.events.scopeGranted(userId, schoolId) : ctx.events.scopeRevoked(userId, schoolId),
+      );
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: 'membership.update',
+      subject: `user:${userId}`,
+      ...changedFields({ role: m.role, active: m.active === 1 }, { role, active: active === 1 }),
+    });
+    return { school_id: schoolId, user_id: userId, role, active: active === 1 };
   });
 }
 
@@ -203,6 +225,14 @@ export async function createCourse(
       .returning(['id', 'school_id', 'name', 'code'])
       .executeTakeFirstOrThrow();
     w.touch({ school_id: schoolId, teacher_id: null, entity: 'course', row_id: c.id });
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: 'course.create',
+      subject: `course:${c.id}`,
+      before: null,
+      after: { name: c.name, code: c.code },
+    });
     return c;
   });
 }
@@ -258,6 +288,14 @@ export async function createSession(
       .returning(SESSION_COLUMNS)
       .executeTakeFirstOrThrow();
     w.touch({ school_id: schoolId, teacher_id: s.teacher_id, entity: 'session', row_id: s.id });
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: 'session.create',
+      subject: `session:${s.id}`,
+      before: null,
+      after: sessionAudit(s),
+    });
     return toSessionRow(s);
   });
 }
@@ -320,9 +358,35 @@ export async function updateSession(
         },
       ]);
     }
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: body.status === 'cancelled' && s.status !== 'cancelled' ? 'session.cancel' : 'session.update',
+      subject: `session:${s.id}`,
+      ...changedFields(sessionAudit(s), sessionAudit(updated)),
+    });
     return toSessionRow(updated);
   });
 }
+
+/** The fields of a session an admin may change: what its audit entries show. */
+const sessionAudit = (s: {
+  teacher_id: number;
+  course_id: number | null;
+  title: string;
+  location: string;
+  starts_at: string;
+  ends_at: string;
+  status: string;
+}) => ({
+  teacher_id: s.teacher_id,
+  course_id: s.course_id,
+  title: s.title,
+  location: s.location,
+  starts_at: s.starts_at,
+  ends_at: s.ends_at,
+  status: s.status,
+});
 
 export async function enrolStudent(
   ctx: DomainContext,
@@ -380,6 +444,14 @@ export async function enrolStudent(
         expires_at: expiryFrom(w.now),
       },
     ]);
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: 'enrolment.add',
+      subject: `session:${s.id}`,
+      before: null,
+      after: { student_id: body.student_id, student_name: student.name },
+    });
     return e;
   });
 }
@@ -405,6 +477,14 @@ export async function unenrolStudent(
     await w.trx.deleteFrom('enrolments').where('id', '=', e.id).execute();
     w.touch({ school_id: schoolId, teacher_id: e.teacher_id, entity: 'enrolment', row_id: e.id });
     w.touch({ school_id: schoolId, teacher_id: e.teacher_id, entity: 'student', row_id: studentId });
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: 'enrolment.remove',
+      subject: `session:${sessionId}`,
+      before: { student_id: studentId },
+      after: null,
+    });
   });
 }
 
@@ -446,10 +526,18 @@ export async function postAnnouncement(
         title: body.title,
         message: body.message,
         params: { announcement_id: a.id },
-        action_url: `classdesk://announcements/${a.id}`,
+        action_url: announcementUrl(a.id),
         expires_at: expiryFrom(w.now),
       })),
     );
+    await audit(w, {
+      school_id: schoolId,
+      actor_id: adminId,
+      action: 'announcement.post',
+      subject: `announcement:${a.id}`,
+      before: null,
+      after: { title: a.title, message: a.message, notified: created.length },
+    });
     return { ...a, notified: created.length };
   });
 }

@@ -1,18 +1,22 @@
 /**
- * The audit log of administrative actions (docs/ARCHITECTURE.md, "Running a school"): who did
- * what to which subject, with the state before and after, written in the action's own write
- * transaction so that an action is recorded exactly when it happened.
+ * The audit log of admin writes (table `admin_audit`, migration 0006; docs/ARCHITECTURE.md,
+ * "Running a school"): who, what, when, and the subject before → after. Written inside the
+ * write's own transaction, so a write that rolls back leaves no entry and an entry never misses
+ * its write.
  */
 import type { WriteContext } from './changes.js';
 
 export interface AuditEntry {
   school_id: number;
-  /** The administrator; null for an action of the system (a payment provider's event). */
-  actor_id: number | null;
+  /** The administrator who did it. */
+  actor_id: number;
+  /** What was done, `<thing>.<verb>` (e.g. `session.update`). */
   action: string;
-  /** What the action was about, e.g. `import`, `timetable_entry:12`. */
+  /** What it was done to, `<thing>:<id>` (e.g. `session:12`, `import`). */
   subject: string;
+  /** The subject's fields before the write (null: it did not exist). */
   before: unknown;
+  /** The subject's fields after the write (null: it no longer exists). */
   after: unknown;
 }
 
@@ -31,4 +35,20 @@ export async function audit(w: WriteContext, e: AuditEntry): Promise<void> {
       created_at: w.now,
     })
     .execute();
+}
+
+/** Only the fields a write changed, before and after (an audit entry names what moved). */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const k of Object.keys(after)) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) {
+      b[k] = before[k];
+      a[k] = after[k];
+    }
+  }
+  return { before: b, after: a };
 }

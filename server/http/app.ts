@@ -30,6 +30,8 @@ import {
 import { authRoutes } from './routes/auth.js';
 import { syncRoutes } from './routes/sync.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminListRoutes } from './routes/admin-lists.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -40,6 +42,7 @@ import { openApiDocument } from './openapi.js';
 import { registerUpdateFeed } from './updates.js';
 import { registerUnsubscribe } from './unsubscribe.js';
 import { registerMetricsEndpoint } from './metrics-endpoint.js';
+import { registerAdminConsole } from './admin-console.js';
 
 /** Every API route. The isolation test iterates over exactly this list. */
 export const ROUTES: RouteDef[] = [
@@ -47,6 +50,8 @@ export const ROUTES: RouteDef[] = [
   ...syncRoutes,
   ...adminRoutes,
   ...importRoutes,
+  ...adminListRoutes,
+  ...invitationRoutes,
   ...resourceRoutes,
   ...notificationRoutes,
   ...webhookRoutes,
@@ -284,6 +289,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   registerUpdateFeed(app, cfg.updatesDir);
   registerUnsubscribe(app, services.rootDb, () => services.now());
+  await registerAdminConsole(app, cfg.consoleDir);
   registerMetricsEndpoint(app, services.metrics, cfg.METRICS_TOKEN);
   app.get('/readyz', async (_req, reply) => {
     const ready = await opts.isReady().catch(() => false);

@@ -52,6 +52,11 @@ export function registerJsonBodies(
     });
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, raw, done) => {
+    // No route here: the answer is 404 or 405 (notFoundOrWrongMethod), whatever the body says.
+    if (req.routeOptions.url === undefined) {
+      done(null, undefined);
+      return;
+    }
     const charset = charsetOf(req.headers['content-type']);
     if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
       done(

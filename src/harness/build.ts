@@ -29,14 +29,28 @@ function newestMtime(p: string): number {
   return newest;
 }
 
-/** Why out/renderer must be (re)built, or null when it is up to date. */
-export function rendererStaleReason(root = REPO_ROOT): string | null {
-  const index = path.join(root, 'out', 'renderer', 'index.html');
-  if (!fs.existsSync(index)) return 'out/renderer is missing';
+/** What the admin console (served by the server at /admin/) is made from. */
+const CONSOLE_SOURCES = [
+  'src/console',
+  'src/shared',
+  'src/renderer/src/styles.css',
+  'src/renderer/src/i18n',
+  'console.vite.config.ts',
+  'package-lock.json',
+];
+
+function staleReason(root: string, out: string, sources: string[]): string | null {
+  const index = path.join(root, 'out', out, 'index.html');
+  if (!fs.existsSync(index)) return `out/${out} is missing`;
   const built = fs.statSync(index).mtimeMs;
-  for (const src of RENDERER_SOURCES)
+  for (const src of sources)
     if (newestMtime(path.join(root, src)) > built) return `${src} changed since the last build`;
   return null;
+}
+
+/** Why out/renderer must be (re)built, or null when it is up to date. */
+export function rendererStaleReason(root = REPO_ROOT): string | null {
+  return staleReason(root, 'renderer', RENDERER_SOURCES);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,9 +59,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * One build at a time per checkout (test files run in parallel workers): a lock directory,
  * taken atomically; a lock older than ten minutes is a crashed build and is broken.
  */
-async function withBuildLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+async function withBuildLock<T>(root: string, fn: () => Promise<T>, what = 'renderer'): Promise<T> {
   const key = createHash('sha256').update(root).digest('hex').slice(0, 12);
-  const lock = path.join(os.tmpdir(), `classdesk-renderer-build-${key}.lock`);
+  const lock = path.join(os.tmpdir(), `classdesk-${what}-build-${key}.lock`);
   for (;;) {
     try {
       fs.mkdirSync(lock);
@@ -69,15 +83,10 @@ async function withBuildLock<T>(root: string, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-function runBuild(root: string): Promise<void> {
-  const bin = path.join(
-    root,
-    'node_modules',
-    '.bin',
-    process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite',
-  );
+function runBuild(root: string, tool = 'electron-vite', args = ['build']): Promise<void> {
+  const bin = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${tool}.cmd` : tool);
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['build'], {
+    const child = spawn(bin, args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
@@ -91,7 +100,7 @@ function runBuild(root: string): Promise<void> {
       else
         reject(
           new Error(
-            `electron-vite build failed (exit ${code}):\n${output.split('\n').slice(-40).join('\n')}`,
+            `${tool} ${args.join(' ')} failed (exit ${code}):\n${output.split('\n').slice(-40).join('\n')}`,
           ),
         );
     });
@@ -112,6 +121,30 @@ export async function ensureRendererBuilt(
     o.log?.(`Building the renderer (${reason})…`);
     await runBuild(root);
   });
+  return dir;
+}
+
+/**
+ * Builds the admin console (`npm run build:console` → out/console) when it is missing or older
+ * than its sources (or always with `force`); the server serves that directory at /admin/.
+ */
+export async function ensureConsoleBuilt(
+  o: { root?: string; force?: boolean; log?: (msg: string) => void } = {},
+): Promise<string> {
+  const root = o.root ?? REPO_ROOT;
+  const dir = path.join(root, 'out', 'console');
+  const reason = () => (o.force ? 'a build was asked for' : staleReason(root, 'console', CONSOLE_SOURCES));
+  if (reason() === null) return dir;
+  await withBuildLock(
+    root,
+    async () => {
+      const why = reason();
+      if (why === null) return;
+      o.log?.(`Building the admin console (${why})…`);
+      await runBuild(root, 'vite', ['build', '--config', 'console.vite.config.ts']);
+    },
+    'console',
+  );
   return dir;
 }
 

@@ -14,7 +14,7 @@ import {
 } from './entities.js';
 import { text } from './text.js';
 
-export const email = z
+export const Email = z
   .string()
   .trim()
   .toLowerCase()
@@ -26,8 +26,9 @@ export const email = z
     description: 'An email address (trimmed and lower-cased; at most 254 characters)',
   });
 
-export const LoginBody = z.strictObject({ email, password: z.string().min(1).max(1024) });
+export const LoginBody = z.strictObject({ email: Email, password: z.string().min(1).max(1024) });
 export const LoginResponse = z.object({ token: z.string(), user: UserPublic, expires_at: Timestamp });
+export type LoginResponse = z.infer<typeof LoginResponse>;
 export const MeResponse = z.object({ user: UserPublic, memberships: z.array(MembershipPublic) });
 
 export const DASHBOARD_RANGES = ['today', 'week', 'month'] as const;
@@ -60,13 +61,20 @@ export const SchoolSessionStudentParams = SchoolSessionParams.extend({
 });
 export const ResourceParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
+/**
+ * Adds a student (teachers and administrators are invited: admin-api.ts). The name is always
+ * required, so the answer does not depend on whether the email has an account already (an
+ * existing account keeps its name).
+ */
 export const AddMembershipBody = z.strictObject({
-  email,
-  role: Role,
-  /** Required when no account exists for the email yet: the account is created. */
-  name: text({ trim: true, min: 1, max: 200 }).optional(),
+  email: Email,
+  role: z.enum(['student']),
+  name: text({ trim: true, min: 1, max: 200 }),
 });
-export const PatchMembershipBody = z.strictObject({ active: z.boolean() });
+export const PatchMembershipBody = z
+  .strictObject({ active: z.boolean().optional(), role: z.enum(['teacher', 'admin']).optional() })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' })
+  .meta({ minProperties: 1 });
 export const MembershipResponse = z.object({
   school_id: Id,
   user_id: Id,
@@ -119,6 +127,7 @@ export const AnnouncementBody = z.strictObject({
   message: text({ trim: true, min: 1, max: 5000 }),
 });
 export const AnnouncementResponse = AnnouncementRow.extend({ notified: z.number().int() });
+export type AnnouncementResponse = z.infer<typeof AnnouncementResponse>;
 
 /** At most this many courses per file (as `update_resource_metadata` takes). */
 export const MAX_RESOURCE_COURSES = 50;

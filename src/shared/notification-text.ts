@@ -86,7 +86,13 @@ const TEXT: Record<
         body: [amount && received, str(p, 'description')].filter(Boolean).join(' — '),
       };
     },
-    school_announcement: () => ({ title: 'Announcement', body: '' }),
+    school_announcement: (p) =>
+      str(p, 'invitation_school')
+        ? {
+            title: `Invitation from ${str(p, 'invitation_school')}`,
+            body: `${str(p, 'invitation_school')} invites you to join. Sign in to the Classdesk console (/admin/ on your server) to accept.`,
+          }
+        : { title: 'Announcement', body: '' },
   },
   'pt-PT': {
     session_reminder: (p, when) => ({
@@ -111,7 +117,13 @@ const TEXT: Record<
         body: [amount && received, str(p, 'description')].filter(Boolean).join(' — '),
       };
     },
-    school_announcement: () => ({ title: 'Aviso', body: '' }),
+    school_announcement: (p) =>
+      str(p, 'invitation_school')
+        ? {
+            title: `Convite de ${str(p, 'invitation_school')}`,
+            body: `${str(p, 'invitation_school')} convida-o a juntar-se. Entre na consola do Classdesk (/admin/ no seu servidor) para aceitar.`,
+          }
+        : { title: 'Aviso', body: '' },
   },
 };
 

@@ -3,7 +3,7 @@
  * weekly timetable (docs/ARCHITECTURE.md, "Running a school").
  */
 import { z } from 'zod';
-import { email } from './api.js';
+import { Email } from './api.js';
 import { Id } from './entities.js';
 
 /** The header a payment provider signs its events with (Stripe's scheme). */
@@ -13,7 +13,7 @@ export const PaymentEventBody = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'expected 1 to 200 characters of A-Z a-z 0-9 _ . : -'),
   type: z.literal('payment.succeeded'),
   school_id: Id,
-  teacher_email: email,
+  teacher_email: Email,
   amount_cents: z.number().int().min(1).max(100_000_000_000),
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code in capitals, e.g. EUR'),
   session_ids: z.array(Id).max(500).default([]),

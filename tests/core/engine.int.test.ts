@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server-fixture.js';
 import { signedIn } from '../support/api-client.js';
+import { inviteAndAccept } from '../support/invitations.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
 import { until } from '../support/until.js';
@@ -222,11 +223,13 @@ describe('sync engine against a real server', () => {
     await until('rui live', () => (rui.engine.status.live ? true : undefined));
     await rui.engine.idle();
     expect(rui.store.schoolIds()).toEqual([ids.norte]);
-    const added = await admin.post(`/api/admin/schools/${ids.sul}/memberships`, {
-      email: 'rui@classdesk.test',
-      role: 'teacher',
-    });
-    expect(added.status).toBe(201);
+    const added = await inviteAndAccept(
+      admin,
+      await signedIn(server.url, 'rui@classdesk.test'),
+      ids.sul,
+      'rui@classdesk.test',
+    );
+    expect(added.status).toBe(200);
     await until("Escola Sul on rui's device", () =>
       rui.store.schoolIds().includes(ids.sul) && rui.store.syncState(ids.sul)?.checksum ? true : undefined,
     );

@@ -5,6 +5,7 @@
  */
 import type { TestApi } from '../support/api-client.js';
 import { exportForm, oneRosterExport } from '../support/oneroster.js';
+import { ADMIN_CONSOLE_INPUTS } from './bad-input.admin-console.cases.js';
 
 export interface InputCtx {
   ids: { norte: number; sul: number; ana: number; rui: number; admin: number };
@@ -15,6 +16,11 @@ export interface InputCtx {
   anaSession: number;
   anaNotification: number;
   anaResource: number;
+  norteAnnouncement: number;
+  /** The link token of a pending invitation for an email without an account. */
+  invitationToken: string;
+  /** A pending invitation to ana's email, from a school she is not in. */
+  anaInvitation: number;
 }
 
 export interface RequestParts {
@@ -149,6 +155,7 @@ export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
       },
     ],
   }),
+  ...ADMIN_CONSOLE_INPUTS,
   'POST /api/auth/login': () => ({
     as: 'anonymous',
     valid: { body: { email: 'rui@classdesk.test', password: 'classdesk-demo' } },
@@ -257,7 +264,7 @@ export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
     as: 'admin',
     valid: {
       params: { schoolId: c.ids.norte },
-      body: { email: 'nova.professora@classdesk.test', role: 'teacher', name: 'Nova Professora' },
+      body: { email: 'novo.aluno@classdesk.test', role: 'student', name: 'Novo Aluno' },
     },
     ok: 201,
     extra: [
@@ -270,20 +277,20 @@ export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
       {
         what: 'an email that is not one',
         params: { schoolId: c.ids.norte },
-        body: { email: 'x', role: 'teacher', name: 'X' },
+        body: { email: 'x', role: 'student', name: 'X' },
         field: 'email',
       },
       {
         what: 'an empty name',
         params: { schoolId: c.ids.norte },
-        body: { email: 'x@classdesk.test', role: 'teacher', name: '  ' },
+        body: { email: 'x@classdesk.test', role: 'student', name: '  ' },
         field: 'name',
       },
       {
-        what: 'a new email without a name for the account',
+        what: 'a teacher (teachers are invited)',
         params: { schoolId: c.ids.norte },
-        body: { email: 'sem.nome@classdesk.test', role: 'teacher' },
-        field: 'name',
+        body: { email: 'x@classdesk.test', role: 'teacher', name: 'X' },
+        field: 'role',
       },
     ],
   }),
@@ -297,7 +304,19 @@ export const INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
         what: 'an empty body',
         params: { schoolId: c.ids.norte, userId: c.freeStudent },
         body: {},
-        field: 'active',
+        field: 'body',
+      },
+      {
+        what: 'a student made a teacher',
+        params: { schoolId: c.ids.norte, userId: c.freeStudent },
+        body: { role: 'teacher' },
+        field: 'role',
+      },
+      {
+        what: 'a role that cannot be given',
+        params: { schoolId: c.ids.norte, userId: c.freeStudent },
+        body: { role: 'student' },
+        field: 'role',
       },
     ],
   }),

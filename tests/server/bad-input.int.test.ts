@@ -17,8 +17,10 @@ import {
   type TestServer,
 } from '../support/server-fixture.js';
 import { signedIn, TestApi, type ApiResponse, type ErrorBody } from '../support/api-client.js';
-import { demoIds } from '../support/demo.js';
+import { demoIds, type DemoIds } from '../support/demo.js';
 import { signedHeaders } from '../support/payments.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../server/db/schema.js';
 import { snapshotDb, snapshotFiles, VOLATILE_TABLES } from '../support/db-snapshot.js';
 import {
   INPUTS,
@@ -233,6 +235,49 @@ function send(api: TestApi, route: RouteDef, req: RequestParts): Promise<ApiResp
   return api.request(route.method, url, { query: req.query, body: req.body, headers: signed(text) });
 }
 
+/** An announcement of Norte, a link to an invitation for a new email, and one to ana from a school she is not in. */
+async function consoleRows(db: Kysely<DB>, ids: DemoIds) {
+  const now = new Date().toISOString();
+  const announcement = await db
+    .insertInto('announcements')
+    .values({
+      school_id: ids.norte,
+      author_id: ids.admin,
+      title: 'Aviso',
+      message: 'Texto',
+      created_at: now,
+      version: 1,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const oeste = await db
+    .insertInto('schools')
+    .values({ name: 'Escola Oeste', timezone: 'Europe/Lisbon', version: 1, created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const invitation = (schoolId: number, email: string, token: string) =>
+    db
+      .insertInto('invitations')
+      .values({
+        school_id: schoolId,
+        email,
+        role: 'teacher',
+        token_hash: hashToken(token),
+        invited_by: ids.admin,
+        status: 'pending',
+        created_at: now,
+        expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+        accepted_at: null,
+        accepted_user_id: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+  const invitationToken = 'N'.repeat(43);
+  await invitation(ids.norte, 'nova.professora@classdesk.test', invitationToken);
+  const ana = await invitation(oeste.id, 'ana@classdesk.test', 'A'.repeat(43));
+  return { norteAnnouncement: announcement.id, invitationToken, anaInvitation: ana.id };
+}
+
 describe.each(dialectsHere())('bad input on %s', (dialect) => {
   let server: TestServer;
   let ctx: InputCtx;
@@ -295,6 +340,7 @@ describe.each(dialectsHere())('bad input on %s', (dialect) => {
       anaSession: session.id,
       anaNotification: await pick('notifications', 'user_id'),
       anaResource: await pick('resources', 'teacher_id'),
+      ...(await consoleRows(db, ids)),
     };
     callers = {
       ana: await signedIn(server.url, 'ana@classdesk.test'),

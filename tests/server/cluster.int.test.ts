@@ -25,6 +25,7 @@ import {
 } from '../support/cluster.js';
 import { spawnServer } from '../support/run-child.js';
 import { TestApi, signedIn } from '../support/api-client.js';
+import { inviteAndAccept } from '../support/invitations.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import { openTestDevice, type TestDevice } from '../support/device.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -160,11 +161,9 @@ describeCluster('two server processes on one PostgreSQL database and one Redis',
     const rui = await inboxOn(a, await signedIn(a.url, 'rui@classdesk.test'));
     try {
       // Rui joins Sul through B: his socket on A joins Sul's rooms (socketsJoin across processes).
-      const added = await adminB.post(`/api/admin/schools/${ids.sul}/memberships`, {
-        email: 'rui@classdesk.test',
-        role: 'teacher',
-      });
-      expect(added.status, added.text).toBe(201);
+      const ruiOnB = await signedIn(b.url, 'rui@classdesk.test');
+      const added = await inviteAndAccept(adminB, ruiOnB, ids.sul, 'rui@classdesk.test');
+      expect(added.status, added.text).toBe(200);
       await rui.poke(ids.sul);
 
       // Ana leaves Sul through B: her socket on A leaves Sul's rooms and is told so.

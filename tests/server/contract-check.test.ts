@@ -64,7 +64,7 @@ describe('the contract check', () => {
     expect(() =>
       checkResponse(
         'PATCH',
-        at('/api/admin/schools/2/memberships/'),
+        at('/api/admin/schools/2/sessions/3/enrolments/'),
         405,
         json({ allow: 'POST' }),
         wrongMethod,
@@ -88,17 +88,17 @@ describe('the contract check', () => {
     expect(() =>
       checkResponse(
         'PATCH',
-        at('/api/admin/schools/2/memberships'),
+        at('/api/admin/schools/2/sessions/3/enrolments'),
         405,
         json({ allow: 'POST' }),
         wrongMethod,
       ),
     ).not.toThrow();
     expect(() =>
-      checkResponse('PATCH', at('/api/admin/schools/2/memberships'), 405, json(), wrongMethod),
+      checkResponse('PATCH', at('/api/admin/schools/2/sessions/3/enrolments'), 405, json(), wrongMethod),
     ).toThrow(/answered 405 without an Allow header listing POST/);
     expect(() =>
-      checkResponse('PATCH', at('/api/admin/schools/2/memberships'), 404, json(), notFound),
+      checkResponse('PATCH', at('/api/admin/schools/2/sessions/3/enrolments'), 404, json(), notFound),
     ).toThrow(/answered 404, where the document says a path it lists answers another method 405/);
   });
 

@@ -251,7 +251,7 @@ describe.each(dialectsHere())('HTTP input rules on %s', (dialect) => {
         ['POST', '/api/me/', 'GET, HEAD'],
         ['GET', '/api/sync/push', 'POST'],
         ['PROPFIND', '/api/me', 'GET, HEAD'],
-        ['GET', `/api/admin/schools/${norte}/announcements`, 'POST'],
+        ['PATCH', `/api/admin/schools/${norte}/announcements`, 'GET, HEAD, POST'],
         ['DELETE', `/api/resources/7/content?x=1`, 'GET, HEAD'],
         ['PATCH', `/api/admin/schools/${norte}/sessions/1/enrolments/2`, 'DELETE'],
       ];

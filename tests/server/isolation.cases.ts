@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { TestApi, type ApiResponse } from '../support/api-client.js';
 import { nowSeconds, signedHeaders } from '../support/payments.js';
 import { exportForm, oneRosterExport } from '../support/oneroster.js';
+import { ADMIN_CONSOLE_CASES } from './isolation.admin-console.cases.js';
 
 export type CallerName = 'rui' | 'ana' | 'admin' | 'student' | 'anonymous';
 
@@ -67,6 +68,11 @@ export interface Matrix {
   ghost: number;
   /** The caller's active memberships, read from the database. */
   memberships(userId: number): Promise<z.infer<typeof MeResponse>['memberships']>;
+  /** The markers of every row of a school (its users too): what its admin lists may show. */
+  markersOf(schoolId: number): Promise<string[]>;
+  /** An announcement of each school, and rui's pending invitation to Escola Sul (with its link token). */
+  announcements: { norte: number; sul: number };
+  ruiSulInvitation: { id: number; token: string };
 }
 
 export interface OwnRows {
@@ -211,7 +217,7 @@ function teacherSchoolProbes(
 }
 
 /** Teachers and students calling an admin route of their own school, and the admin one of a school they do not run. */
-function adminRoleProbes(
+export function adminRoleProbes(
   m: Matrix,
   params: (school: number) => Record<string, number>,
   body?: unknown,
@@ -256,6 +262,7 @@ function adminRoleProbes(
 }
 
 export const CASES: Record<string, CaseBuilder> = {
+  ...ADMIN_CONSOLE_CASES,
   'POST /api/auth/login': ({ ids }) => [
     {
       what: 'a wrong password answers 401 and no token; an unknown email answers exactly the same',
@@ -403,7 +410,7 @@ export const CASES: Record<string, CaseBuilder> = {
   'POST /api/admin/schools/:schoolId/memberships': (m) =>
     adminRoleProbes(m, (schoolId) => ({ schoolId }), {
       email: 'intruder@classdesk.test',
-      role: 'admin',
+      role: 'student',
       name: 'Intruder',
     }),
 

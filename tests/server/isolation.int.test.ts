@@ -249,7 +249,57 @@ describe.each(dialectsHere())('isolation matrix on %s', (dialect) => {
           .where('memberships.active', '=', 1)
           .orderBy('memberships.school_id')
           .execute(),
+      async markersOf(schoolId) {
+        const out = [marker('schools', schoolId)];
+        const users = await db
+          .selectFrom('memberships')
+          .select('user_id')
+          .where('school_id', '=', schoolId)
+          .execute();
+        out.push(...users.map((u) => marker('users', u.user_id)));
+        for (const table of [
+          'courses',
+          'class_sessions',
+          'resources',
+          'notifications',
+          'announcements',
+        ] as const) {
+          const rows = await db.selectFrom(table).select('id').where('school_id', '=', schoolId).execute();
+          out.push(...rows.map((r) => marker(table, r.id)));
+        }
+        return out;
+      },
+      announcements: { norte: 0, sul: 0 },
+      ruiSulInvitation: { id: 0, token: '' },
     };
+    // An announcement in each school (its notifications read by nobody yet), and a pending
+    // invitation of rui to Escola Sul, made through the API as the console makes them.
+    const announce = async (schoolId: number) =>
+      (
+        await admin!.post(`/api/admin/schools/${schoolId}/announcements`, {
+          title: 'Reunião',
+          message: 'Sexta às 17h.',
+        })
+      ).body as { id: number };
+    const norteAnnouncement = await announce(ids.norte);
+    const sulAnnouncement = await announce(ids.sul);
+    const invited = (
+      await admin!.post(`/api/admin/schools/${ids.sul}/invitations`, {
+        email: 'rui@classdesk.test',
+        role: 'teacher',
+      })
+    ).body as { id: number; token: string };
+    for (const table of ['announcements', 'notifications'] as const)
+      await db
+        .updateTable(table)
+        .set({
+          title: sql<string>`title || ' zzsecret-${sql.raw(table)}-' || cast(id as text)`,
+        })
+        .where('title', 'not like', '%zzsecret%')
+        .execute();
+    matrix.announcements = { norte: norteAnnouncement.id, sul: sulAnnouncement.id };
+    matrix.ruiSulInvitation = { id: invited.id, token: invited.token };
+
     before = await snapshotDb(db, VOLATILE_TABLES);
     filesBefore = snapshotFiles(server.config.filesDir);
   });

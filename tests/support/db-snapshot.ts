@@ -37,6 +37,7 @@ const ALL_TABLES: Record<keyof DB, true> = {
   course_members: true,
   timetable_entries: true,
   school_holidays: true,
+  invitations: true,
 };
 
 export type TableName = keyof DB;

@@ -25,8 +25,8 @@ import {
   createSession,
   enrolStudent,
   postAnnouncement,
-  setMembershipActive,
   unenrolStudent,
+  updateMembership,
   updateSession,
 } from '../../domain/admin.js';
 import { route } from '../route-table.js';
@@ -40,7 +40,8 @@ export const adminRoutes = [
     method: 'POST',
     url: `${base}/memberships`,
     otherResponses: { 409: 'conflict: this person already has a membership in this school' },
-    summary: 'Add a membership (creates the account when `name` is given for a new email)',
+    summary:
+      'Add a student (an account is created for a new email; the answer is the same either way). Teachers and administrators are invited.',
     params: SchoolParams,
     body: AddMembershipBody,
     response: MembershipResponse,
@@ -52,13 +53,14 @@ export const adminRoutes = [
     method: 'PATCH',
     url: `${base}/memberships/:userId`,
     otherResponses: { 409: 'conflict: a school keeps at least one active administrator' },
-    summary: "Activate or deactivate a membership (a teacher's devices drop the school at once)",
+    summary:
+      "Activate, deactivate or change the role (teacher ↔ admin) of a membership (a teacher's devices drop the school at once)",
     entityParam: 'userId',
     params: SchoolUserParams,
     body: PatchMembershipBody,
     response: MembershipResponse,
     handler: ({ user, params, body, dom }) =>
-      setMembershipActive(dom, user!.id, params.schoolId, params.userId, body),
+      updateMembership(dom, user!.id, params.schoolId, params.userId, body),
   }),
   route({
     ...common,
