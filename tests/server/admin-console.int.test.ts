@@ -10,6 +10,7 @@ import { hashPassword, TEST_SCRYPT } from '../../server/domain/passwords.js';
 import { signedIn, TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import { snapshotDb, VOLATILE_TABLES } from '../support/db-snapshot.js';
+import { exportForm, oneRosterExport } from '../support/oneroster.js';
 import {
   dialectsHere,
   RELAXED_RATE_LIMITS,
@@ -405,10 +406,19 @@ describe.each(dialectsHere())('the admin console API on %s', (dialect) => {
     expect(adminRoutes.length).toBeGreaterThan(15);
     for (const r of adminRoutes) {
       const url = r.url.replace(/:(\w+)/g, (_, k: string) => String(values[k]));
+      // The roster import takes files (multipart), not JSON: it gets a well-formed export.
       const res = await sulAdmin.request(
         r.method,
         url,
-        r.method === 'GET' || r.method === 'DELETE' ? {} : { body: {} },
+        r.url.endsWith('/imports')
+          ? {
+              raw: exportForm(
+                oneRosterExport({ teachers: 1, students: 1, classes: 1, classesPerStudent: 1 }),
+              ),
+            }
+          : r.method === 'GET' || r.method === 'DELETE'
+            ? {}
+            : { body: {} },
       );
       // An empty body is refused first (400) where the route takes one: send a valid-looking one.
       const status =

@@ -20,6 +20,7 @@ const INVALID: Record<string, string> = {
   DATA_DIR: '/srv/classdesk ',
   DATABASE_URL: 'mysql://classdesk:hunter2-secret@db/classdesk',
   UPDATES_DIR: ' /srv/feed',
+  ADMIN_CONSOLE_DIR: '/srv/console ',
   DATABASE_POOL_SIZE: '0',
   DEMO_DATA: 'maybe',
   TOKEN_TTL_HOURS: '0',

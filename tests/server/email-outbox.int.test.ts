@@ -12,8 +12,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { EmailPreferences } from '../../src/shared/api.js';
 import { dialectsHere, startTestServer, type TestServer } from '../support/server-fixture.js';
-import type { TestApi } from '../support/api-client.js';
-import { signedIn } from '../support/api-client.js';
+import { signedIn, TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
 import { spawnServer, type ServerChild } from '../support/run-child.js';
 import { SmtpSink, type Received } from '../support/smtp-sink.js';
@@ -29,18 +28,29 @@ const FAST_RETRIES = {
 };
 
 let seq = 0;
-/** `n` new teachers of the school, through the admin API; answers their emails (lower case). */
+/** The login limit per address, raised: every invitation accepted here comes from 127.0.0.1. */
+const MANY_ACCEPTS = { RATE_LIMIT_LOGIN_PER_ADDRESS: '10000' };
+
+/**
+ * `n` new teachers of the school, as a school gets them: invited through the admin API, each
+ * accepting by the invitation's link with a name and password. Answers their emails (lower case).
+ */
 async function addTeachers(admin: TestApi, schoolId: number, n: number): Promise<string[]> {
   const tag = `${Date.now().toString(36)}${seq++}`;
+  const anon = new TestApi(admin.baseUrl);
   const emails: string[] = [];
   for (let i = 0; i < n; i++) {
     const email = `prof-${tag}-${i}@escola.test`;
-    const r = await admin.post(`/api/admin/schools/${schoolId}/memberships`, {
+    const sent = await admin.post<{ token: string }>(`/api/admin/schools/${schoolId}/invitations`, {
       email,
       role: 'teacher',
-      name: `Professor ${i}`,
     });
-    expect(r.status, r.text).toBe(201);
+    expect(sent.status, sent.text).toBe(201);
+    const accepted = await anon.post(`/api/invitations/${sent.body.token}/accept`, {
+      name: `Professor ${i}`,
+      password: 'uma-senha-comprida',
+    });
+    expect(accepted.status, accepted.text).toBe(200);
     emails.push(email);
   }
   return emails;
@@ -69,6 +79,8 @@ describe.each(dialectsHere())('notifications by email on %s', { timeout: 180_000
   beforeAll(async () => {
     sink = await SmtpSink.start();
     server = await startTestServer(dialect, {
+      // The tests add up to 50 teachers, each accepting an invitation from this one address.
+      ...MANY_ACCEPTS,
       SMTP_URL: sink.url,
       MAIL_FROM: 'Classdesk <avisos@escola.test>',
       ...FAST_RETRIES,
@@ -301,7 +313,7 @@ describe.each(dialectsHere())('two server processes sending email on %s', { time
   beforeAll(async () => {
     sink = await SmtpSink.start();
     // This process only holds the database for the test (no SMTP_URL: it sends nothing).
-    server = await startTestServer(dialect);
+    server = await startTestServer(dialect, MANY_ACCEPTS);
   });
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
@@ -321,6 +333,7 @@ describe.each(dialectsHere())('two server processes sending email on %s', { time
       SMTP_URL: sink.urlWithCredentials('classdesk', 'hunter2-smtp-secret'),
       EMAIL_CONCURRENCY: '4',
       ...FAST_RETRIES,
+      ...MANY_ACCEPTS,
     });
     children.push(c);
     return c;
