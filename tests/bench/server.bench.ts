@@ -40,6 +40,7 @@ import { ENTITIES, type Entity } from '../../src/shared/entities.js';
 import type { PullResponse } from '../../src/shared/protocol.js';
 import { DEFAULT_PULL_LIMIT } from '../../server/domain/pull.js';
 import { statementLog } from './statement-log.js';
+import { COMMON_VIEW_SQL, type ViewQuery } from './view-sql.js';
 import { benchServerEnv } from './bench-env.js';
 import { pgAdmin } from '../support/pg-admin.js';
 import { measureImport, type ImportFigures } from './import.bench-part.js';
@@ -131,16 +132,9 @@ async function rawPostgres(schema: string): Promise<RawDb> {
   };
 }
 
-// The rows of the scoped view (server/domain/scope.ts), written out as plain SQL: one keyset page.
-const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number) => number[] }> = {
-  school: {
-    sql: 'select id, name, timezone, version from schools where id = ? and id > ? order by id limit ?',
-    params: (_t, s) => [s],
-  },
-  course: {
-    sql: 'select id, school_id, name, code, version from courses where school_id = ? and id > ? order by id limit ?',
-    params: (_t, s) => [s],
-  },
+// The rows of the scoped view as plain SQL (tests/bench/view-sql.ts); these three are this bench's own.
+const VIEW_SQL: Record<Entity, ViewQuery> = {
+  ...COMMON_VIEW_SQL,
   student: {
     sql: `select u.id, m.school_id, u.name, u.email, u.version as uv, m.version as mv
           from memberships m join users u on u.id = m.user_id
@@ -149,12 +143,6 @@ const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number) => 
                         where e.student_id = m.user_id and e.school_id = ? and s.teacher_id = ?)
             and u.id > ? order by u.id limit ?`,
     params: (t, s) => [s, s, t],
-  },
-  session: {
-    sql: `select id, school_id, teacher_id, course_id, title, starts_at, ends_at, status, location, lesson_notes,
-                 plan_objectives, plan_activities, plan_materials, plan_homework, plan_ready, resource_ids, version
-          from class_sessions where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
   },
   enrolment: {
     sql: `select e.id, e.school_id, e.session_id, e.student_id, e.attendance, e.version
@@ -168,26 +156,6 @@ const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number) => 
     sql: `select id, school_id, teacher_id, title, description, file_type, mime_type, size, sha256, shared_with_students,
                  scan_status, created_at, version
           from resources where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
-  },
-  announcement: {
-    sql: 'select id, school_id, title, message, created_at, version from announcements where school_id = ? and id > ? order by id limit ?',
-    params: (_t, s) => [s],
-  },
-  notification: {
-    sql: `select id, school_id, user_id, type, title, message, action_url, is_read, is_dismissed, read_at,
-                 delivered_via_socket, created_at, expires_at, version
-          from notifications where school_id = ? and user_id = ? and expiry_published = 0 and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
-  },
-  plan_template: {
-    sql: `select id, school_id, teacher_id, name, content, updated_at, version
-          from plan_templates where school_id = ? and teacher_id = ? and deleted = 0 and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
-  },
-  student_note: {
-    sql: `select id, school_id, teacher_id, student_id, body, updated_at, version
-          from student_notes where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
     params: (t, s) => [s, t],
   },
 };
@@ -205,7 +173,11 @@ async function baselinePull(
     const q = VIEW_SQL[entity];
     let after = 0;
     for (;;) {
-      const page = await raw.all(`view-${entity}`, q.sql, [...q.params(teacherId, schoolId), after, batch]);
+      const page = await raw.all(`view-${entity}`, q.sql, [
+        ...q.params(teacherId, schoolId, after),
+        after,
+        batch,
+      ]);
       const changes = page.map((r) => {
         if (entity === 'student') {
           const { uv, mv, ...row } = r as { uv: number; mv: number };

@@ -30,6 +30,7 @@ import { ENTITY_COLUMNS } from '../../src/shared/entity-columns.js';
 import * as queries from '../../src/main/core/store/queries.js';
 import { ENTITIES, type Entity } from '../../src/shared/entities.js';
 import type { EngineOptions } from '../../src/main/core/sync/engine.js';
+import { COMMON_VIEW_SQL, type ViewQuery } from './view-sql.js';
 import { benchServerEnv } from './bench-env.js';
 import { benchOutage } from './sync-outage.js';
 import { benchSearch } from './sync-search.js';
@@ -195,16 +196,9 @@ async function openDevice(
 
 // ---- 1. first sync -------------------------------------------------------------------------
 
-/** The view's rows as the server's scope.ts defines them, as plain SQL: one keyset page. */
-const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number, after: number) => number[] }> = {
-  school: {
-    sql: 'select id, name, timezone, version from schools where id = ? and id > ? order by id limit ?',
-    params: (_t, s) => [s],
-  },
-  course: {
-    sql: 'select id, school_id, name, code, version from courses where school_id = ? and id > ? order by id limit ?',
-    params: (_t, s) => [s],
-  },
+/** The view's rows as plain SQL (tests/bench/view-sql.ts); these three are this bench's own. */
+const VIEW_SQL: Record<Entity, ViewQuery> = {
+  ...COMMON_VIEW_SQL,
   student: {
     sql: `select u.id, m.school_id, u.name, u.email, max(u.version, m.version) as version
           from memberships m join users u on u.id = m.user_id
@@ -213,12 +207,6 @@ const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number, aft
                         where e.student_id = m.user_id and e.school_id = ? and s.teacher_id = ?)
             and u.id > ? order by u.id limit ?`,
     params: (t, s) => [s, s, t],
-  },
-  session: {
-    sql: `select id, school_id, teacher_id, course_id, title, starts_at, ends_at, status, location, lesson_notes,
-                 plan_objectives, plan_activities, plan_materials, plan_homework, plan_ready, resource_ids, version
-          from class_sessions where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
   },
   enrolment: {
     // The ids come from the teacher's sessions through covering indexes (as server/domain/scope.ts
@@ -236,26 +224,6 @@ const VIEW_SQL: Record<Entity, { sql: string; params: (t: number, s: number, aft
                  (select json_group_array(course_id) from resource_courses where resource_id = r.id) as course_ids,
                  scan_status, created_at, version
           from resources r where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
-  },
-  announcement: {
-    sql: 'select id, school_id, title, message, created_at, version from announcements where school_id = ? and id > ? order by id limit ?',
-    params: (_t, s) => [s],
-  },
-  notification: {
-    sql: `select id, school_id, user_id, type, title, message, action_url, is_read, is_dismissed, read_at,
-                 delivered_via_socket, created_at, expires_at, version
-          from notifications where school_id = ? and user_id = ? and expiry_published = 0 and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
-  },
-  plan_template: {
-    sql: `select id, school_id, teacher_id, name, content, updated_at, version
-          from plan_templates where school_id = ? and teacher_id = ? and deleted = 0 and id > ? order by id limit ?`,
-    params: (t, s) => [s, t],
-  },
-  student_note: {
-    sql: `select id, school_id, teacher_id, student_id, body, updated_at, version
-          from student_notes where school_id = ? and teacher_id = ? and id > ? order by id limit ?`,
     params: (t, s) => [s, t],
   },
 };

@@ -106,7 +106,7 @@ describe.skipIf(!HAS_CHROMIUM)('admin console', { timeout: 300_000 }, () => {
         .selectFrom('notifications')
         .select('id')
         .where('type', '=', 'new_student')
-        .where('message', 'like', '%Visita ao museu%')
+        .where('params', 'like', '%Visita ao museu%')
         .executeTakeFirst(),
     );
     await eventually(() =>
@@ -157,7 +157,7 @@ describe.skipIf(!HAS_CHROMIUM)('admin console', { timeout: 300_000 }, () => {
         .selectFrom('notifications')
         .select('id')
         .where('type', '=', 'session_cancelled')
-        .where('message', 'like', 'Visita ao museu%')
+        .where('params', 'like', '%Visita ao museu%')
         .executeTakeFirst(),
     );
 

@@ -19,15 +19,14 @@ export function ErrorLine({ error }: { error: { message: string } | null | undef
 }
 
 /** A modal confirmation (native <dialog>: focus trap and Escape for free). */
-export function ConfirmDialog(props: {
+/** A native modal <dialog> (focus trap and Escape for free) with a title; its content renders while open. */
+export function Modal(props: {
   open: boolean;
   title: string;
-  children: ReactNode;
-  danger?: boolean;
-  onConfirm: () => void;
   onClose: () => void;
+  children: ReactNode;
+  className?: string;
 }) {
-  const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -39,8 +38,29 @@ export function ConfirmDialog(props: {
     } else if (!props.open && d.open) d.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={props.onClose}>
+    <dialog
+      ref={ref}
+      className={props.className ? `dialog ${props.className}` : 'dialog'}
+      aria-labelledby={titleId}
+      onClose={props.onClose}
+    >
       <h2 id={titleId}>{props.title}</h2>
+      {props.open && props.children}
+    </dialog>
+  );
+}
+
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  danger?: boolean;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <Modal open={props.open} title={props.title} onClose={props.onClose}>
       <div>{props.children}</div>
       <div className="form-actions">
         {/* For a destructive action the safe choice has the focus. */}
@@ -59,7 +79,7 @@ export function ConfirmDialog(props: {
           {t('confirm.confirm')}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }
 
@@ -69,4 +89,36 @@ export function ConfirmDialog(props: {
  */
 export function takeFocusFromMain(el: HTMLElement | null): void {
   if (el && document.activeElement === el.closest('main')) el.focus();
+}
+
+/**
+ * What a detail page (a session, a student, a print page) shows before its row is on screen:
+ * "not found" with a way back, or loading with the last error.
+ */
+export function DetailPending(props: {
+  back: ReactNode;
+  error: { message: string } | null | undefined;
+  /** Title and text when the device does not have the row; omitted where there is no such case. */
+  notFound?: { title: string; text: string } | false;
+}) {
+  const { t } = useI18n();
+  const { back, error, notFound } = props;
+  return (
+    <div className="screen">
+      {back}
+      {notFound ? (
+        <>
+          <h1 tabIndex={-1} ref={takeFocusFromMain}>
+            {notFound.title}
+          </h1>
+          <p>{notFound.text}</p>
+        </>
+      ) : (
+        <>
+          <ErrorLine error={error} />
+          <p className="muted">{t('common.loading')}</p>
+        </>
+      )}
+    </div>
+  );
 }

@@ -4,7 +4,7 @@
  * printToPDF; in the browser harness the browser's own Print does.
  */
 import { useEffect, useState } from 'react';
-import { ErrorLine, takeFocusFromMain } from '../components/bits.js';
+import { DetailPending, ErrorLine, takeFocusFromMain } from '../components/bits.js';
 import { Markdown } from '../components/plan/Markdown.js';
 import { planTime } from '../components/plan/PlanActivities.js';
 import { useI18n } from '../i18n/useI18n.js';
@@ -112,14 +112,7 @@ export function PlanPrintScreen({ id, week }: { id: number; week: boolean }) {
       <a href={routeHref({ name: 'session', id })}>{t('print.back')}</a>
     </p>
   );
-  if (!doc)
-    return (
-      <div className="screen">
-        {back}
-        <ErrorLine error={error} />
-        <p className="muted">{t('common.loading')}</p>
-      </div>
-    );
+  if (!doc) return <DetailPending back={back} error={error} />;
 
   const title =
     doc.weekStart !== null

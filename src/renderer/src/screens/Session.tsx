@@ -1,6 +1,12 @@
 /** One session: details, status actions, the lesson plan, attendance, lesson notes and the lesson's files. */
 import { useEffect, useState } from 'react';
-import { ConfirmDialog, ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
+import {
+  ConfirmDialog,
+  DetailPending,
+  ErrorLine,
+  StatusBadge,
+  takeFocusFromMain,
+} from '../components/bits.js';
 import { LessonNotes } from '../components/LessonNotes.js';
 import { HomeworkDue, LessonPlan } from '../components/plan/LessonPlan.js';
 import { Roster } from '../components/Roster.js';
@@ -33,23 +39,13 @@ export function SessionScreen({ id }: { id: number }) {
     </p>
   );
 
-  if (notFound)
+  if (notFound || !stored)
     return (
-      <div className="screen">
-        {back}
-        <h1 tabIndex={-1} ref={takeFocusFromMain}>
-          {t('session.notFoundTitle')}
-        </h1>
-        <p>{t('session.notFound')}</p>
-      </div>
-    );
-  if (!stored)
-    return (
-      <div className="screen">
-        {back}
-        <ErrorLine error={error} />
-        <p className="muted">{t('common.loading')}</p>
-      </div>
+      <DetailPending
+        back={back}
+        error={error}
+        notFound={notFound && { title: t('session.notFoundTitle'), text: t('session.notFound') }}
+      />
     );
 
   const { session, course, roster } = stored;

@@ -4,7 +4,7 @@
  * docs/ARCHITECTURE.md, "Rows a device creates").
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
+import { DetailPending, ErrorLine, StatusBadge, takeFocusFromMain } from '../components/bits.js';
 import { useI18n } from '../i18n/useI18n.js';
 import { useChanges } from '../state/changes.js';
 import { routeHref } from '../state/routes.js';
@@ -32,23 +32,13 @@ export function StudentScreen({ schoolId, id }: { schoolId: number; id: number }
       <a href={routeHref({ name: 'students' })}>{t('student.back')}</a>
     </p>
   );
-  if (notFound)
+  if (notFound || !detail)
     return (
-      <div className="screen">
-        {back}
-        <h1 tabIndex={-1} ref={takeFocusFromMain}>
-          {t('student.notFoundTitle')}
-        </h1>
-        <p>{t('student.notFound')}</p>
-      </div>
-    );
-  if (!detail)
-    return (
-      <div className="screen">
-        {back}
-        <ErrorLine error={error} />
-        <p className="muted">{t('common.loading')}</p>
-      </div>
+      <DetailPending
+        back={back}
+        error={error}
+        notFound={notFound && { title: t('student.notFoundTitle'), text: t('student.notFound') }}
+      />
     );
 
   const { student, courses, attendance } = detail;

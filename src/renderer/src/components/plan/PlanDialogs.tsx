@@ -1,28 +1,9 @@
 /** The plan's dialogs: save as template (a name), and the template picker (use or delete). */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { Modal } from '../bits.js';
 import { useI18n } from '../../i18n/useI18n.js';
 import { useLessonPlan } from '../../state/plan.js';
 import type { PlanContent, PlanTemplateItem } from '../../types.js';
-
-/** A native modal <dialog> (focus trap and Escape for free) with a title. */
-function Modal(props: { open: boolean; title: string; onClose: () => void; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (props.open && !d.open) {
-      if (typeof d.showModal === 'function') d.showModal();
-      else d.setAttribute('open', '');
-    } else if (!props.open && d.open) d.close();
-  }, [props.open]);
-  return (
-    <dialog ref={ref} className="dialog plan-dialog" aria-labelledby={titleId} onClose={props.onClose}>
-      <h2 id={titleId}>{props.title}</h2>
-      {props.open && props.children}
-    </dialog>
-  );
-}
 
 export function SaveTemplateDialog(props: {
   open: boolean;
@@ -38,7 +19,7 @@ export function SaveTemplateDialog(props: {
   }, [props.open, props.defaultName]);
   const trimmed = name.trim();
   return (
-    <Modal open={props.open} title={t('plan.saveTemplate')} onClose={props.onClose}>
+    <Modal className="plan-dialog" open={props.open} title={t('plan.saveTemplate')} onClose={props.onClose}>
       <form
         aria-label={t('plan.saveTemplate')}
         onSubmit={(e) => {
@@ -135,7 +116,7 @@ export function TemplatePicker(props: {
       </li>
     );
   return (
-    <Modal open={props.open} title={t('plan.fromTemplate')} onClose={props.onClose}>
+    <Modal className="plan-dialog" open={props.open} title={t('plan.fromTemplate')} onClose={props.onClose}>
       <p className="muted">{t('plan.applyWarning')}</p>
       {templates === null ? (
         <p className="muted">{t('common.loading')}</p>
