@@ -172,6 +172,7 @@ export const en = {
   'import.title': 'Import a roster (OneRoster CSV)',
   'import.intro':
     'Choose the files of a OneRoster 1.2 CSV export from your student information system: its seven CSV files (manifest, orgs, users, classes, courses, enrollments, academicSessions) or one zip holding them. Check them first: nothing changes in the school until you import.',
+  'import.choose': 'Choose the export',
   'import.files': 'Export files (the CSV files, or one zip)',
   'import.chosen': { one: '{count} file chosen', other: '{count} files chosen' },
   'import.check': 'Check',
@@ -192,7 +193,8 @@ export const en = {
   'import.deactivated': 'Deactivated',
   'import.unchanged': 'Unchanged',
   'import.skipped': 'Skipped',
-  'import.checked': 'Checked: see what the import would do.',
+  'import.checkedClean': 'Checked: no errors.',
+  'import.checkedErrors': { one: 'Checked: {count} error.', other: 'Checked: {count} errors.' },
   'import.clean': 'No errors: these files can be imported.',
   'import.nothing': 'Nothing to change: the school already matches these files.',
   'import.errorsTitle': 'Rows with errors',

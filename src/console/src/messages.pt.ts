@@ -174,6 +174,7 @@ export const pt: Record<ConsoleKey, Message> = {
   'import.title': 'Importar alunos e turmas (OneRoster CSV)',
   'import.intro':
     'Escolha os ficheiros de uma exportação OneRoster 1.2 CSV do sistema de gestão escolar: os seus sete ficheiros CSV (manifest, orgs, users, classes, courses, enrollments, academicSessions) ou um zip que os contenha. Verifique-os primeiro: nada muda na escola até importar.',
+  'import.choose': 'Escolher a exportação',
   'import.files': 'Ficheiros da exportação (os CSV, ou um zip)',
   'import.chosen': { one: '{count} ficheiro escolhido', other: '{count} ficheiros escolhidos' },
   'import.check': 'Verificar',
@@ -194,7 +195,8 @@ export const pt: Record<ConsoleKey, Message> = {
   'import.deactivated': 'Desativados',
   'import.unchanged': 'Sem alteração',
   'import.skipped': 'Ignorados',
-  'import.checked': 'Verificado: veja o que a importação faria.',
+  'import.checkedClean': 'Verificado: sem erros.',
+  'import.checkedErrors': { one: 'Verificado: {count} erro.', other: 'Verificado: {count} erros.' },
   'import.clean': 'Sem erros: estes ficheiros podem ser importados.',
   'import.nothing': 'Nada a alterar: a escola já corresponde a estes ficheiros.',
   'import.errorsTitle': 'Linhas com erros',

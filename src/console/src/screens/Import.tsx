@@ -68,7 +68,12 @@ export function ImportScreen({ schoolId }: { schoolId: number }) {
         body: form,
       });
       setReport({ of, body });
-      if (dryRun) setSaid(t('import.checked'));
+      if (dryRun)
+        setSaid(
+          body.error_count > 0
+            ? t('import.checkedErrors', { count: body.error_count })
+            : t('import.checkedClean'),
+        );
       else setSaid(body.applied ? t('import.done') : t('import.doneNothing'));
     } catch (e) {
       // An import refused for its rows answers 422 with the report: its errors are shown too.
@@ -101,7 +106,8 @@ export function ImportScreen({ schoolId }: { schoolId: number }) {
       <p className="muted">{t('import.intro')}</p>
       <ErrorLine error={error} />
       <Said text={said} />
-      <section className="card" aria-label={t('import.files')}>
+      <section className="card" aria-labelledby="import-choose">
+        <h2 id="import-choose">{t('import.choose')}</h2>
         <form className="inline-form" onSubmit={check}>
           <div className="field">
             <label htmlFor="import-files">{t('import.files')}</label>
