@@ -116,7 +116,11 @@ describe.skipIf(!HAS_CHROMIUM)('admin console: roster import', { timeout: 300_00
       .innerJoin('memberships', 'memberships.user_id', 'users.id')
       .select(['users.email', 'users.name', 'memberships.role', 'memberships.active'])
       .where('memberships.school_id', '=', ids.norte)
-      .where('users.email', 'in', ['prof-ui-0@escola.test', 'prof-ui-1@escola.test', 'aluno-ui-0@escola.test'])
+      .where('users.email', 'in', [
+        'prof-ui-0@escola.test',
+        'prof-ui-1@escola.test',
+        'aluno-ui-0@escola.test',
+      ])
       .orderBy('users.email')
       .execute();
     expect(people).toEqual([
@@ -138,7 +142,11 @@ describe.skipIf(!HAS_CHROMIUM)('admin console: roster import', { timeout: 300_00
     const members = await db
       .selectFrom('course_members')
       .select(['course_id', 'role'])
-      .where('course_id', 'in', courses.map((c) => c.id))
+      .where(
+        'course_id',
+        'in',
+        courses.map((c) => c.id),
+      )
       .execute();
     expect(members.filter((m) => m.role === 'teacher')).toHaveLength(2);
     expect(members.filter((m) => m.role === 'student')).toHaveLength(6);
@@ -231,9 +239,22 @@ describe.skipIf(!HAS_CHROMIUM)('admin console: roster import', { timeout: 300_00
       .waitFor();
     expect(await importButton(page).isDisabled()).toBe(true);
 
+    // A 51 MB users.csv: 413 as well, the limit said.
+    const big = Buffer.alloc(51 * 1024 * 1024, 'a');
+    await filesInput(page).setInputFiles(onDisk('big', { 'users.csv': big }));
+    // Choosing files clears the last answer.
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'The files are too large: an import is at most 50 MB' })
+      .waitFor();
+
     // A zip that cannot be read: 400, said so.
     const broken = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Array<number>(60).fill(7)]);
     await filesInput(page).setInputFiles(onDisk('broken', { 'roster.zip': broken }));
+    // Choosing files clears the last answer.
+    expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await page
       .getByRole('alert')

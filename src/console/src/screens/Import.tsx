@@ -9,7 +9,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ImportReport } from '../../../shared/roster-api.js';
 import { api, ApiError, school } from '../api.js';
 import { useT, type ConsoleI18n, type ConsoleKey } from '../i18n.js';
-import { ErrorLine, Said } from '../list.js';
+import { ErrorLine } from '../list.js';
 
 const KINDS = ['users', 'courses', 'enrolments'] as const;
 const COUNTS = ['created', 'updated', 'deactivated', 'unchanged', 'skipped'] as const;
@@ -105,7 +105,10 @@ export function ImportScreen({ schoolId }: { schoolId: number }) {
       </div>
       <p className="muted">{t('import.intro')}</p>
       <ErrorLine error={error} />
-      <Said text={said} />
+      {/* The check's summary, read out; in the error colour when rows are in error. */}
+      <p role="status" className={`said${r?.error_count ? ' error' : ''}`}>
+        {said ?? ''}
+      </p>
       <section className="card" aria-labelledby="import-choose">
         <h2 id="import-choose">{t('import.choose')}</h2>
         <form className="inline-form" onSubmit={check}>
@@ -169,7 +172,7 @@ export function ImportScreen({ schoolId }: { schoolId: number }) {
           )}
           <div className="table-wrap">
             <table className="table">
-              <caption className="muted small">{t('import.countsCaption')}</caption>
+              <caption className="muted small import-caption">{t('import.countsCaption')}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t('import.kind')}</th>
@@ -194,7 +197,9 @@ export function ImportScreen({ schoolId }: { schoolId: number }) {
           </div>
           {r.error_count > 0 && (
             <>
-              <h3 id="import-errors">{t('import.errorsTitle')}</h3>
+              <h3 id="import-errors" className="import-errors">
+                {t('import.errorsTitle')}
+              </h3>
               <p className="error">{t('import.errorCount', { count: r.error_count })}</p>
               {r.errors.length < r.error_count && (
                 <p className="muted small">
