@@ -5,8 +5,9 @@
  * them (the people, courses and enrolments are in the database, the import is in the audit log,
  * rui's app gets the new courses live), and a name a spreadsheet would run as a formula comes out
  * of the Students export as text. A row error shows its file, line and column and keeps Import
- * disabled; an upload over the limit and an unreadable zip say why. Effects are checked on the
- * server's database.
+ * disabled; an upload over the limit and an unreadable zip say why; an import refused because the
+ * school changed after the check shows its rows in error. Effects are checked on the server's
+ * database.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -193,7 +194,7 @@ describe.skipIf(!HAS_CHROMIUM)('admin console: roster import', { timeout: 300_00
     expect(csv.split('\r\n').some((line) => line.startsWith('='))).toBe(false);
   });
 
-  test('a row error shows its file, line and column and keeps Import disabled; too large and unreadable uploads say why; nothing changes', async ({
+  test('a row error shows its file, line and column and keeps Import disabled; too large and unreadable uploads say why; an import refused after a clean check shows its rows; nothing changes', async ({
     app,
   }) => {
     const page = await openConsole(app, { school: 'Escola Norte' });
@@ -263,5 +264,34 @@ describe.skipIf(!HAS_CHROMIUM)('admin console: roster import', { timeout: 300_00
     expect(await importButton(page).isDisabled()).toBe(true);
 
     expect(await rowCounts(app)).toEqual(before);
+
+    // Checked clean, but the school changes before Import: one of its teachers is added as a
+    // student meanwhile. The import answers 422 with the row in error and applies nothing.
+    const race = oneRosterExport({ teachers: 1, students: 2, classes: 1, classesPerStudent: 1, tag: 'race' });
+    await filesInput(page).setInputFiles(onDisk('race', race));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Checked: no errors.' }).waitFor();
+    const added = await app.admin.post(`/api/admin/schools/${app.ids.norte}/memberships`, {
+      email: 'prof-race-0@escola.test',
+      name: 'Professora Race',
+      role: 'student',
+    });
+    expect(added.status, added.text).toBeLessThan(300);
+    const meanwhile = await rowCounts(app);
+    await importButton(page).click();
+    await page.getByRole('heading', { name: 'Nothing was imported' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Nothing was imported: 1 row has an error now' })
+      .waitFor();
+    const raceRow = page.getByRole('table', { name: 'Rows with errors' }).getByRole('row').nth(1);
+    expect(await raceRow.getByRole('cell').allInnerTexts()).toEqual([
+      'users.csv',
+      '2',
+      'role',
+      'prof-race-0@escola.test is a student of this school, not a teacher: change the membership in the console',
+    ]);
+    expect(await importButton(page).isDisabled()).toBe(true);
+    expect(await rowCounts(app)).toEqual(meanwhile);
   });
 });

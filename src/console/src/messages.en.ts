@@ -216,7 +216,11 @@ export const en = {
   'import.tooLargeUnknown': 'The files are too large for an import: {message}',
   'import.unreadable': 'The upload could not be read: {message}',
   'import.unsupported': 'The server did not accept the upload’s format: {message}',
-  'import.rejected': 'The import was refused: {message}',
+  'import.rejected': {
+    one: 'Nothing was imported: {count} row has an error now (the school changed since the check). See below.',
+    other:
+      'Nothing was imported: {count} rows have errors now (the school changed since the check). See below.',
+  },
 
   'audit.title': 'Audit log',
   'audit.when': 'When',

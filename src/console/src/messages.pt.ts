@@ -218,7 +218,11 @@ export const pt: Record<ConsoleKey, Message> = {
   'import.tooLargeUnknown': 'Os ficheiros são grandes demais para uma importação: {message}',
   'import.unreadable': 'Não foi possível ler o envio: {message}',
   'import.unsupported': 'O servidor não aceitou o formato do envio: {message}',
-  'import.rejected': 'A importação foi recusada: {message}',
+  'import.rejected': {
+    one: 'Nada foi importado: {count} linha tem agora um erro (a escola mudou desde a verificação). Veja abaixo.',
+    other:
+      'Nada foi importado: {count} linhas têm agora erros (a escola mudou desde a verificação). Veja abaixo.',
+  },
 
   'audit.title': 'Registo de auditoria',
   'audit.when': 'Quando',

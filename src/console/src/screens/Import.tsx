@@ -29,8 +29,11 @@ function problem(e: Error, t: ConsoleI18n['t']): Error {
       return new Error(t('import.unsupported', { message: e.message }));
     case 400:
       return new Error(t('import.unreadable', { message: e.message }));
-    case 422:
-      return new Error(t('import.rejected', { message: e.message }));
+    case 422: {
+      // Rows in error when applying (the school changed since the check): the report lists them.
+      const count = (e.body as { report?: ImportReport } | undefined)?.report?.error_count;
+      return new Error(count ? t('import.rejected', { count }) : e.message);
+    }
     default:
       return e;
   }
