@@ -36,7 +36,7 @@ export const pt: Record<ConsoleKey, Message> = {
   'nav.sessions': 'Aulas',
   'nav.announcements': 'Avisos',
   'nav.resources': 'Recursos',
-  'nav.import': 'Importar alunos e turmas',
+  'nav.import': 'Importar pessoas e turmas',
   'nav.audit': 'Registo de auditoria',
 
   'role.teacher': 'Professor',
@@ -171,7 +171,7 @@ export const pt: Record<ConsoleKey, Message> = {
   'scan.infected': 'Infetado',
   'scan.failed': 'Verificação falhou',
 
-  'import.title': 'Importar alunos e turmas (OneRoster CSV)',
+  'import.title': 'Importar pessoas e turmas (OneRoster CSV)',
   'import.intro':
     'Escolha os ficheiros de uma exportação OneRoster 1.2 CSV do sistema de gestão escolar: os seus sete ficheiros CSV (manifest, orgs, users, classes, courses, enrollments, academicSessions) ou um zip que os contenha. Verifique-os primeiro: nada muda na escola até importar.',
   'import.choose': 'Escolher a exportação',
