@@ -64,3 +64,5 @@ export const ImportFailure = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
   report: ImportReport,
 });
+export type ImportReport = z.infer<typeof ImportReport>;
+export type ImportRowError = z.infer<typeof ImportRowError>;

@@ -2,17 +2,20 @@
  * Every screen of the admin console in Chromium: an accessibility scan (axe) with no serious or
  * critical violation, a 1280×800 screenshot (docs/screenshots with `npm run screenshots`), and
  * the actions not covered by console.e2e.test.ts — role, deactivate and reactivate, a course, a
- * student, an announcement (preview, send, who read it), the resource filter, the audit log,
- * the language, and a CSV export that writes a formula-like name as text. Effects are checked
+ * student, an announcement (preview, send, who read it), the resource filter, a roster import's
+ * check (clean, and with a row error; the import itself is in console-import.e2e.test.ts), the
+ * audit log, the language, and a CSV export that writes a formula-like name as text. Effects are checked
  * on the server's database.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { HAS_CHROMIUM, SCREENSHOT_DIR, eventually, test } from './support/fixture.js';
 import { blockingViolations, goConsole, openConsole } from './support/console.js';
 import { signedIn } from '../support/api-client.js';
+import { oneRosterExport } from '../support/oneroster.js';
 
 describe.skipIf(!HAS_CHROMIUM)('admin console screens', { timeout: 300_000 }, () => {
   test('every console screen passes an accessibility scan, is photographed, and its actions reach the server', async ({
@@ -152,6 +155,30 @@ describe.skipIf(!HAS_CHROMIUM)('admin console screens', { timeout: 300_000 }, ()
     await console.getByLabel('Scan status').selectOption('clean');
     await console.getByRole('cell', { name: 'Clean' }).first().waitFor();
     await check(console, 'resources');
+
+    // Roster import: a check of a OneRoster export (its counts), then of one with a row error.
+    const rosterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'classdesk-e2e-roster-'));
+    const roster = (name: string, files: Record<string, string>) => {
+      fs.mkdirSync(path.join(rosterDir, name));
+      return Object.entries(files).map(([file, body]) => {
+        fs.writeFileSync(path.join(rosterDir, name, file), body);
+        return path.join(rosterDir, name, file);
+      });
+    };
+    const shape = { teachers: 3, students: 24, classes: 4, classesPerStudent: 2, tag: 'shot' };
+    await goConsole(console, 'Roster import');
+    const rosterFiles = console.getByLabel('Export files (the CSV files, or one zip)');
+    await rosterFiles.setInputFiles(roster('good', oneRosterExport(shape)));
+    await console.getByRole('button', { name: 'Check', exact: true }).click();
+    await console.getByText('No errors: these files can be imported.').waitFor();
+    await check(console, 'import');
+    await rosterFiles.setInputFiles(
+      roster('bad', oneRosterExport({ ...shape, users: { 's-shot-3': { email: 'not-an-email' } } })),
+    );
+    await console.getByRole('button', { name: 'Check', exact: true }).click();
+    await console.getByRole('heading', { name: 'Rows with errors' }).waitFor();
+    await check(console, 'import-errors');
+    fs.rmSync(rosterDir, { recursive: true, force: true });
 
     // The audit log shows what was done above, newest first.
     await goConsole(console, 'Audit log');

@@ -1,7 +1,7 @@
 /**
  * The admin console (docs/ARCHITECTURE.md, "Admin console"): sign in with a Classdesk account,
  * pick one of the schools you administer, manage it. Screens are chosen by the URL's hash
- * (#/teachers …); an invitation link (#/invitation/<token>) opens its own page.
+ * (#/teachers, #/import …); an invitation link (#/invitation/<token>) opens its own page.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { MembershipPublic, UserPublic } from '../../shared/entities.js';
@@ -13,6 +13,7 @@ import { SignIn } from './SignIn.js';
 import { AnnouncementsScreen } from './screens/Announcements.js';
 import { AuditScreen } from './screens/Audit.js';
 import { CoursesScreen } from './screens/Courses.js';
+import { ImportScreen } from './screens/Import.js';
 import { ResourcesScreen } from './screens/Resources.js';
 import { SessionsScreen } from './screens/Sessions.js';
 import { StudentsScreen } from './screens/Students.js';
@@ -30,6 +31,7 @@ const SCREENS = {
   sessions: SessionsScreen,
   announcements: AnnouncementsScreen,
   resources: ResourcesScreen,
+  import: ImportScreen,
   audit: AuditScreen,
 } as const;
 type ScreenName = keyof typeof SCREENS;

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** The whole error body, for answers that carry more than the error (an import's report). */
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -32,6 +34,7 @@ export function whenSignedOut(fn: () => void): void {
   onSignedOut = fn;
 }
 
+/** `body` is sent as JSON, or as multipart/form-data when it is a FormData (files). */
 export async function api<T>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   path: string,
@@ -42,13 +45,15 @@ export async function api<T>(
     if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
-  if (o.body !== undefined) headers['content-type'] = 'application/json';
+  const form = o.body instanceof FormData;
+  // A FormData body gets its content type (with the multipart boundary) from fetch itself.
+  if (o.body !== undefined && !form) headers['content-type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(url, {
       method,
       headers,
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      body: o.body === undefined ? undefined : form ? (o.body as FormData) : JSON.stringify(o.body),
     });
   } catch {
     throw new ApiError(0, 'unreachable', 'the server cannot be reached');
@@ -63,7 +68,13 @@ export async function api<T>(
       setToken(null);
       onSignedOut();
     }
-    throw new ApiError(res.status, e?.code ?? 'error', e?.message ?? `HTTP ${res.status}`, e?.field);
+    throw new ApiError(
+      res.status,
+      e?.code ?? 'error',
+      e?.message ?? `HTTP ${res.status}`,
+      e?.field,
+      body ?? undefined,
+    );
   }
   return body as T;
 }
