@@ -26,7 +26,7 @@ export interface ImportFigures {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function freshSchool(db: Kysely<DB>, adminId: number): Promise<number> {
+export async function freshSchool(db: Kysely<DB>, adminId: number): Promise<number> {
   const now = new Date().toISOString();
   const s = await db
     .insertInto('schools')

@@ -10,6 +10,9 @@
  * - a OneRoster roster import of 5 000 users and 50 000 enrolments over HTTP, dry run and
  *   import, against bare batch inserts of the same rows (tests/bench/import.bench-part.ts);
  *   `--only import` runs only this.
+ * - email: an announcement to 500 teachers through the outbox to a local SMTP server, against the
+ *   same transport sending as many composed messages alone (tests/bench/email.bench-part.ts);
+ *   `--only email` runs only this.
  * SQLite by default; `--postgres` runs against postgres://postgres@127.0.0.1:5432/test in a
  * schema of its own. Everything stays on loopback, in a temp directory, and is removed at the end.
  */
@@ -44,6 +47,7 @@ import { COMMON_VIEW_SQL, type ViewQuery } from './view-sql.js';
 import { benchServerEnv } from './bench-env.js';
 import { pgAdmin } from '../support/pg-admin.js';
 import { measureImport, type ImportFigures } from './import.bench-part.js';
+import { measureEmail, type EmailFigures } from './email.bench-part.js';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const { values: args } = parseArgs({
@@ -52,7 +56,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'dashboard-requests': { type: 'string', default: '400' },
     pushes: { type: 'string', default: '300' },
-    /** `import`: only the roster import figures. */
+    /** `import` or `email`: only those figures. */
     only: { type: 'string' },
   },
 });
@@ -681,6 +685,10 @@ async function main(): Promise<void> {
     printImport(await measureImport(dialect, Math.min(ROUNDS, 3)));
     return;
   }
+  if (args.only === 'email') {
+    printEmail(await measureEmail(dialect, Math.min(ROUNDS, 3)));
+    return;
+  }
   const bench = await setUp();
   try {
     const total = (s: SyntheticSummary) => Object.values(s.counts).reduce((a, b) => a + b, 0);
@@ -749,6 +757,22 @@ function printImport(f: ImportFigures): void {
   console.log(
     'roster import: multipart upload over HTTP to a fresh school each round (median of up to 3); baseline: bare batch ' +
       'inserts of the same users, memberships, courses and course members in one transaction, same connection',
+  );
+}
+
+function printEmail(f: EmailFigures): void {
+  printTable([
+    [
+      `email: an announcement to ${fmt(f.teachers)} teachers, emails/s`,
+      fmt(f.perSecond),
+      fmt(f.baselinePerSecond),
+      `${fmt(f.perSecond / f.baselinePerSecond, 2)}×`,
+    ],
+  ]);
+  console.log(
+    `email: from the admin's POST until the local SMTP server accepted every message (outbox, claim, compose, send; ` +
+      `${f.concurrency} connections; median of up to 3); baseline: the same nodemailer transport sending as many ` +
+      'composed messages alone',
   );
 }
 
