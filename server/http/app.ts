@@ -36,6 +36,7 @@ import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { importRoutes } from './routes/imports.js';
+import { timetableRoutes } from './routes/timetable.js';
 import { verifySignedBody } from './signed-body.js';
 import { registerProtocolHeader, requireProtocolVersion } from './protocol-version.js';
 import { openApiDocument } from './openapi.js';
@@ -51,6 +52,7 @@ export const ROUTES: RouteDef[] = [
   ...adminRoutes,
   ...importRoutes,
   ...adminListRoutes,
+  ...timetableRoutes,
   ...invitationRoutes,
   ...resourceRoutes,
   ...notificationRoutes,
