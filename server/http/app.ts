@@ -210,7 +210,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     else req.log.debug(entry, 'request');
   });
 
+  const noRoute = notFoundOrWrongMethod(app);
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    // A request no route takes answers 404 or 405 whatever its body is (too large, of a media
+    // type nobody parses): Fastify reads the body before the not-found handler runs.
+    if (req.routeOptions.url === undefined && !(err instanceof AppError)) return noRoute(req, reply);
     if (err instanceof AppError) {
       if (err.headers) void reply.headers(err.headers);
       return reply.code(err.status).send({
@@ -226,7 +230,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       .send({ error: { code: 'internal', message: 'the server could not complete this request' } });
   });
 
-  app.setNotFoundHandler(notFoundOrWrongMethod(app));
+  app.setNotFoundHandler(noRoute);
 
   const authenticateRequest = async (req: FastifyRequest): Promise<void> => {
     const token = bearer(req);
