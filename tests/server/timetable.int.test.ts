@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TimetableWriteResponse } from '../../src/shared/admin-api.js';
 import type { NotificationRow } from '../../src/shared/entities.js';
+import type { PushResponse } from '../../src/shared/protocol.js';
 import { renderNotification } from '../../src/shared/notification-text.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
@@ -312,16 +313,6 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
       term_end: '2033-03-31',
     });
     const [withNotes, withAttendance, withPlan, ...plain] = await sessionsOf(e.id);
-    await db
-      .updateTable('class_sessions')
-      .set({ lesson_notes: 'Capítulo 3' })
-      .where('id', '=', withNotes!.id)
-      .execute();
-    await db
-      .updateTable('class_sessions')
-      .set({ plan_homework: 'Exercícios 1 a 5' })
-      .where('id', '=', withPlan!.id)
-      .execute();
     const student = await db
       .selectFrom('memberships')
       .select('user_id')
@@ -340,11 +331,35 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
         })
       ).status,
     ).toBe(201);
-    await db
-      .updateTable('enrolments')
-      .set({ attendance: 'present' })
+    // rui's app writes notes, a plan and attendance, as a teacher's device does (sync push).
+    const marked = await db
+      .selectFrom('enrolments')
+      .select(['id', 'version'])
       .where('session_id', '=', withAttendance!.id)
-      .execute();
+      .executeTakeFirstOrThrow();
+    const rui = await signedIn(server.url, 'rui@classdesk.test');
+    const pushed = await rui.post<PushResponse>('/api/sync/push', {
+      client_id: 'rui-laptop',
+      mutations: [
+        {
+          id: 'tt-notes',
+          type: 'update_lesson_notes',
+          args: { session_id: withNotes!.id, base_version: withNotes!.version, lesson_notes: 'Capítulo 3' },
+        },
+        {
+          id: 'tt-plan',
+          type: 'update_lesson_plan',
+          args: { session_id: withPlan!.id, base_version: withPlan!.version, homework: 'Exercícios 1 a 5' },
+        },
+        {
+          id: 'tt-attendance',
+          type: 'set_attendance',
+          args: { enrolment_id: marked.id, attendance: 'present', base_version: marked.version },
+        },
+      ],
+    });
+    expect(pushed.status, pushed.text).toBe(200);
+    expect(pushed.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
 
     const r = await admin.request<TimetableWriteResponse>('DELETE', at(ids.norte, `/timetable/${e.id}`));
     expect(r.status, r.text).toBe(200);
