@@ -676,10 +676,19 @@ export async function removeHoliday(
     await w.trx.deleteFrom('school_holidays').where('id', '=', h.id).execute();
     const tz = await schoolZone(w, schoolId);
     const { from, to } = dayBounds(tz, h.date);
-    const cancelled = await w.trx
+    const candidates = await w.trx
       .selectFrom('class_sessions')
       .innerJoin('timetable_entries as t', 't.id', 'class_sessions.timetable_entry_id')
-      .select(['class_sessions.id', 'class_sessions.teacher_id', 'class_sessions.field_versions'])
+      .select([
+        'class_sessions.id',
+        'class_sessions.teacher_id',
+        'class_sessions.starts_at',
+        'class_sessions.field_versions',
+        't.weekday',
+        't.starts',
+        't.term_start',
+        't.term_end',
+      ])
       .where('class_sessions.school_id', '=', schoolId)
       .where('class_sessions.status', '=', 'cancelled')
       .where('t.active', '=', 1)
@@ -687,6 +696,15 @@ export async function removeHoliday(
       .where('class_sessions.starts_at', '<', to)
       .where('class_sessions.starts_at', '>', w.now)
       .execute();
+    // Only a session that is its entry's lesson of that day as the entry is now: one a change of
+    // the entry cancelled and kept (it had work) stays cancelled.
+    const cancelled = candidates.filter(
+      (s) =>
+        s.weekday === isoWeekday(h.date) &&
+        s.term_start <= h.date &&
+        h.date <= s.term_end &&
+        s.starts_at === zonedInstant(tz, h.date, s.starts).toISOString(),
+    );
     for (const s of cancelled) {
       await w.trx
         .updateTable('class_sessions')
