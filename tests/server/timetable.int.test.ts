@@ -403,6 +403,52 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
     expect(listed.body.items.map((i) => i.id)).toContain(e.id);
   });
 
+  test('a session kept by an entry change stays cancelled when a holiday that day comes and goes', async () => {
+    await setZone(ids.norte, 'Europe/Lisbon');
+    const e = await create(ids.norte, {
+      course_id: norteCourses[0],
+      teacher_id: ids.rui,
+      weekday: 3,
+      starts: '13:00',
+      ends: '13:50',
+      term_start: '2035-01-01',
+      term_end: '2035-01-31',
+    });
+    const first = (await sessionsOf(e.id)).at(-1);
+    const rui = await signedIn(server.url, 'rui@classdesk.test');
+    const pushed = await rui.post<PushResponse>('/api/sync/push', {
+      client_id: 'rui-desktop',
+      mutations: [
+        {
+          id: 'tt-keep',
+          type: 'update_lesson_notes',
+          args: { session_id: first!.id, base_version: first!.version, lesson_notes: 'Preparada' },
+        },
+      ],
+    });
+    expect(pushed.body.results.map((r) => r.status)).toEqual(['applied']);
+    // The term ends earlier: the last Wednesday, which has notes, is cancelled and kept.
+    const shorter = await admin.patch<TimetableWriteResponse>(at(ids.norte, `/timetable/${e.id}`), {
+      term_end: '2035-01-20',
+    });
+    expect(shorter.body.sessions).toEqual({ created: 0, moved: 0, removed: 1, cancelled: 1 });
+    const day = wallClock(first!.starts_at, 'Europe/Lisbon').slice(0, 10);
+    const h = await admin.post<{ id: number; cancelled: number }>(at(ids.norte, '/holidays'), {
+      date: day,
+      name: 'Dia sem aulas',
+    });
+    expect(h.status, h.text).toBe(201);
+    expect(h.body.cancelled).toBe(0);
+    expect((await admin.request('DELETE', at(ids.norte, `/holidays/${h.body.id}`))).status).toBe(204);
+    const kept = (await sessionsOf(e.id)).find((s) => s.id === first!.id)!;
+    expect(kept).toMatchObject({
+      status: 'cancelled',
+      lesson_notes: 'Preparada',
+      starts_at: first!.starts_at,
+    });
+    expect((await sessionsOf(e.id)).filter((s) => s.status === 'scheduled').length).toBe(3);
+  });
+
   test('the timetable and holiday lists page by keyset, in order, each row once', async () => {
     const all: Array<{ id: number; weekday: number; starts: string }> = [];
     let cursor: string | undefined;
