@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TimetableWriteResponse } from '../../src/shared/admin-api.js';
 import type { NotificationRow } from '../../src/shared/entities.js';
-import type { PushResponse } from '../../src/shared/protocol.js';
+import type { PullResponse, PushResponse } from '../../src/shared/protocol.js';
 import { renderNotification } from '../../src/shared/notification-text.js';
 import { signedIn, type TestApi } from '../support/api-client.js';
 import { demoIds, type DemoIds } from '../support/demo.js';
@@ -361,6 +361,15 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
     expect(pushed.status, pushed.text).toBe(200);
     expect(pushed.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
 
+    // rui's device is up to date before the change.
+    let cursor: string | undefined;
+    for (;;) {
+      const p = await rui.get<PullResponse>('/api/sync/pull', { school_id: ids.norte, cursor, limit: 5000 });
+      expect(p.status, p.text).toBe(200);
+      cursor = p.body.cursor;
+      if (!p.body.has_more) break;
+    }
+
     const r = await admin.request<TimetableWriteResponse>('DELETE', at(ids.norte, `/timetable/${e.id}`));
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ active: false, sessions: { removed: plain.length, cancelled: 3 } });
@@ -381,6 +390,17 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
     expect(
       await db.selectFrom('enrolments').select('id').where('session_id', '=', plain[0]!.id).execute(),
     ).toEqual([]);
+    // rui's next pull deletes the removed sessions and shows the kept ones cancelled.
+    const next = await rui.get<PullResponse>('/api/sync/pull', { school_id: ids.norte, cursor, limit: 5000 });
+    expect(next.status, next.text).toBe(200);
+    const deleted = next.body.changes.filter((c) => c.op === 'delete' && c.entity === 'session');
+    expect(deleted.map((c) => (c.op === 'delete' ? c.id : 0)).sort()).toEqual(plain.map((s) => s.id).sort());
+    const upserted = next.body.changes.flatMap((c) =>
+      c.op === 'upsert' && c.entity === 'session' ? [[c.row.id, c.row.status]] : [],
+    );
+    expect(upserted.sort()).toEqual(
+      [withNotes!.id, withAttendance!.id, withPlan!.id].map((id) => [id, 'cancelled']).sort(),
+    );
     // The removed sessions leave rui's devices: their ids are in the change log for him.
     const logged = await db
       .selectFrom('sync_changes')
