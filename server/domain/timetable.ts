@@ -13,7 +13,8 @@
  *   future session. Sessions that have started are never touched.
  * - A session the timetable no longer wants is removed when nothing was done with it (scheduled,
  *   no attendance marked, no lesson notes, no plan, no attached resource); otherwise it is
- *   cancelled and kept, so a teacher's work is never silently deleted.
+ *   cancelled and kept, so a teacher's work is never silently deleted; each teacher is told once
+ *   per change of the sessions of theirs it cancelled.
  * - A holiday closes the school for a day: that day's scheduled sessions are cancelled and each
  *   teacher concerned gets ONE notification (`session_cancelled` with the holiday's params,
  *   src/shared/notification-text.ts). Removing a holiday reopens the day: the timetable's future
@@ -171,6 +172,9 @@ async function hasWork(w: WriteContext, s: GeneratedSession): Promise<boolean> {
   return marked !== undefined;
 }
 
+/** The sessions a write cancelled and kept, for their teachers' notifications (`notifyKept`). */
+const keptByWrite = new WeakMap<WriteContext, GeneratedSession[]>();
+
 /**
  * Takes a session out of the timetable: deleted (with its enrolments) when nothing was done with
  * it, otherwise cancelled and kept (a completed one stays as it is).
@@ -195,6 +199,7 @@ async function retire(
       .where('id', '=', s.id)
       .execute();
     counts.cancelled++;
+    keptByWrite.set(w, [...(keptByWrite.get(w) ?? []), s]);
     return;
   }
   await w.trx.deleteFrom('enrolments').where('session_id', '=', s.id).execute();
@@ -317,6 +322,38 @@ async function syncSessions(
   return counts;
 }
 
+/**
+ * Tells each teacher, once, of their sessions a timetable change cancelled and kept (they had
+ * attendance, notes or a plan): `session_cancelled` with the session, or with how many and the
+ * first one's title and start (src/shared/notification-text.ts). Removed sessions had nothing
+ * of the teacher's and simply leave their timetable.
+ */
+async function notifyKept(w: WriteContext, ctx: DomainContext, schoolId: number): Promise<void> {
+  const byTeacher = new Map<number, GeneratedSession[]>();
+  for (const s of keptByWrite.get(w) ?? [])
+    byTeacher.set(s.teacher_id, [...(byTeacher.get(s.teacher_id) ?? []), s]);
+  keptByWrite.delete(w);
+  await createNotifications(
+    w,
+    ctx,
+    [...byTeacher].map(([teacherId, list]): NewNotification => {
+      const first = list[0]!;
+      return {
+        school_id: schoolId,
+        user_id: teacherId,
+        type: 'session_cancelled',
+        params: {
+          session_title: first.title,
+          starts_at: first.starts_at,
+          ...(list.length === 1 ? { session_id: first.id } : { sessions: list.length }),
+        },
+        action_url: list.length === 1 ? `classdesk://sessions/${first.id}` : '',
+        expires_at: expiryFrom(w.now),
+      };
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Timetable entries
 
@@ -435,6 +472,7 @@ export async function updateTimetableEntry(
       .where('id', '=', e.id)
       .execute();
     const sessions = await syncSessions(w, next, await schoolZone(w, schoolId));
+    await notifyKept(w, ctx, schoolId);
     await audit(w, {
       school_id: schoolId,
       actor_id: adminId,
@@ -465,6 +503,7 @@ export async function deactivateTimetableEntry(
       .where('id', '=', e.id)
       .execute();
     const sessions = await syncSessions(w, next, await schoolZone(w, schoolId));
+    await notifyKept(w, ctx, schoolId);
     await audit(w, {
       school_id: schoolId,
       actor_id: adminId,

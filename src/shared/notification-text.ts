@@ -98,7 +98,10 @@ const TEXT: Record<
           }
         : {
             title: 'Session cancelled',
-            body: `${str(p, 'session_title')} on ${when('starts_at')} was cancelled.`,
+            body:
+              sessions(p) > 1
+                ? `${sessions(p)} sessions of ${str(p, 'session_title')} from ${when('starts_at')} were cancelled.`
+                : `${str(p, 'session_title')} on ${when('starts_at')} was cancelled.`,
           },
     new_student: (p) => ({
       title: 'New student',
@@ -138,7 +141,10 @@ const TEXT: Record<
           }
         : {
             title: 'Aula cancelada',
-            body: `A aula ${str(p, 'session_title')} de ${when('starts_at')} foi cancelada.`,
+            body:
+              sessions(p) > 1
+                ? `${sessions(p)} aulas de ${str(p, 'session_title')} a partir de ${when('starts_at')} foram canceladas.`
+                : `A aula ${str(p, 'session_title')} de ${when('starts_at')} foi cancelada.`,
           },
     new_student: (p) => ({
       title: 'Novo aluno',

@@ -370,6 +370,11 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
       if (!p.body.has_more) break;
     }
 
+    const lastNotice = await db
+      .selectFrom('notifications')
+      .select('id')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     const r = await admin.request<TimetableWriteResponse>('DELETE', at(ids.norte, `/timetable/${e.id}`));
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ active: false, sessions: { removed: plain.length, cancelled: 3 } });
@@ -390,6 +395,18 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
     expect(
       await db.selectFrom('enrolments').select('id').where('session_id', '=', plain[0]!.id).execute(),
     ).toEqual([]);
+    // rui is told once of the three sessions cancelled and kept.
+    const told = await db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('id', '>', lastNotice?.id ?? 0)
+      .execute();
+    expect(told.map((n) => [n.user_id, n.type])).toEqual([[ids.rui, 'session_cancelled']]);
+    const toldParams = JSON.parse(told[0]!.params) as NotificationRow['params'];
+    expect(toldParams).toMatchObject({ sessions: 3, starts_at: withNotes!.starts_at });
+    expect(renderNotification({ ...told[0]!, params: toldParams }, 'en', 'Europe/Lisbon').body).toMatch(
+      /^3 sessions of .+ from .+ were cancelled\.$/,
+    );
     // rui's next pull deletes the removed sessions and shows the kept ones cancelled.
     const next = await rui.get<PullResponse>('/api/sync/pull', { school_id: ids.norte, cursor, limit: 5000 });
     expect(next.status, next.text).toBe(200);
