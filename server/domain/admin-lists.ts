@@ -27,8 +27,8 @@ import { announcementUrl, requireAdmin } from './admin.js';
 import type { DomainContext } from './context.js';
 import { AppError, badRequest, notFound } from './errors.js';
 
-type Key = string | number;
-interface Page<T> {
+export type Key = string | number;
+export interface Page<T> {
   items: T[];
   next_cursor: string | null;
 }
@@ -36,7 +36,7 @@ interface Page<T> {
 const encodeCursor = (key: Key[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 /** The sort key a cursor carries, checked against the kinds it must have; 400 when it is not one. */
-function decodeCursor(cursor: string | undefined, kinds: Array<'string' | 'number'>): Key[] | null {
+export function decodeCursor(cursor: string | undefined, kinds: Array<'string' | 'number'>): Key[] | null {
   if (cursor === undefined) return null;
   let key: unknown;
   try {
@@ -54,7 +54,7 @@ function decodeCursor(cursor: string | undefined, kinds: Array<'string' | 'numbe
 }
 
 /** One more row than the page is read: it says whether a next page exists. */
-function pageOf<R, T>(rows: R[], limit: number, key: (r: R) => Key[], shape: (r: R) => T): Page<T> {
+export function pageOf<R, T>(rows: R[], limit: number, key: (r: R) => Key[], shape: (r: R) => T): Page<T> {
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -62,7 +62,7 @@ function pageOf<R, T>(rows: R[], limit: number, key: (r: R) => Key[], shape: (r:
 }
 
 /** `(a, b) > (x, y)` written out (SQLite and PostgreSQL both, whatever the collation). */
-function after<DBT, TB extends keyof DBT>(
+export function after<DBT, TB extends keyof DBT>(
   eb: ExpressionBuilder<DBT, TB>,
   a: Expression<unknown>,
   b: Expression<unknown>,

@@ -43,7 +43,7 @@ export async function requireAdmin(db: Kysely<DB>, userId: number, schoolId: num
  */
 export const announcementUrl = (id: number): string => `classdesk://announcements/${id}`;
 
-const conflict = (message: string) => new AppError(409, 'conflict', message);
+export const conflict = (message: string) => new AppError(409, 'conflict', message);
 
 /** Logs a student and their enrolments as touched for every teacher who teaches them in the school. */
 export async function touchStudentEverywhere(
@@ -65,7 +65,7 @@ export async function touchStudentEverywhere(
 }
 
 /** Logs a session, its enrolments and their students as touched for one teacher. */
-async function touchSessionFor(
+export async function touchSessionFor(
   w: WriteContext,
   schoolId: number,
   sessionId: number,
@@ -237,7 +237,7 @@ export async function createCourse(
   });
 }
 
-async function requireCourse(
+export async function requireCourse(
   w: WriteContext,
   schoolId: number,
   courseId: number | null | undefined,
@@ -252,7 +252,7 @@ async function requireCourse(
   if (!c) throw notFound('course');
 }
 
-async function requireTeacher(w: WriteContext, schoolId: number, teacherId: number): Promise<void> {
+export async function requireTeacher(w: WriteContext, schoolId: number, teacherId: number): Promise<void> {
   if (!(await activeMember(w, schoolId, teacherId, 'teacher'))) {
     throw new AppError(404, 'not_found', 'no active teacher with this id in this school', 'teacher_id');
   }

@@ -36,6 +36,7 @@ import { resourceRoutes } from './routes/resources.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { importRoutes } from './routes/imports.js';
+import { timetableRoutes } from './routes/timetable.js';
 import { verifySignedBody } from './signed-body.js';
 import { registerProtocolHeader, requireProtocolVersion } from './protocol-version.js';
 import { openApiDocument } from './openapi.js';
@@ -51,6 +52,7 @@ export const ROUTES: RouteDef[] = [
   ...adminRoutes,
   ...importRoutes,
   ...adminListRoutes,
+  ...timetableRoutes,
   ...invitationRoutes,
   ...resourceRoutes,
   ...notificationRoutes,
@@ -208,7 +210,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     else req.log.debug(entry, 'request');
   });
 
+  const noRoute = notFoundOrWrongMethod(app);
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    // A request no route takes answers 404 or 405 whatever its body is (too large, of a media
+    // type nobody parses): Fastify reads the body before the not-found handler runs.
+    if (req.routeOptions.url === undefined && !(err instanceof AppError)) return noRoute(req, reply);
     if (err instanceof AppError) {
       if (err.headers) void reply.headers(err.headers);
       return reply.code(err.status).send({
@@ -224,7 +230,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       .send({ error: { code: 'internal', message: 'the server could not complete this request' } });
   });
 
-  app.setNotFoundHandler(notFoundOrWrongMethod(app));
+  app.setNotFoundHandler(noRoute);
 
   const authenticateRequest = async (req: FastifyRequest): Promise<void> => {
     const token = bearer(req);

@@ -204,3 +204,114 @@ export type InviteResponse = z.infer<typeof InviteResponse>;
 export type InvitationPreview = z.infer<typeof InvitationPreview>;
 export type AcceptInvitationResponse = z.infer<typeof AcceptInvitationResponse>;
 export type MyInvitation = z.infer<typeof MyInvitation>;
+
+/**
+ * The weekly timetable (docs/ARCHITECTURE.md, "Running a school"): a lesson every week on an
+ * ISO weekday (1 Monday … 7 Sunday), at wall-clock times in the school's time zone, between two
+ * dates inclusive. The server generates the term's sessions from it (server/domain/timetable.ts).
+ */
+const LocalTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (00:00 to 23:59)')
+  .meta({ description: "Wall-clock time HH:MM in the school's time zone" });
+const LocalDate = z.iso.date().meta({ description: 'A calendar date, YYYY-MM-DD' });
+/** A term is at most this many days (a school year and a little more). */
+export const MAX_TERM_DAYS = 400;
+const termDays = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
+const timetableFields = {
+  course_id: Id,
+  teacher_id: Id,
+  weekday: z.number().int().min(1).max(7).meta({ description: 'ISO weekday: 1 Monday … 7 Sunday' }),
+  starts: LocalTime,
+  ends: LocalTime,
+  room: text({ trim: true, max: 200 }),
+  term_start: LocalDate,
+  term_end: LocalDate,
+};
+type TimetableShape = Partial<{ starts: string; ends: string; term_start: string; term_end: string }>;
+const timetableRules = <T extends z.ZodType<TimetableShape>>(s: T) =>
+  s
+    .refine((b) => !b.starts || !b.ends || b.ends > b.starts, {
+      message: 'ends must be after starts',
+      path: ['ends'],
+    })
+    .refine((b) => !b.term_start || !b.term_end || b.term_end >= b.term_start, {
+      message: 'term_end must be on or after term_start',
+      path: ['term_end'],
+    })
+    .refine((b) => !b.term_start || !b.term_end || termDays(b.term_start, b.term_end) <= MAX_TERM_DAYS, {
+      message: `a term lasts at most ${MAX_TERM_DAYS} days`,
+      path: ['term_end'],
+    });
+export const CreateTimetableEntryBody = timetableRules(
+  z.strictObject({ ...timetableFields, room: timetableFields.room.optional() }),
+).meta({
+  description: `ends after starts; term_end on or after term_start, at most ${MAX_TERM_DAYS} days later`,
+});
+export const PatchTimetableEntryBody = timetableRules(
+  z.strictObject({
+    course_id: Id.optional(),
+    teacher_id: Id.optional(),
+    weekday: timetableFields.weekday.optional(),
+    starts: LocalTime.optional(),
+    ends: LocalTime.optional(),
+    room: timetableFields.room.optional(),
+    term_start: LocalDate.optional(),
+    term_end: LocalDate.optional(),
+  }),
+)
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' })
+  .meta({ minProperties: 1 });
+export const TimetableEntryItem = z.object({
+  id: Id,
+  course_id: Id,
+  course_name: z.string(),
+  teacher_id: Id,
+  teacher_name: z.string(),
+  weekday: z.number().int(),
+  starts: z.string(),
+  ends: z.string(),
+  room: z.string(),
+  term_start: z.string(),
+  term_end: z.string(),
+  active: z.boolean(),
+});
+/** What a timetable write did to the entry's sessions. */
+export const TimetableWriteResponse = TimetableEntryItem.extend({
+  sessions: z.object({
+    created: z.number().int(),
+    moved: z.number().int(),
+    removed: z.number().int(),
+    /** Sessions with attendance, notes or a plan are cancelled and kept, never removed. */
+    cancelled: z.number().int(),
+  }),
+});
+export const TimetableListQuery = z.strictObject({ ...pageQuery, active: flag.optional() });
+export const SchoolTimetableEntryParams = z.strictObject({
+  schoolId: z.coerce.number().int().positive(),
+  entryId: z.coerce.number().int().positive(),
+});
+
+export const HolidayBody = z.strictObject({
+  date: LocalDate,
+  name: text({ trim: true, min: 1, max: 200 }),
+});
+export const HolidayItem = z.object({ id: Id, date: z.string(), name: z.string(), created_at: Timestamp });
+/** A holiday added: the sessions of that day it cancelled, and the teachers notified (once each). */
+export const HolidayResponse = HolidayItem.extend({
+  cancelled: z.number().int(),
+  notified: z.number().int(),
+});
+export const HolidayListQuery = z.strictObject({
+  ...pageQuery,
+  from: LocalDate.optional().meta({ description: 'Only holidays on or after this date' }),
+});
+export const SchoolHolidayParams = z.strictObject({
+  schoolId: z.coerce.number().int().positive(),
+  holidayId: z.coerce.number().int().positive(),
+});
+
+export type TimetableEntryItem = z.infer<typeof TimetableEntryItem>;
+export type TimetableWriteResponse = z.infer<typeof TimetableWriteResponse>;
+export type HolidayItem = z.infer<typeof HolidayItem>;
+export type HolidayResponse = z.infer<typeof HolidayResponse>;

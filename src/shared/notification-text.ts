@@ -59,6 +59,25 @@ function sessions(p: P): number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 0;
 }
 
+/**
+ * A holiday's calendar date (`holiday_date`, YYYY-MM-DD in the school's zone), "25 Dec 2026":
+ * a date, not an instant, so it is formatted as it is, in no time zone.
+ */
+function day(p: P, locale: string): string {
+  const d = str(p, 'holiday_date');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) return d;
+  try {
+    return new Intl.DateTimeFormat(locale, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date(`${d}T12:00:00Z`));
+  } catch {
+    return d;
+  }
+}
+
 const TEXT: Record<
   NotificationLanguage,
   Record<NotificationRow['type'], (p: P, when: (k: string) => string, locale: string) => RenderedNotification>
@@ -68,10 +87,22 @@ const TEXT: Record<
       title: `${str(p, 'session_title')} starts at ${when('starts_at')}`,
       body: str(p, 'location') ? `Room: ${str(p, 'location')}` : '',
     }),
-    session_cancelled: (p, when) => ({
-      title: 'Session cancelled',
-      body: `${str(p, 'session_title')} on ${when('starts_at')} was cancelled.`,
-    }),
+    session_cancelled: (p, when, locale) =>
+      str(p, 'holiday_name')
+        ? {
+            title: `School closed: ${str(p, 'holiday_name')}`,
+            body:
+              sessions(p) > 1
+                ? `Your ${sessions(p)} sessions on ${day(p, locale)} were cancelled.`
+                : `${str(p, 'session_title')} on ${when('starts_at')} was cancelled.`,
+          }
+        : {
+            title: 'Session cancelled',
+            body:
+              sessions(p) > 1
+                ? `${sessions(p)} sessions of ${str(p, 'session_title')} from ${when('starts_at')} were cancelled.`
+                : `${str(p, 'session_title')} on ${when('starts_at')} was cancelled.`,
+          },
     new_student: (p) => ({
       title: 'New student',
       body: `${str(p, 'student_name')} joined ${str(p, 'session_title')}.`,
@@ -99,10 +130,22 @@ const TEXT: Record<
       title: `${str(p, 'session_title')} começa às ${when('starts_at')}`,
       body: str(p, 'location') ? `Sala: ${str(p, 'location')}` : '',
     }),
-    session_cancelled: (p, when) => ({
-      title: 'Aula cancelada',
-      body: `A aula ${str(p, 'session_title')} de ${when('starts_at')} foi cancelada.`,
-    }),
+    session_cancelled: (p, when, locale) =>
+      str(p, 'holiday_name')
+        ? {
+            title: `Escola fechada: ${str(p, 'holiday_name')}`,
+            body:
+              sessions(p) > 1
+                ? `As suas ${sessions(p)} aulas de ${day(p, locale)} foram canceladas.`
+                : `A aula ${str(p, 'session_title')} de ${when('starts_at')} foi cancelada.`,
+          }
+        : {
+            title: 'Aula cancelada',
+            body:
+              sessions(p) > 1
+                ? `${sessions(p)} aulas de ${str(p, 'session_title')} a partir de ${when('starts_at')} foram canceladas.`
+                : `A aula ${str(p, 'session_title')} de ${when('starts_at')} foi cancelada.`,
+          },
     new_student: (p) => ({
       title: 'Novo aluno',
       body: `${str(p, 'student_name')} entrou em ${str(p, 'session_title')}.`,

@@ -37,8 +37,8 @@ function offsetMinutes(tz: string, at: Date): number {
 }
 
 /** The UTC instant of local midnight (or of `hour`:00) of the given local calendar date in `tz`. */
-function localMidnight(tz: string, y: number, m: number, d: number, hour = 0): Date {
-  const guess = new Date(Date.UTC(y, m, d, hour));
+function localMidnight(tz: string, y: number, m: number, d: number, hour = 0, minute = 0): Date {
+  const guess = new Date(Date.UTC(y, m, d, hour, minute));
   const first = new Date(guess.getTime() - offsetMinutes(tz, guess) * 60000);
   // Re-evaluate at the found instant: the offset can differ across a DST change.
   return new Date(guess.getTime() - offsetMinutes(tz, first) * 60000);
@@ -70,4 +70,21 @@ export function nextLocalHour(now: Date, tz: string, hour: number): Date {
     if (t.getTime() > now.getTime()) return t;
   }
   return new Date(now.getTime() + 24 * 3600_000);
+}
+
+/**
+ * The UTC instant of the wall-clock time `hhmm` (HH:MM) on the calendar date `ymd` (YYYY-MM-DD)
+ * in `tz` (a weekly timetable's lesson, server/domain/timetable.ts). A time the clocks skip on
+ * a spring-forward day is taken one hour later (01:30 in Lisbon on the last Sunday of March is
+ * 02:30); one they repeat in autumn is its first occurrence.
+ */
+export function zonedInstant(tz: string, ymd: string, hhmm: string): Date {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const [h, min] = hhmm.split(':').map(Number) as [number, number];
+  return localMidnight(tz, y, m - 1, d, h, min);
+}
+
+/** The calendar date (YYYY-MM-DD) `at` has in `tz`. */
+export function zonedDate(tz: string, at: Date): string {
+  return new Date(at.getTime() + offsetMinutes(tz, at) * 60000).toISOString().slice(0, 10);
 }

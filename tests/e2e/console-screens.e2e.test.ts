@@ -2,10 +2,10 @@
  * Every screen of the admin console in Chromium: an accessibility scan (axe) with no serious or
  * critical violation, a 1280×800 screenshot (docs/screenshots with `npm run screenshots`), and
  * the actions not covered by console.e2e.test.ts — role, deactivate and reactivate, a course, a
- * student, an announcement (preview, send, who read it), the resource filter, a roster import's
- * check (clean, and with a row error; the import itself is in console-import.e2e.test.ts), the
- * audit log, the language, and a CSV export that writes a formula-like name as text. Effects are checked
- * on the server's database.
+ * student, a weekly lesson and a holiday, an announcement (preview, send, who read it), the
+ * resource filter, a roster import's check (clean, and with a row error; the import itself is in
+ * console-import.e2e.test.ts), the audit log, the language, and a CSV export that writes a
+ * formula-like name as text. Effects are checked on the server's database.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -121,6 +121,46 @@ describe.skipIf(!HAS_CHROMIUM)('admin console screens', { timeout: 300_000 }, ()
       .selectOption({ value: String(ids.rui) });
     await console.getByRole('row').nth(1).waitFor();
     await check(console, 'sessions');
+
+    // Timetable: a weekly lesson of ana for a term, and a holiday.
+    await goConsole(console, 'Timetable');
+    const term = new Date().toISOString().slice(0, 10);
+    const termEnd = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+    const firstCourse = await db
+      .selectFrom('courses')
+      .select('id')
+      .where('school_id', '=', ids.norte)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await console.getByLabel('Course', { exact: true }).selectOption({ value: String(firstCourse.id) });
+    await console.getByLabel('Teacher', { exact: true }).selectOption({ value: String(ids.ana) });
+    await console.getByLabel('Day', { exact: true }).selectOption({ value: '2' });
+    await console.getByLabel('Starts', { exact: true }).fill('11:10');
+    await console.getByLabel('Ends', { exact: true }).fill('12:00');
+    await console.getByLabel('Room', { exact: true }).fill('Sala 7');
+    await console.getByLabel('Term starts').fill(term);
+    await console.getByLabel('Term ends (inclusive)').fill(termEnd);
+    await console.getByRole('button', { name: 'Add to the timetable' }).click();
+    await console.getByRole('status').filter({ hasText: 'sessions scheduled' }).waitFor();
+    expect(
+      await db
+        .selectFrom('timetable_entries')
+        .select(['teacher_id', 'weekday', 'starts', 'ends'])
+        .where('room', '=', 'Sala 7')
+        .execute(),
+    ).toEqual([{ teacher_id: ids.ana, weekday: 2, starts: '11:10', ends: '12:00' }]);
+    await console.getByLabel('Date', { exact: true }).fill('2031-12-08');
+    await console.getByLabel('Name', { exact: true }).fill('Imaculada Conceição');
+    await console.getByRole('button', { name: 'Close the school that day' }).click();
+    await console.getByRole('cell', { name: 'Imaculada Conceição', exact: true }).waitFor();
+    expect(
+      await db
+        .selectFrom('school_holidays')
+        .select('date')
+        .where('name', '=', 'Imaculada Conceição')
+        .execute(),
+    ).toEqual([{ date: '2031-12-08' }]);
+    await check(console, 'timetable');
 
     // Announcements: write, preview, send; ana reads it; the console says who did.
     await goConsole(console, 'Announcements');

@@ -400,6 +400,9 @@ describe.each(dialectsHere())('the admin console API on %s', (dialect) => {
       sessionId: anyNorteSession.id,
       studentId: ids.rui,
       announcementId: anyNorteAnnouncement.id,
+      // Any id: the permission check comes before the entry or holiday is looked up.
+      entryId: 1,
+      holidayId: 1,
     };
     const before = await snapshotDb(db, VOLATILE_TABLES);
     const adminRoutes = ROUTES.filter((r) => r.url.startsWith('/api/admin/schools/:schoolId'));
@@ -444,5 +447,17 @@ function plausibleBody(url: string, ids: DemoIds): unknown {
   if (url.endsWith('/enrolments')) return { student_id: ids.rui };
   if (url.endsWith('/announcements')) return { title: 'X', message: 'X' };
   if (url.endsWith('/invitations')) return { email: 'x@classdesk.test', role: 'teacher' };
+  if (url.endsWith('/timetable'))
+    return {
+      course_id: 1,
+      teacher_id: ids.rui,
+      weekday: 1,
+      starts: '09:00',
+      ends: '09:50',
+      term_start: '2031-05-01',
+      term_end: '2031-05-31',
+    };
+  if (url.endsWith('/timetable/:entryId')) return { room: 'X' };
+  if (url.endsWith('/holidays')) return { date: '2031-05-05', name: 'X' };
   return {};
 }

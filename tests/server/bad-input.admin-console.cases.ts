@@ -31,7 +31,125 @@ const listOf =
     ],
   });
 
+const lesson = (c: InputCtx) => ({
+  course_id: c.norteCourse,
+  teacher_id: c.ids.ana,
+  weekday: 2,
+  starts: '10:00',
+  ends: '10:50',
+  room: 'Sala 4',
+  term_start: '2031-03-01',
+  term_end: '2031-03-31',
+});
+
 export const ADMIN_CONSOLE_INPUTS: Record<string, (c: InputCtx) => RouteInput> = {
+  'GET /api/admin/schools/:schoolId/timetable': listOf({ active: 'true' }),
+  'POST /api/admin/schools/:schoolId/timetable': (c) => {
+    const params = { schoolId: c.ids.norte };
+    const body = lesson(c);
+    return {
+      as: 'admin',
+      valid: { params, body },
+      ok: 201,
+      extra: [
+        { what: 'weekday 0', params, body: { ...body, weekday: 0 }, field: 'weekday' },
+        { what: 'weekday 8', params, body: { ...body, weekday: 8 }, field: 'weekday' },
+        { what: 'a start of 24:00', params, body: { ...body, starts: '24:00' }, field: 'starts' },
+        {
+          what: 'a start without its leading zero',
+          params,
+          body: { ...body, starts: '9:00' },
+          field: 'starts',
+        },
+        { what: 'an end before the start', params, body: { ...body, ends: '09:59' }, field: 'ends' },
+        { what: 'an end equal to the start', params, body: { ...body, ends: '10:00' }, field: 'ends' },
+        {
+          what: 'a term ending before it starts',
+          params,
+          body: { ...body, term_end: '2031-02-28' },
+          field: 'term_end',
+        },
+        {
+          what: 'a term of more than 400 days',
+          params,
+          body: { ...body, term_end: '2032-12-31' },
+          field: 'term_end',
+        },
+        {
+          what: 'a date that does not exist',
+          params,
+          body: { ...body, term_start: '2031-02-30' },
+          field: 'term_start',
+        },
+        { what: 'a room with a NUL', params, body: { ...body, room: 'Sala\u00004' }, field: 'room' },
+        {
+          what: 'a course that does not exist',
+          params,
+          body: { ...body, course_id: 987_654_321 },
+          status: 'unknown-id',
+        },
+      ],
+    };
+  },
+  'PATCH /api/admin/schools/:schoolId/timetable/:entryId': (c) => {
+    const params = { schoolId: c.ids.norte, entryId: c.timetableEntry };
+    return {
+      as: 'admin',
+      valid: { params, body: { room: 'Sala 2' } },
+      ok: 200,
+      extra: [
+        { what: 'nothing to change', params, body: {}, field: 'body' },
+        { what: 'a new end before the current start', params, body: { ends: '08:00' }, field: 'ends' },
+        {
+          what: 'a new term end before the current start',
+          params,
+          body: { term_end: '2030-12-31' },
+          field: 'term_end',
+        },
+        { what: 'a weekday of 9', params, body: { weekday: 9 }, field: 'weekday' },
+      ],
+    };
+  },
+  'DELETE /api/admin/schools/:schoolId/timetable/:entryId': (c) => ({
+    as: 'admin',
+    valid: { params: { schoolId: c.ids.norte, entryId: c.timetableEntry } },
+    ok: 200,
+  }),
+  'GET /api/admin/schools/:schoolId/holidays': (c) => {
+    const r = listOf({ from: '2030-01-01' })(c);
+    r.extra!.push({
+      what: 'a from that is not a date',
+      params: { schoolId: c.ids.norte },
+      query: { from: 'next monday' },
+      field: 'from',
+    });
+    return r;
+  },
+  'POST /api/admin/schools/:schoolId/holidays': (c) => {
+    const params = { schoolId: c.ids.norte };
+    const body = { date: '2031-12-24', name: 'Véspera de Natal' };
+    return {
+      as: 'admin',
+      valid: { params, body },
+      ok: 201,
+      extra: [
+        { what: 'a date that does not exist', params, body: { ...body, date: '2031-02-29' }, field: 'date' },
+        { what: 'a blank name', params, body: { ...body, name: '  ' }, field: 'name' },
+        { what: 'a day that has passed', params, body: { ...body, date: '2020-01-10' }, field: 'date' },
+        {
+          what: 'a day that is a holiday already',
+          params,
+          body: { ...body, date: '2031-06-10' },
+          status: 409,
+        },
+      ],
+    };
+  },
+  'DELETE /api/admin/schools/:schoolId/holidays/:holidayId': (c) => ({
+    as: 'admin',
+    valid: { params: { schoolId: c.ids.norte, holidayId: c.holiday } },
+    ok: 204,
+  }),
   'GET /api/admin/schools/:schoolId/memberships': (c) => {
     const r = listOf({ role: 'teacher', active: 'true' })(c);
     r.extra!.push({

@@ -21,6 +21,9 @@ export interface InputCtx {
   invitationToken: string;
   /** A pending invitation to ana's email, from a school she is not in. */
   anaInvitation: number;
+  /** An active weekly lesson of ana in Norte, and a Norte holiday. */
+  timetableEntry: number;
+  holiday: number;
 }
 
 export interface RequestParts {

@@ -275,7 +275,42 @@ async function consoleRows(db: Kysely<DB>, ids: DemoIds) {
   const invitationToken = 'N'.repeat(43);
   await invitation(ids.norte, 'nova.professora@classdesk.test', invitationToken);
   const ana = await invitation(oeste.id, 'ana@classdesk.test', 'A'.repeat(43));
-  return { norteAnnouncement: announcement.id, invitationToken, anaInvitation: ana.id };
+  // A weekly lesson of ana in Norte and a Norte holiday (rows only: no session is generated).
+  const course = await db
+    .selectFrom('courses')
+    .select('id')
+    .where('school_id', '=', ids.norte)
+    .executeTakeFirstOrThrow();
+  const entry = await db
+    .insertInto('timetable_entries')
+    .values({
+      school_id: ids.norte,
+      course_id: course.id,
+      teacher_id: ids.ana,
+      weekday: 4,
+      starts: '09:00',
+      ends: '09:50',
+      room: '',
+      term_start: '2031-01-01',
+      term_end: '2031-01-31',
+      active: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const holiday = await db
+    .insertInto('school_holidays')
+    .values({ school_id: ids.norte, date: '2031-06-10', name: 'Dia de Portugal', created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    norteAnnouncement: announcement.id,
+    invitationToken,
+    anaInvitation: ana.id,
+    timetableEntry: entry.id,
+    holiday: holiday.id,
+  };
 }
 
 describe.each(dialectsHere())('bad input on %s', (dialect) => {

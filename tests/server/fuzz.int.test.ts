@@ -440,6 +440,13 @@ const REGRESSIONS: Record<string, FuzzRequest[]> = {
     req({ as: 'admin', params: { schoolId: 1, sessionId: 1, studentId: 1 }, encoding: 'stray-too-large' }),
   ],
   'GET /api/sync/pull': [req({ query: { school_id: 1, cursor: '\uDFFF', limit: 5001 } })],
+  // Found by the fuzzer (seed 20261205): an empty entry id makes the path `/timetable/`, which
+  // only GET and POST take; with a body too large it answered 413 (the body is read before the
+  // not-found handler runs) where the document says 405. A request no route takes now answers
+  // 404 or 405 whatever its body (server/http/app.ts, the error handler).
+  'PATCH /api/admin/schools/{schoolId}/timetable/{entryId}': [
+    req({ as: 'ana', params: { schoolId: 1, entryId: '' }, body: { room: 'x' }, encoding: 'too-large' }),
+  ],
 };
 
 /** Operations that end the caller's own session: fuzzed with a throwaway sign-in. */

@@ -98,6 +98,71 @@ export const ADMIN_CONSOLE_CASES: Record<string, CaseBuilder> = {
     },
   ],
 
+  'GET /api/admin/schools/:schoolId/timetable': list(),
+  'POST /api/admin/schools/:schoolId/timetable': (m) => {
+    const entry = (course: number) => ({
+      course_id: course,
+      teacher_id: m.ids.ana,
+      weekday: 3,
+      starts: '10:00',
+      ends: '10:50',
+      term_start: '2031-02-01',
+      term_end: '2031-02-28',
+    });
+    return [
+      ...adminRoleProbes(m, (schoolId) => ({ schoolId }), entry(m.ids.norteCourse)),
+      {
+        what: 'the admin adds, to Escola Norte, a lesson of a Sul course',
+        as: 'admin',
+        kind: 'foreign-entity',
+        expect: 'denied',
+        params: { schoolId: m.ids.norte },
+        body: entry(m.ids.sulCourse),
+        twin: { params: { schoolId: m.ids.norte }, body: entry(m.ghost) },
+      },
+    ];
+  },
+  'PATCH /api/admin/schools/:schoolId/timetable/:entryId': (m) => [
+    ...adminRoleProbes(m, (schoolId) => ({ schoolId, entryId: entryOf(m, schoolId) }), { room: 'Intrusão' }),
+    {
+      what: 'the admin changes, through Escola Norte, a lesson of Escola Sul',
+      as: 'admin',
+      kind: 'foreign-entity',
+      expect: 'denied',
+      params: { schoolId: m.ids.norte, entryId: m.timetable.sul },
+      body: { room: 'Intrusão' },
+      twin: { params: { schoolId: m.ids.norte, entryId: m.ghost }, body: { room: 'Intrusão' } },
+    },
+  ],
+  'DELETE /api/admin/schools/:schoolId/timetable/:entryId': (m) => [
+    ...adminRoleProbes(m, (schoolId) => ({ schoolId, entryId: entryOf(m, schoolId) })),
+    {
+      what: 'the admin deactivates, through Escola Norte, a lesson of Escola Sul',
+      as: 'admin',
+      kind: 'foreign-entity',
+      expect: 'denied',
+      params: { schoolId: m.ids.norte, entryId: m.timetable.sul },
+      twin: { params: { schoolId: m.ids.norte, entryId: m.ghost } },
+    },
+  ],
+  'GET /api/admin/schools/:schoolId/holidays': list(),
+  'POST /api/admin/schools/:schoolId/holidays': (m) =>
+    adminRoleProbes(m, (schoolId) => ({ schoolId }), { date: '2031-12-24', name: 'Intrusão' }),
+  'DELETE /api/admin/schools/:schoolId/holidays/:holidayId': (m) => [
+    ...adminRoleProbes(m, (schoolId) => ({
+      schoolId,
+      holidayId: schoolId === m.ids.sul ? m.holidays.sul : m.holidays.norte,
+    })),
+    {
+      what: 'the admin removes, through Escola Norte, a holiday of Escola Sul',
+      as: 'admin',
+      kind: 'foreign-entity',
+      expect: 'denied',
+      params: { schoolId: m.ids.norte, holidayId: m.holidays.sul },
+      twin: { params: { schoolId: m.ids.norte, holidayId: m.ghost } },
+    },
+  ],
+
   'POST /api/admin/schools/:schoolId/invitations': (m) =>
     adminRoleProbes(m, (schoolId) => ({ schoolId }), { email: 'intruder@classdesk.test', role: 'admin' }),
 
@@ -153,6 +218,9 @@ export const ADMIN_CONSOLE_CASES: Record<string, CaseBuilder> = {
         params: { invitationId: m.ghost },
       }),
 };
+
+const entryOf = (m: Matrix, schoolId: number): number =>
+  schoolId === m.ids.sul ? m.timetable.sul : m.timetable.norte;
 
 /**
  * A token of the right shape that was never issued. The route's parameter is a string, so the

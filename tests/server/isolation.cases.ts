@@ -72,6 +72,9 @@ export interface Matrix {
   markersOf(schoolId: number): Promise<string[]>;
   /** An announcement of each school, and rui's pending invitation to Escola Sul (with its link token). */
   announcements: { norte: number; sul: number };
+  /** A weekly timetable entry and a holiday of each school. */
+  timetable: { norte: number; sul: number };
+  holidays: { norte: number; sul: number };
   ruiSulInvitation: { id: number; token: string };
 }
 

@@ -219,6 +219,37 @@ describe.each(dialectsHere())('isolation matrix on %s', (dialect) => {
       };
     };
 
+    // A timetable entry and a holiday in each school (rows only: no session is generated).
+    const timetableEntry = async (schoolId: number) =>
+      (
+        await db
+          .insertInto('timetable_entries')
+          .values({
+            school_id: schoolId,
+            course_id: await course(schoolId),
+            teacher_id: ids.ana,
+            weekday: 2,
+            starts: '09:00',
+            ends: '09:50',
+            room: '',
+            term_start: '2031-01-01',
+            term_end: '2031-01-31',
+            active: 1,
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const holiday = async (schoolId: number) =>
+      (
+        await db
+          .insertInto('school_holidays')
+          .values({ school_id: schoolId, date: '2031-06-10', name: 'Dia de Portugal', created_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+
     const [rui, ana, admin, studentApi] = await Promise.all(
       ['rui', 'ana', 'admin', 'aluno01'].map((name) => signedIn(server.url, `${name}@classdesk.test`)),
     );
@@ -270,6 +301,8 @@ describe.each(dialectsHere())('isolation matrix on %s', (dialect) => {
         return out;
       },
       announcements: { norte: 0, sul: 0 },
+      timetable: { norte: await timetableEntry(ids.norte), sul: await timetableEntry(ids.sul) },
+      holidays: { norte: await holiday(ids.norte), sul: await holiday(ids.sul) },
       ruiSulInvitation: { id: 0, token: '' },
     };
     // An announcement in each school (its notifications read by nobody yet), and a pending

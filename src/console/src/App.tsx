@@ -18,6 +18,7 @@ import { ResourcesScreen } from './screens/Resources.js';
 import { SessionsScreen } from './screens/Sessions.js';
 import { StudentsScreen } from './screens/Students.js';
 import { TeachersScreen } from './screens/Teachers.js';
+import { TimetableScreen } from './screens/Timetable.js';
 
 export interface Me {
   user: UserPublic;
@@ -29,6 +30,7 @@ const SCREENS = {
   courses: CoursesScreen,
   students: StudentsScreen,
   sessions: SessionsScreen,
+  timetable: TimetableScreen,
   announcements: AnnouncementsScreen,
   resources: ResourcesScreen,
   import: ImportScreen,
