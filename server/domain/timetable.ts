@@ -250,6 +250,25 @@ async function syncSessions(
         .execute()
     ).map((h) => h.date),
   );
+  // The course's class list (its OneRoster roster): each new session starts with these students.
+  let roster: number[] | undefined;
+  const classList = async () =>
+    (roster ??= (
+      await w.trx
+        .selectFrom('course_members as cm')
+        .innerJoin('memberships as m', (j) =>
+          j.onRef('m.user_id', '=', 'cm.user_id').onRef('m.school_id', '=', 'cm.school_id'),
+        )
+        .select('cm.user_id')
+        .where('cm.school_id', '=', e.school_id)
+        .where('cm.course_id', '=', e.course_id)
+        .where('cm.role', '=', 'student')
+        .where('cm.active', '=', 1)
+        .where('m.role', '=', 'student')
+        .where('m.active', '=', 1)
+        .orderBy('cm.user_id')
+        .execute()
+    ).map((r) => r.user_id));
   const weeks = [...new Set([...byWeek.keys(), ...targets.keys()])].sort();
   for (const week of weeks) {
     const olds = byWeek.get(week) ?? [];
@@ -300,6 +319,7 @@ async function syncSessions(
         .returning('id')
         .executeTakeFirstOrThrow();
       w.touch({ school_id: e.school_id, teacher_id: e.teacher_id, entity: 'session', row_id: s.id });
+      await enrolClassList(w, e, s.id, await classList());
       counts.created++;
       continue;
     }
@@ -320,6 +340,37 @@ async function syncSessions(
     counts.moved++;
   }
   return counts;
+}
+
+/** Enrols the course's students in a session the timetable created (no "new student" notices: it is the class list). */
+async function enrolClassList(
+  w: WriteContext,
+  e: Entry,
+  sessionId: number,
+  students: number[],
+): Promise<void> {
+  if (students.length === 0) return;
+  for (let i = 0; i < students.length; i += 500) {
+    const rows = await w.trx
+      .insertInto('enrolments')
+      .values(
+        students.slice(i, i + 500).map((student_id) => ({
+          school_id: e.school_id,
+          session_id: sessionId,
+          student_id,
+          attendance: 'unknown' as const,
+          field_versions: '{}',
+          version: w.version,
+          created_at: w.now,
+        })),
+      )
+      .returning(['id', 'student_id'])
+      .execute();
+    for (const r of rows) {
+      w.touch({ school_id: e.school_id, teacher_id: e.teacher_id, entity: 'enrolment', row_id: r.id });
+      w.touch({ school_id: e.school_id, teacher_id: e.teacher_id, entity: 'student', row_id: r.student_id });
+    }
+  }
 }
 
 /**

@@ -486,6 +486,81 @@ describe.each(dialectsHere())('the weekly timetable on %s', (dialect) => {
     expect((await sessionsOf(e.id)).filter((s) => s.status === 'scheduled').length).toBe(3);
   });
 
+  test("a new session starts with its course's class list (the imported roster) enrolled", async () => {
+    const db = server.database.db;
+    const course = norteCourses[2] ?? norteCourses[0]!;
+    const students = (
+      await db
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('school_id', '=', ids.norte)
+        .where('role', '=', 'student')
+        .where('active', '=', 1)
+        .orderBy('user_id')
+        .limit(3)
+        .execute()
+    ).map((m) => m.user_id);
+    const now = new Date().toISOString();
+    await db
+      .insertInto('course_members')
+      .values(
+        students.map((user_id, i) => ({
+          school_id: ids.norte,
+          course_id: course,
+          user_id,
+          role: 'student' as const,
+          // The third has left the class: not enrolled.
+          active: i < 2 ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    const e = await create(ids.norte, {
+      course_id: course,
+      teacher_id: ids.rui,
+      weekday: 3,
+      starts: '08:30',
+      ends: '09:20',
+      room: 'Sala 9',
+      term_start: '2032-01-05',
+      term_end: '2032-01-25',
+    });
+    const sessions = await sessionsOf(e.id);
+    expect(sessions.length).toBe(3);
+    for (const s of sessions) {
+      const enrolled = await db
+        .selectFrom('enrolments')
+        .select(['student_id', 'attendance'])
+        .where('session_id', '=', s.id)
+        .orderBy('student_id')
+        .execute();
+      expect(enrolled).toEqual(
+        students.slice(0, 2).map((student_id) => ({ student_id, attendance: 'unknown' })),
+      );
+    }
+    // rui's devices learn of the enrolments.
+    const logged = await db
+      .selectFrom('sync_changes')
+      .select('row_id')
+      .where('entity', '=', 'enrolment')
+      .where('teacher_id', '=', ids.rui)
+      .where('school_id', '=', ids.norte)
+      .execute();
+    const enrolmentIds = (
+      await db
+        .selectFrom('enrolments')
+        .select('id')
+        .where(
+          'session_id',
+          'in',
+          sessions.map((s) => s.id),
+        )
+        .execute()
+    ).map((r) => r.id);
+    expect(enrolmentIds.every((id) => logged.some((l) => l.row_id === id))).toBe(true);
+  });
+
   test('the timetable and holiday lists page by keyset, in order, each row once', async () => {
     const all: Array<{ id: number; weekday: number; starts: string }> = [];
     let cursor: string | undefined;
