@@ -4,7 +4,7 @@
  * of different fields on two devices both survive — the "ready" mark, and reuse (the last
  * lesson's plan, templates) and printing. The free notes are the LessonNotes box.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useI18n } from '../../i18n/useI18n.js';
 import { useLessonPlan, type PlanFields } from '../../state/plan.js';
 import { routeHref } from '../../state/routes.js';
@@ -63,6 +63,10 @@ export function LessonPlan({ detail }: { detail: SessionDetail }) {
   const [notice, setNotice] = useState('');
   const save = (fields: PlanFields) => useLessonPlan.getState().savePlan(session.id, fields);
   const status = planStatus(session);
+  // The mark shows the teacher's click at once (the edit is applied locally, and the page reloads
+  // the session a moment later); a refused edit puts it back.
+  const [ready, setReady] = useState(session.plan_ready);
+  useEffect(() => setReady(session.plan_ready), [session.plan_ready]);
 
   return (
     <section className="card lesson-plan" aria-labelledby={headingId}>
@@ -72,8 +76,14 @@ export function LessonPlan({ detail }: { detail: SessionDetail }) {
         <label className="plan-ready">
           <input
             type="checkbox"
-            checked={session.plan_ready}
-            onChange={(e) => void save({ ready: e.target.checked })}
+            checked={ready}
+            onChange={(e) => {
+              const next = e.target.checked;
+              setReady(next);
+              void save({ ready: next }).then((ok) => {
+                if (!ok) setReady(session.plan_ready);
+              });
+            }}
           />
           {t('plan.ready')}
         </label>
