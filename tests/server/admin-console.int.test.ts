@@ -394,8 +394,9 @@ describe.each(dialectsHere())('the admin console API on %s', (dialect) => {
       .select('id')
       .where('school_id', '=', ids.norte)
       .executeTakeFirstOrThrow();
-    const values: Record<string, number> = {
+    const values: Record<string, number | string> = {
       schoolId: ids.norte,
+      key: 'email_notifications',
       userId: ids.rui,
       sessionId: anyNorteSession.id,
       studentId: ids.rui,
@@ -444,5 +445,6 @@ function plausibleBody(url: string, ids: DemoIds): unknown {
   if (url.endsWith('/enrolments')) return { student_id: ids.rui };
   if (url.endsWith('/announcements')) return { title: 'X', message: 'X' };
   if (url.endsWith('/invitations')) return { email: 'x@classdesk.test', role: 'teacher' };
+  if (url.endsWith('/feature-flags/:key')) return { enabled: false };
   return {};
 }
