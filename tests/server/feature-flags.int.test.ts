@@ -103,7 +103,11 @@ describe.each(dialectsHere())('feature flags on %s', { timeout: 120_000 }, (dial
       .orderBy('id')
       .execute();
     expect(
-      entries.map((e) => ({ ...e, before: JSON.parse(e.before ?? 'null'), after: JSON.parse(e.after!) })),
+      entries.map((e) => ({
+        ...e,
+        before: JSON.parse(e.before ?? 'null') as unknown,
+        after: JSON.parse(e.after!) as unknown,
+      })),
     ).toEqual([
       {
         actor_id: ids.admin,
