@@ -162,6 +162,9 @@ export async function setFlag(
         .values({ school_id: schoolId, key, ...values })
         .execute();
     }
+    // The school's devices are poked (its row, unchanged, is logged for every teacher): their
+    // next pull brings the flags, so the change shows live.
+    w.touch({ school_id: schoolId, teacher_id: null, entity: 'school', row_id: schoolId });
     await audit(w, {
       school_id: schoolId,
       actor_id: adminId,
