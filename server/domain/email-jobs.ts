@@ -380,6 +380,12 @@ export class EmailWorker {
       await this.finish(ids, null);
       return;
     }
+    if (!(await flagOn(this.db, job.school_id, job.user_id, 'email_notifications'))) {
+      // The school turned email off for this teacher since the job was queued (a digest waits
+      // for hours): closed unsent, as above (docs/ARCHITECTURE.md, "Feature flags").
+      await this.finish(ids, null);
+      return;
+    }
     const types = [...new Set(facts.map((f) => f.type))];
     const token = randomBytes(32).toString('base64url');
     await this.db

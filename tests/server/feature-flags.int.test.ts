@@ -220,4 +220,48 @@ describe.each(dialectsHere())('feature flags on %s', { timeout: 120_000 }, (dial
         : undefined,
     );
   });
+  test('a digest queued before email was turned off is closed unsent', async () => {
+    const ruiPrefs = await rui.put('/api/me/notification-preferences', {
+      email: { school_announcement: 'digest' },
+    });
+    expect(ruiPrefs.status, ruiPrefs.text).toBe(200);
+    const posted = await admin.post<{ id: number }>(`/api/admin/schools/${ids.norte}/announcements`, {
+      title: 'Resumo do dia',
+      message: 'Vai no resumo, se o email estiver ligado.',
+    });
+    expect(posted.status, posted.text).toBe(201);
+    const db = server.database.db;
+    const job = await db
+      .selectFrom('email_jobs')
+      .innerJoin('notifications', 'notifications.id', 'email_jobs.notification_id')
+      .select(['email_jobs.id', 'email_jobs.status', 'email_jobs.kind'])
+      .where('email_jobs.user_id', '=', ids.rui)
+      .where('notifications.title', '=', 'Resumo do dia')
+      .executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'pending', kind: 'digest' });
+    expect((await set('email_notifications', { enabled: false })).status).toBe(200);
+    // The digest hour comes.
+    await db
+      .updateTable('email_jobs')
+      .set({ next_attempt_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', job.id)
+      .execute();
+    const closed = await until('the digest job closed', async () => {
+      const r = await db
+        .selectFrom('email_jobs')
+        .select(['status', 'sent_at'])
+        .where('id', '=', job.id)
+        .executeTakeFirstOrThrow();
+      return r.status === 'pending' ? undefined : r;
+    });
+    expect(closed).toEqual({ status: 'sent', sent_at: null });
+    // Ana (as it happens) got hers; rui's digest never went.
+    expect(
+      sink.accepted.filter(
+        (m) => m.to.includes('rui@classdesk.test') && m.parsed.text?.includes('Vai no resumo'),
+      ),
+    ).toEqual([]);
+    await set('email_notifications', { enabled: true });
+    await rui.put('/api/me/notification-preferences', { email: { school_announcement: 'immediate' } });
+  });
 });
