@@ -230,3 +230,4 @@ export const FeatureFlagItem = z.object({
   updated_at: Timestamp.nullable(),
   updated_by: Id.nullable(),
 });
+export type FeatureFlagItem = z.infer<typeof FeatureFlagItem>;

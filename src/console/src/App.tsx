@@ -12,6 +12,7 @@ import { SchoolPicker } from './SchoolPicker.js';
 import { SignIn } from './SignIn.js';
 import { AnnouncementsScreen } from './screens/Announcements.js';
 import { AuditScreen } from './screens/Audit.js';
+import { FlagsScreen } from './screens/Flags.js';
 import { CoursesScreen } from './screens/Courses.js';
 import { ResourcesScreen } from './screens/Resources.js';
 import { SessionsScreen } from './screens/Sessions.js';
@@ -30,6 +31,7 @@ const SCREENS = {
   sessions: SessionsScreen,
   announcements: AnnouncementsScreen,
   resources: ResourcesScreen,
+  flags: FlagsScreen,
   audit: AuditScreen,
 } as const;
 type ScreenName = keyof typeof SCREENS;

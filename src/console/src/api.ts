@@ -33,7 +33,7 @@ export function whenSignedOut(fn: () => void): void {
 }
 
 export async function api<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   o: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
 ): Promise<T> {
