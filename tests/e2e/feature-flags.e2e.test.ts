@@ -5,7 +5,8 @@
  * and reloaded, the app keeps behaving the same; turned back on, both come back.
  */
 import { describe, expect } from 'vitest';
-import { HAS_CHROMIUM, test } from './support/fixture.js';
+import { HAS_CHROMIUM, eventually, test } from './support/fixture.js';
+import { goConsole, openConsole } from './support/console.js';
 
 describe.skipIf(!HAS_CHROMIUM)('feature flags in the app', { timeout: 180_000 }, () => {
   test('the admin turns widgets and email off and on: the screens follow, offline too', async ({ app }) => {
@@ -48,5 +49,35 @@ describe.skipIf(!HAS_CHROMIUM)('feature flags in the app', { timeout: 180_000 },
     await email.waitFor();
     await app.go('Dashboard');
     await card.waitFor();
+  });
+  test('from the admin console: dashboard widgets off, the card leaves rui’s app; audited', async ({
+    app,
+  }) => {
+    const { page, ids } = app;
+    const db = app.server.database.db;
+    await app.signIn('rui@classdesk.test');
+    const card = page.getByRole('region', { name: 'Next class' });
+    await card.waitFor();
+    const console = await openConsole(app, { school: 'Escola Norte' });
+    await goConsole(console, 'Feature flags');
+    await console.getByLabel('State of Dashboard widgets (next class)').selectOption({ label: 'Off' });
+    const row = await eventually(() =>
+      db
+        .selectFrom('feature_flags')
+        .select(['enabled', 'percentage'])
+        .where('school_id', '=', ids.norte)
+        .where('key', '=', 'dashboard_widgets')
+        .executeTakeFirst(),
+    );
+    expect(row).toEqual({ enabled: 0, percentage: null });
+    await expect.poll(() => card.count()).toBe(0);
+    const audited = await db
+      .selectFrom('admin_audit')
+      .select(['action', 'after'])
+      .where('subject', '=', 'feature_flag:dashboard_widgets')
+      .execute();
+    expect(audited).toEqual([
+      { action: 'feature_flag.set', after: JSON.stringify({ enabled: false, percentage: null }) },
+    ]);
   });
 });
