@@ -7,6 +7,7 @@ import * as m0004 from './0004-lesson-prep.js';
 import * as m0005 from './0005-notification-channels.js';
 import * as m0006 from './0006-admin-audit.js';
 import * as m0007 from './0007-roster-timetable.js';
+import * as m0008 from './0008-feature-flags.js';
 
 export const serverMigrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -16,4 +17,5 @@ export const serverMigrations: Record<string, Migration> = {
   '0005-notification-channels': m0005,
   '0006-admin-audit': m0006,
   '0007-roster-timetable': m0007,
+  '0008-feature-flags': m0008,
 };

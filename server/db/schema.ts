@@ -255,6 +255,17 @@ export interface PaymentEventsTable {
   notification_id: number | null;
   received_at: Ts;
 }
+/** A feature flag of a school (server/domain/feature-flags.ts); no row means on. */
+export interface FeatureFlagsTable {
+  school_id: number;
+  key: string;
+  /** 0 or 1: the whole school's answer when `percentage` is null. */
+  enabled: number;
+  /** 0..100: the share of the school's teachers the flag is on for; null when not a rollout. */
+  percentage: number | null;
+  updated_at: Ts;
+  updated_by: number;
+}
 /** Every administrative action (server/domain/audit.ts); before/after are JSON or null. */
 export interface AdminAuditTable {
   id: Generated<number>;
@@ -355,4 +366,5 @@ export interface DB {
   timetable_entries: TimetableEntriesTable;
   school_holidays: SchoolHolidaysTable;
   invitations: InvitationsTable;
+  feature_flags: FeatureFlagsTable;
 }

@@ -26,6 +26,7 @@ import type { DB } from '../db/schema.js';
 import type { WriteContext } from './changes.js';
 import { composeEmail } from './email-content.js';
 import { choicesFor, DEFAULT_MAIL_LANGUAGE } from './notification-preferences.js';
+import { flagOn } from './feature-flags.js';
 
 export interface OutgoingEmail {
   from: string;
@@ -124,6 +125,7 @@ export async function queueEmails(
       const choice = choices.get(n.user_id) ?? 'off';
       if (choice === 'off') continue;
       if (mail.gate && !(await mail.gate(n.user_id, n.school_id))) continue;
+      if (!(await flagOn(w.trx, n.school_id, n.user_id, 'email_notifications'))) continue;
       let due = w.now;
       if (choice === 'digest') {
         if (!zones.has(n.school_id)) {
@@ -375,6 +377,12 @@ export class EmailWorker {
     ]);
     if (!user || !school || facts.length === 0) {
       // Nobody to write to any more (the notification or the account is gone).
+      await this.finish(ids, null);
+      return;
+    }
+    if (!(await flagOn(this.db, job.school_id, job.user_id, 'email_notifications'))) {
+      // The school turned email off for this teacher since the job was queued (a digest waits
+      // for hours): closed unsent, as above (docs/ARCHITECTURE.md, "Feature flags").
       await this.finish(ids, null);
       return;
     }

@@ -14,6 +14,7 @@ import { VIEW, type Scope } from './scope.js';
 import { badRequest } from './errors.js';
 import { scopeChecksum, type ChecksumCache } from './checksum-cache.js';
 import { compiledQuery } from '../db/compiled-query.js';
+import { flagsFor } from './feature-flags.js';
 
 const FullCursor = z.object({
   v: z.literal(1),
@@ -48,7 +49,7 @@ export async function pull(
   checksums?: ChecksumCache,
 ): Promise<PullResponse> {
   let cursor: Cursor | undefined = rawCursor ? decodeCursor(rawCursor) : undefined;
-  return db
+  const batch = await db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
@@ -121,6 +122,8 @@ export async function pull(
       }
       return respond(scope, changes, next, hasMore, total, done, checksum);
     });
+  // The teacher's flags come with every batch, so an offline device keeps behaving the same.
+  return { ...batch, feature_flags: await flagsFor(db, scope.schoolId, scope.teacherId) };
 }
 
 /** The change-log entries of a teacher's view after a position, oldest first (compiled once). */
@@ -144,7 +147,7 @@ function respond(
   total: number | null,
   done: number | null,
   checksum: string | null,
-): PullResponse {
+): Omit<PullResponse, 'feature_flags'> {
   return {
     school_id: scope.schoolId,
     changes,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { Id, Role, ScanStatus, SessionStatus, Timestamp, UserPublic } from './entities.js';
 import { text } from './text.js';
 import { Email } from './api.js';
+import { FlagKey } from './feature-flags.js';
 
 /**
  * A page: `next_cursor` is opaque (the last row's sort key); pass it back as `cursor` for the
@@ -315,3 +316,28 @@ export type TimetableEntryItem = z.infer<typeof TimetableEntryItem>;
 export type TimetableWriteResponse = z.infer<typeof TimetableWriteResponse>;
 export type HolidayItem = z.infer<typeof HolidayItem>;
 export type HolidayResponse = z.infer<typeof HolidayResponse>;
+/** A feature flag's setting in a school (server/domain/feature-flags.ts). */
+export const SchoolFlagParams = z.strictObject({
+  schoolId: z.coerce.number().int().positive(),
+  key: FlagKey,
+});
+/** On or off for the whole school, or on for a stable share (0..100 %) of its teachers. */
+export const FeatureFlagBody = z
+  .strictObject({
+    enabled: z.boolean().optional(),
+    percentage: z.number().int().min(0).max(100).optional(),
+  })
+  .refine((b) => (b.enabled === undefined) !== (b.percentage === undefined), {
+    message: 'give exactly one of enabled or percentage',
+  })
+  .meta({ minProperties: 1, maxProperties: 1 });
+export const FeatureFlagItem = z.object({
+  key: FlagKey,
+  enabled: z.boolean(),
+  /** Null: the whole school has `enabled`; a number: on for that share of its teachers. */
+  percentage: z.number().int().nullable(),
+  /** Null when no administrator has set it (the default: on). */
+  updated_at: Timestamp.nullable(),
+  updated_by: Id.nullable(),
+});
+export type FeatureFlagItem = z.infer<typeof FeatureFlagItem>;

@@ -6,6 +6,7 @@
  * channel, each validated by `AppEvent`.
  */
 import { z } from 'zod';
+import { FeatureFlags } from './feature-flags.js';
 import {
   AnnouncementRow,
   Attendance,
@@ -345,6 +346,8 @@ export const IPC = {
   'quarantine:discard': { args: one(z.object({ id: z.string() })), result: Ok },
   /** The teacher's email choices, on the server (needs a connection). */
   'emailPrefs:get': { args: none, result: EmailPreferences },
+  /** Each held school's feature flags as its last pull gave them (docs/ARCHITECTURE.md, "Feature flags"). */
+  'flags:get': { args: none, result: z.array(z.object({ schoolId: Id, flags: FeatureFlags })) },
   'emailPrefs:set': {
     args: one(
       z.object({

@@ -17,7 +17,7 @@ import { PROTOCOL_VERSION } from './protocol.js';
 const RECORDED_SCHEMA_HASHES: Record<number, string> = {
   1: '9c829c1389f0e0a8818bcdf82a0bf5eda33ab844cd1984f1e0da1df72feab9d8',
   2: '65b47f9c47deb52f7a2f00f4c8a74ba939688f2297eda6146a5bd3ec971e9b1f',
-  3: 'f5f1d718fb195243b774ceabc90dbcb078a88bdb8c4703ca8a7e9b3c67c4b511',
+  3: 'fdba1ce72c1d6c0950b23f76b16dd917e34a5df18af7b3c5f4cbae451c9ff0a5',
 };
 
 const MODULES = { api, entities, protocol } as const;

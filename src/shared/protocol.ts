@@ -14,11 +14,13 @@
  *       delete_plan_template, save_student_note; update_resource_metadata takes course_ids.
  *       And a notification carries `params` (its type's facts) for each reader to render in its own
  *       language and time zone; `title`/`message` hold only text a person wrote.
+ *       And every pull batch carries `feature_flags`, the school's flags evaluated for the teacher.
  */
 import { z } from 'zod';
 import { ENTITIES, ENTITY_ROW, EntityName, Id, NotificationRow } from './entities.js';
 import { MUTATION_TYPES, MUTATORS, type MutationArgs, type MutationType } from './mutators.js';
 import { text } from './text.js';
+import { FeatureFlags } from './feature-flags.js';
 
 export const PROTOCOL_VERSION = 3;
 /** The HTTP header in which push and pull requests state, and every answer returns, the protocol version. */
@@ -75,6 +77,8 @@ export const PullResponse = z.object({
   done: z.number().int().nonnegative().nullable(),
   /** Checksum of the whole scoped view; present on the batch where has_more is false. */
   checksum: z.string().nullable(),
+  /** The school's feature flags evaluated for the teacher (docs/ARCHITECTURE.md, "Feature flags"). */
+  feature_flags: FeatureFlags,
 });
 export type PullResponse = Omit<z.infer<typeof PullResponse>, 'changes'> & {
   changes: PullChange[];

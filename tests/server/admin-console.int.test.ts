@@ -394,8 +394,9 @@ describe.each(dialectsHere())('the admin console API on %s', (dialect) => {
       .select('id')
       .where('school_id', '=', ids.norte)
       .executeTakeFirstOrThrow();
-    const values: Record<string, number> = {
+    const values: Record<string, number | string> = {
       schoolId: ids.norte,
+      key: 'email_notifications',
       userId: ids.rui,
       sessionId: anyNorteSession.id,
       studentId: ids.rui,
@@ -459,5 +460,6 @@ function plausibleBody(url: string, ids: DemoIds): unknown {
     };
   if (url.endsWith('/timetable/:entryId')) return { room: 'X' };
   if (url.endsWith('/holidays')) return { date: '2031-05-05', name: 'X' };
+  if (url.endsWith('/feature-flags/:key')) return { enabled: false };
   return {};
 }

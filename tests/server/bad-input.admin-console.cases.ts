@@ -150,6 +150,38 @@ export const ADMIN_CONSOLE_INPUTS: Record<string, (c: InputCtx) => RouteInput> =
     valid: { params: { schoolId: c.ids.norte, holidayId: c.holiday } },
     ok: 204,
   }),
+  'GET /api/admin/schools/:schoolId/feature-flags': (c) => ({
+    as: 'admin',
+    valid: { params: { schoolId: c.ids.norte } },
+    ok: 200,
+  }),
+  'PUT /api/admin/schools/:schoolId/feature-flags/:key': (c) => {
+    const params = { schoolId: c.ids.norte, key: 'dashboard_widgets' };
+    return {
+      as: 'admin',
+      valid: { params, body: { percentage: 40 } },
+      ok: 200,
+      extra: [
+        {
+          what: 'a key that is no flag',
+          params: { ...params, key: 'dark_mode' },
+          body: { enabled: true },
+          field: 'key',
+        },
+        { what: 'an empty body', params, body: {}, field: 'body' },
+        {
+          what: 'both enabled and percentage',
+          params,
+          body: { enabled: true, percentage: 10 },
+          field: 'body',
+        },
+        { what: 'a percentage of 101', params, body: { percentage: 101 }, field: 'percentage' },
+        { what: 'a negative percentage', params, body: { percentage: -1 }, field: 'percentage' },
+        { what: 'a percentage that is not whole', params, body: { percentage: 12.5 }, field: 'percentage' },
+        { what: 'enabled that is not a boolean', params, body: { enabled: 'no' }, field: 'enabled' },
+      ],
+    };
+  },
   'GET /api/admin/schools/:schoolId/memberships': (c) => {
     const r = listOf({ role: 'teacher', active: 'true' })(c);
     r.extra!.push({

@@ -25,6 +25,19 @@ const list =
   async (m) => [...adminRoleProbes(m, (schoolId) => ({ schoolId })), await ownListProbe(m, query?.(m))];
 
 export const ADMIN_CONSOLE_CASES: Record<string, CaseBuilder> = {
+  'GET /api/admin/schools/:schoolId/feature-flags': async (m) => [
+    ...adminRoleProbes(m, (schoolId) => ({ schoolId })),
+    {
+      what: "the admin reads Escola Norte's feature flags",
+      as: 'admin',
+      kind: 'own-account',
+      expect: [200],
+      params: { schoolId: m.ids.norte },
+    },
+  ],
+  // Were any of these let through, the matrix would see the flag's row and audit entry.
+  'PUT /api/admin/schools/:schoolId/feature-flags/:key': (m) =>
+    adminRoleProbes(m, (schoolId) => ({ schoolId, key: 'email_notifications' }), { enabled: false }),
   'GET /api/admin/schools/:schoolId/memberships': list(),
   'GET /api/admin/schools/:schoolId/courses': list(),
   'GET /api/admin/schools/:schoolId/students': list(),

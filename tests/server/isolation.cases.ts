@@ -19,7 +19,7 @@ export type ProbeKind = 'foreign-school' | 'foreign-entity' | 'wrong-role' | 'ow
 
 export interface ProbeRequest {
   /** Path parameters: the URL is built from the route's own pattern. */
-  params?: Record<string, number>;
+  params?: Record<string, number | string>;
   query?: Record<string, string | number>;
   body?: unknown;
   form?: () => FormData;
@@ -222,7 +222,7 @@ function teacherSchoolProbes(
 /** Teachers and students calling an admin route of their own school, and the admin one of a school they do not run. */
 export function adminRoleProbes(
   m: Matrix,
-  params: (school: number) => Record<string, number>,
+  params: (school: number) => Record<string, number | string>,
   body?: unknown,
 ): Probe[] {
   const { ids, ghost } = m;

@@ -45,7 +45,7 @@ test('the isolation matrix has a case for every route of the route table, and no
   expect(Object.keys(CASES).sort()).toEqual(routes);
 });
 
-function urlOf(route: RouteDef, params: Record<string, number> = {}): string {
+function urlOf(route: RouteDef, params: Record<string, number | string> = {}): string {
   return route.url.replace(/:(\w+)/g, (_, name: string) => {
     if (params[name] === undefined) throw new Error(`${routeKey(route)}: the probe gives no :${name}`);
     return String(params[name]);

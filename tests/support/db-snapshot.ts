@@ -38,6 +38,7 @@ const ALL_TABLES: Record<keyof DB, true> = {
   timetable_entries: true,
   school_holidays: true,
   invitations: true,
+  feature_flags: true,
 };
 
 export type TableName = keyof DB;

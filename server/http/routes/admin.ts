@@ -29,6 +29,8 @@ import {
   updateMembership,
   updateSession,
 } from '../../domain/admin.js';
+import { FeatureFlagBody, FeatureFlagItem, SchoolFlagParams } from '../../../src/shared/admin-api.js';
+import { listFlags, setFlag } from '../../domain/feature-flags.js';
 import { route } from '../route-table.js';
 
 const base = '/api/admin/schools/:schoolId';
@@ -146,5 +148,26 @@ export const adminRoutes = [
     handler: async ({ user, params, dom }) => ({
       failures: await emailFailures(dom, user!.id, params.schoolId),
     }),
+  }),
+  route({
+    ...common,
+    method: 'GET',
+    url: `${base}/feature-flags`,
+    summary:
+      "The school's feature flags: each on or off, or on for a stable percentage of its teachers (a flag never set is on)",
+    params: SchoolParams,
+    response: z.object({ flags: z.array(FeatureFlagItem) }),
+    handler: async ({ user, params, dom }) => ({ flags: await listFlags(dom, user!.id, params.schoolId) }),
+  }),
+  route({
+    ...common,
+    method: 'PUT',
+    url: `${base}/feature-flags/:key`,
+    summary:
+      'Set a feature flag of the school: `enabled` for every teacher, or `percentage` (0..100) of its teachers, the same ones on every server process (written to the audit log)',
+    params: SchoolFlagParams,
+    body: FeatureFlagBody,
+    response: FeatureFlagItem,
+    handler: ({ user, params, body, dom }) => setFlag(dom, user!.id, params.schoolId, params.key, body),
   }),
 ];

@@ -12,6 +12,7 @@ import { SchoolPicker } from './SchoolPicker.js';
 import { SignIn } from './SignIn.js';
 import { AnnouncementsScreen } from './screens/Announcements.js';
 import { AuditScreen } from './screens/Audit.js';
+import { FlagsScreen } from './screens/Flags.js';
 import { CoursesScreen } from './screens/Courses.js';
 import { ImportScreen } from './screens/Import.js';
 import { ResourcesScreen } from './screens/Resources.js';
@@ -34,6 +35,7 @@ const SCREENS = {
   announcements: AnnouncementsScreen,
   resources: ResourcesScreen,
   import: ImportScreen,
+  flags: FlagsScreen,
   audit: AuditScreen,
 } as const;
 type ScreenName = keyof typeof SCREENS;

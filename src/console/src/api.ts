@@ -36,7 +36,7 @@ export function whenSignedOut(fn: () => void): void {
 
 /** `body` is sent as JSON, or as multipart/form-data when it is a FormData (files). */
 export async function api<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   o: { query?: Record<string, string | number | undefined>; body?: unknown } = {},
 ): Promise<T> {

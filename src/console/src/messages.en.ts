@@ -280,6 +280,22 @@ export const en = {
   'audit.change': 'Before → after',
   'audit.none': '—',
 
+  'nav.flags': 'Feature flags',
+  'flags.title': 'Feature flags',
+  'flags.intro':
+    "Turn a feature on or off for the school's teachers, or on for a share of them (always the same teachers). Devices follow at their next sync and keep the setting offline.",
+  'flags.feature': 'Feature',
+  'flags.state': 'State',
+  'flags.percentage': 'Share of teachers (%)',
+  'flags.stateOf': 'State of {name}',
+  'flags.percentageOf': 'Share of teachers with {name} (%)',
+  'flags.on': 'On',
+  'flags.off': 'Off',
+  'flags.some': 'For a share of teachers',
+  'flags.email_notifications': 'Email notifications',
+  'flags.real_time_updates': 'Real-time updates',
+  'flags.dashboard_widgets': 'Dashboard widgets (next class)',
+
   'invite.title': 'Join {school}',
   'invite.intro': '{school} invites {email} as {role}.',
   'invite.existing':

@@ -282,6 +282,22 @@ export const pt: Record<ConsoleKey, Message> = {
   'audit.change': 'Antes → depois',
   'audit.none': '—',
 
+  'nav.flags': 'Funcionalidades',
+  'flags.title': 'Funcionalidades',
+  'flags.intro':
+    'Ligue ou desligue uma funcionalidade para os professores da escola, ou ligue-a para uma parte deles (sempre os mesmos). Os dispositivos seguem na sincronização seguinte e mantêm a escolha sem ligação.',
+  'flags.feature': 'Funcionalidade',
+  'flags.state': 'Estado',
+  'flags.percentage': 'Parte dos professores (%)',
+  'flags.stateOf': 'Estado de {name}',
+  'flags.percentageOf': 'Parte dos professores com {name} (%)',
+  'flags.on': 'Ligada',
+  'flags.off': 'Desligada',
+  'flags.some': 'Para uma parte dos professores',
+  'flags.email_notifications': 'Notificações por email',
+  'flags.real_time_updates': 'Atualizações em tempo real',
+  'flags.dashboard_widgets': 'Widgets do painel (próxima aula)',
+
   'invite.title': 'Juntar-se a {school}',
   'invite.intro': '{school} convida {email} como {role}.',
   'invite.existing': 'Se já tem conta Classdesk, escreva a palavra-passe dela (o seu nome fica como está).',

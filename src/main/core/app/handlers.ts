@@ -152,6 +152,10 @@ export function createHandlers(app: AppController, platform: Platform): IpcHandl
     'settings:get': async () => app.settings.get(),
     'settings:set': async (patch) => app.setSettings(patch),
     'emailPrefs:get': async () => app.device().transport.emailPreferences(),
+    'flags:get': async () =>
+      store()
+        .schoolIds()
+        .map((schoolId) => ({ schoolId, flags: store().featureFlags(schoolId) })),
     'emailPrefs:set': async (change) => app.device().transport.setEmailPreferences(change),
     'update:state': async () => platform.updateState(),
     'update:install': async () => {

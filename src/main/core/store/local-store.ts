@@ -14,6 +14,7 @@
  * the raw database is reached through `storeDatabase`, for the store's own read queries
  * (queries.ts, dashboard.ts) and for tests.
  */
+import { ALL_ON, FeatureFlags } from '../../../shared/feature-flags.js';
 import { FileTables } from './file-tables.js';
 import { Outbox } from './outbox.js';
 import { PullApply } from './pull-apply.js';
@@ -149,6 +150,29 @@ export class LocalStore {
 
   setMeta(key: string, value: string): void {
     this.#d.setMeta(key, value);
+  }
+
+  /**
+   * A school's feature flags as its last pull gave them (docs/ARCHITECTURE.md, "Feature flags"),
+   * kept in the meta table so an offline app behaves the same; all on before the first pull.
+   */
+  featureFlags(schoolId: number): FeatureFlags {
+    const raw = this.#d.getMeta(`feature_flags:${schoolId}`);
+    if (raw === undefined) return { ...ALL_ON };
+    try {
+      const r = FeatureFlags.safeParse(JSON.parse(raw));
+      return r.success ? r.data : { ...ALL_ON };
+    } catch {
+      return { ...ALL_ON };
+    }
+  }
+
+  /** Keeps a school's flags from a pull; answers whether they changed. */
+  setFeatureFlags(schoolId: number, flags: FeatureFlags): boolean {
+    const value = JSON.stringify(flags);
+    if (this.#d.getMeta(`feature_flags:${schoolId}`) === value) return false;
+    this.#d.setMeta(`feature_flags:${schoolId}`, value);
+    return true;
   }
 
   /** This device's id in push requests (stable for the life of the store). */

@@ -76,6 +76,9 @@ export interface EngineOptions {
   /** Polling while the socket is down: first delay and ceiling (ms). */
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** Polling while the socket is up but `real_time_updates` is off (docs/ARCHITECTURE.md,
+   * "Feature flags"): a steady interval, no backoff (the server answers). */
+  flagPollMs?: number;
   /** How many pushes of one edit may fail with a server error (5xx) before the edit moves to
    * Needs attention, so the rest of the outbox and the pulls go on. */
   maxPushFailures?: number;
@@ -144,6 +147,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       pollMinMs: 2_000,
       pollMaxMs: 5 * 60_000,
       pendingPollMaxMs: 3_000,
+      flagPollMs: 30_000,
       maxPushFailures: 5,
       ...deps.options,
     };
@@ -244,6 +248,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
    * check is made again when a sync queued behind the running one starts.
    */
   private onPoke(schoolId: number, cursor: string): void {
+    if (!this.realTime()) {
+      // `real_time_updates` off (docs/ARCHITECTURE.md, "Feature flags"): the timer polls instead.
+      this.log.debug('poke ignored: real-time updates are off', { school: schoolId });
+      return;
+    }
     const at = cursorPosition(cursor);
     if (at !== null) this.pokedAt.set(schoolId, Math.max(at, this.pokedAt.get(schoolId) ?? 0));
     if (this.caughtUp(schoolId)) {
@@ -254,6 +263,14 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     this.log.debug('poke', { school: schoolId });
     this.emit('poke', { schoolId, pulled: true });
     this.runSync('poke', new Set([schoolId]), false);
+  }
+
+  /**
+   * Whether the device listens to pokes: every school it holds has `real_time_updates` on. Off
+   * for one, the engine polls on a timer as it does while the socket is down.
+   */
+  private realTime(): boolean {
+    return this.store.schoolIds().every((id) => this.store.featureFlags(id).real_time_updates);
   }
 
   /** The device has pulled everything pokes announced for this school (and was not asked for more). */
@@ -283,6 +300,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         this.queued = undefined;
         // Schools asked for by an edit were recorded in `wanted` when it asked.
         if (next && this.started) this.runSync('requested during sync', next, false);
+        // Real-time updates off: the timer keeps the device in sync instead of pokes.
+        else if (this.started && !this.realTime()) this.schedulePoll();
       });
   }
 
@@ -296,12 +315,13 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
    * edits wait, the delay stays under `pendingPollMaxMs`.
    */
   private schedulePoll(): void {
-    if (!this.started || this.state.live || this.pollTimer !== undefined) return;
+    if (!this.started || (this.state.live && this.realTime()) || this.pollTimer !== undefined) return;
     const jitter = 1 + (Math.random() - 0.5) / 2;
     const waiting = this.store.pendingCount() + this.store.pendingUploads().length;
     const ceiling = waiting > 0 ? this.opts.pendingPollMaxMs : this.opts.pollMaxMs;
-    const delay = Math.round(Math.min(this.pollDelay, ceiling) * jitter);
-    this.pollDelay = Math.min(this.opts.pollMaxMs, this.pollDelay * 2);
+    const steady = this.state.live; // connected, but pokes are ignored (real-time updates off)
+    const delay = Math.round(Math.min(steady ? this.opts.flagPollMs : this.pollDelay, ceiling) * jitter);
+    if (!steady) this.pollDelay = Math.min(this.opts.pollMaxMs, this.pollDelay * 2);
     this.pollTimer = this.clock.setTimeout(() => {
       this.pollTimer = undefined;
       this.requestSync('poll');
@@ -544,6 +564,10 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         this.clock.now().toISOString(),
       );
       this.fault('pull:after-apply');
+      if (this.store.setFeatureFlags(schoolId, res.feature_flags)) {
+        this.log.info('feature flags changed', { school: schoolId, flags: res.feature_flags });
+        this.emit('changed', { schoolId });
+      }
       batches++;
       changes += res.changes.length;
       if (res.total !== null && res.done !== null)

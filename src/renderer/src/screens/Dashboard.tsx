@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/useI18n.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { useChanges } from '../state/changes.js';
 import { useDashboard } from '../state/dashboard.js';
+import { useFlag } from '../state/flags.js';
 import { routeHref } from '../state/routes.js';
 import { useSchools } from '../state/schools.js';
 import { SESSION_STATUSES, type RangeName } from '../types.js';
@@ -19,6 +20,8 @@ const RANGES: Array<{ range: RangeName; label: MessageKey }> = [
 export function DashboardScreen() {
   const { t, fmt } = useI18n();
   const schoolId = useSchools((s) => s.selected);
+  // The dashboard's widgets (the next-class card) behind the `dashboard_widgets` flag.
+  const widgetsOn = useFlag('dashboard_widgets', schoolId);
   const version = useChanges((s) => s.version);
   const range = useDashboard((s) => s.range);
   const data = useDashboard((s) => s.data);
@@ -78,7 +81,7 @@ export function DashboardScreen() {
             </ul>
           </section>
 
-          <NextClass next={current.next_class} />
+          {widgetsOn && <NextClass next={current.next_class} />}
 
           <section className="card">
             <h2>{t('dashboard.sessions')}</h2>

@@ -6,6 +6,8 @@ import { useAuth } from '../state/auth.js';
 import { signOut } from '../state/reset.js';
 import { useSettings } from '../state/settings.js';
 import { useEmailPrefs } from '../state/email-prefs.js';
+import { useFlag } from '../state/flags.js';
+import { useSchools } from '../state/schools.js';
 import {
   NOTIFICATION_TYPES,
   type EmailChoice,
@@ -176,6 +178,11 @@ export function SettingsScreen() {
   const savedAt = useSettings((s) => s.savedAt);
   const error = useSettings((s) => s.error);
   const auth = useAuth((s) => s.state);
+  // Email by preference is behind the `email_notifications` flag (for the school shown).
+  const emailOn = useFlag(
+    'email_notifications',
+    useSchools((s) => s.selected),
+  );
   const busy = useAuth((s) => s.busy);
   const save = (patch: Partial<Settings>) => void useSettings.getState().save(patch);
 
@@ -218,7 +225,7 @@ export function SettingsScreen() {
               ))}
             </fieldset>
           </section>
-          {auth?.user && <EmailPreferencesSection email={auth.user.email} />}
+          {auth?.user && emailOn && <EmailPreferencesSection email={auth.user.email} />}
           <section className="card">
             <h2>{t('settings.general')}</h2>
             <div className="field">

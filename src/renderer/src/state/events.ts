@@ -3,6 +3,7 @@ import { onEvent } from '../api.js';
 import type { AppEvent } from '../types.js';
 import { useAuth } from './auth.js';
 import { useChanges } from './changes.js';
+import { useFlags } from './flags.js';
 import { useNotifications } from './notifications.js';
 import { forgetUserData } from './reset.js';
 import { useResources } from './resources.js';
@@ -18,6 +19,7 @@ export async function loadSignedIn(): Promise<void> {
     useSync.getState().loadStatus(),
     useSync.getState().loadAttention(),
     useSchools.getState().load(),
+    useFlags.getState().load(),
   ]);
   useSync.getState().progressFromSchools(useSchools.getState().schools);
 }
@@ -50,6 +52,8 @@ export function handleEvent(e: AppEvent): void {
         useResources.getState().applyWrites(e.writes);
       }
       useChanges.getState().bump(e.writes !== undefined);
+      // A pull may bring new feature flags (the engine announces their change as a change).
+      if (!e.writes) void useFlags.getState().load();
       return;
     case 'notification': {
       const popup = useSettings.getState().settings?.popupTypes;

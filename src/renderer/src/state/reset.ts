@@ -1,6 +1,7 @@
 /** Forgets everything of the signed-out teacher, so the next one never glimpses it. */
 import { useAuth } from './auth.js';
 import { useCourses } from './courses.js';
+import { useFlags } from './flags.js';
 import { useDashboard } from './dashboard.js';
 import { useSessionList, useStudentList } from './lists.js';
 import { useNotifications } from './notifications.js';
@@ -28,6 +29,7 @@ export function forgetUserData(): void {
     useSessionFiles,
     useStudent,
     useCourses,
+    useFlags,
   ])
     (store as { setState(s: unknown, replace: true): void; getInitialState(): unknown }).setState(
       store.getInitialState(),
