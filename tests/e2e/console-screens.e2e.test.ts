@@ -220,6 +220,20 @@ describe.skipIf(!HAS_CHROMIUM)('admin console screens', { timeout: 300_000 }, ()
     await check(console, 'import-errors');
     fs.rmSync(rosterDir, { recursive: true, force: true });
 
+    // Feature flags: real-time updates for a share of the teachers.
+    await goConsole(console, 'Feature flags');
+    await console.getByLabel('State of Real-time updates').selectOption({ label: 'For a share of teachers' });
+    await eventually(() =>
+      db
+        .selectFrom('feature_flags')
+        .select('percentage')
+        .where('school_id', '=', ids.norte)
+        .where('key', '=', 'real_time_updates')
+        .where('percentage', 'is not', null)
+        .executeTakeFirst(),
+    );
+    await check(console, 'flags');
+
     // The audit log shows what was done above, newest first.
     await goConsole(console, 'Audit log');
     await console.getByRole('cell', { name: 'announcement.post' }).waitFor();

@@ -37,7 +37,8 @@ export function AuditScreen({ schoolId }: { schoolId: number }) {
         />
       </div>
       <ErrorLine error={list.error} />
-      <div className="table-wrap">
+      {/* Its before → after column can be wide: the region scrolls, and takes the keyboard's focus to do so. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('audit.title')}>
         <table className="table">
           <thead>
             <tr>
