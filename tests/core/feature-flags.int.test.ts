@@ -108,6 +108,11 @@ describe('feature flags on a device', { timeout: 60_000 }, () => {
         real_time_updates: true,
         dashboard_widgets: false,
       });
+      // A revoked school's flags leave with it (nothing of the school stays in the store).
+      const key = `feature_flags:${ids.norte}`;
+      expect(reopened.getMeta(key)).toBeDefined();
+      reopened.revokeSchool(ids.norte, new Date().toISOString());
+      expect(reopened.getMeta(key)).toBeUndefined();
     } finally {
       await reopened.close();
     }

@@ -133,7 +133,9 @@ export class Revocation {
       // terms from the index itself (secure_delete then zeroes the freed pages).
       this.d.stmt("insert into search_index (search_index) values ('optimize')").run();
       this.d.stmt('delete from sync_state where school_id = ?').run(schoolId);
-      this.d.stmt('delete from meta where key = ?').run(`school_name:${schoolId}`);
+      this.d
+        .stmt('delete from meta where key in (?, ?)')
+        .run(`school_name:${schoolId}`, `feature_flags:${schoolId}`);
       return { fileHashes, quarantined };
     });
     const result = run.immediate();
