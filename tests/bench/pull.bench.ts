@@ -26,6 +26,7 @@ import { authenticate, requireTeacherSchool } from '../../server/domain/auth.js'
 import { ChecksumCache } from '../../server/domain/checksum-cache.js';
 import { silentEvents } from '../../server/domain/events.js';
 import { pull } from '../../server/domain/pull.js';
+import { FLAG_KEYS } from '../../src/shared/feature-flags.js';
 import { seedLoadData, type PullTeacher } from './load-data.js';
 import { EDITS_PER_TEACHER, recordPullStatements } from './load-parts.js';
 import { median } from './load-support.js';
@@ -77,6 +78,21 @@ async function main(): Promise<void> {
       const admin = await authenticate(seeding.db, data.pullAdmins.get(t.schoolId)!);
       for (const id of t.sessionIds.slice(0, EDITS_PER_TEACHER))
         await updateSession(ctx, admin!.id, t.schoolId, id, { title: `Edited for the pull bench ${id}` });
+      // A school that has set its feature flags: each of the pull's flag lookups finds its row.
+      await seeding.db
+        .insertInto('feature_flags')
+        .values(
+          FLAG_KEYS.map((key) => ({
+            school_id: t.schoolId,
+            key,
+            enabled: 1,
+            percentage: 50,
+            updated_at: new Date().toISOString(),
+            updated_by: admin!.id,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['school_id', 'key']).doNothing())
+        .execute();
     }
     await seeding.destroy();
 
