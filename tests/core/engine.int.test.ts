@@ -31,6 +31,27 @@ describe('sync engine against a real server', () => {
     await server?.stop();
   });
 
+  test('a re-fetch after a checksum mismatch does not announce the notifications again', async () => {
+    const ana = await device('ana@classdesk.test');
+    const announced: number[] = [];
+    ana.engine.on('notification', (n) => announced.push(n.id));
+    await ana.engine.syncAll();
+    const first = [...announced];
+    expect(first.length).toBeGreaterThan(0);
+    // The local copy drifts: a session row disappears, so the checksum no longer matches.
+    const { sqlite } = storeDatabase(ana.store);
+    const victim = sqlite.prepare('select id from sessions where school_id = ? limit 1').get(ids.norte) as {
+      id: number;
+    };
+    sqlite.prepare('delete from sessions where id = ?').run(victim.id);
+    const summary = await ana.engine.syncAll();
+    expect(summary.schools.find((s) => s.schoolId === ids.norte)).toMatchObject({
+      refetched: true,
+      verified: true,
+    });
+    expect(announced).toEqual(first);
+  });
+
   test('a first sync streams both schools with progress and converges', async () => {
     const ana = await device('ana@classdesk.test');
     const progress: Array<{ schoolId: number; done: number; total: number }> = [];

@@ -157,11 +157,22 @@ export class PullApply {
   }
 
   /** Forgets a school's rows and cursor so the next pull re-fetches its whole view (checksum mismatch). */
+  /**
+   * Starts a school over (a checksum mismatch, a cursor the server refused): its rows go and come
+   * back with a full pull. The notifications already announced stay marked, so the re-fetch does
+   * not show them again.
+   */
   resetSchool(schoolId: number): void {
     this.d.sqlite
       .transaction(() => {
+        const announced = this.d
+          .stmt(
+            'select a.id from announced_notifications a join notifications n on n.id = a.id where n.school_id = ?',
+          )
+          .all(schoolId) as Array<{ id: number }>;
         this.deleteSchoolRows(schoolId);
         this.d.stmt('delete from sync_state where school_id = ?').run(schoolId);
+        for (const { id } of announced) this.markAnnounced(id);
       })
       .immediate();
   }
