@@ -175,6 +175,24 @@ async function hasWork(w: WriteContext, s: GeneratedSession): Promise<boolean> {
 /** The sessions a write cancelled and kept, for their teachers' notifications (`notifyKept`). */
 const keptByWrite = new WeakMap<WriteContext, GeneratedSession[]>();
 
+/** Sets a session's status, stamping the field's version as every server write does. */
+async function setStatus(
+  w: WriteContext,
+  s: { id: number; field_versions: string },
+  status: 'scheduled' | 'cancelled',
+): Promise<void> {
+  await w.trx
+    .updateTable('class_sessions')
+    .set({
+      status,
+      field_versions: stampFields(s.field_versions, ['status'], w.version, null),
+      version: w.version,
+      updated_at: w.now,
+    })
+    .where('id', '=', s.id)
+    .execute();
+}
+
 /**
  * Takes a session out of the timetable: deleted (with its enrolments) when nothing was done with
  * it, otherwise cancelled and kept (a completed one stays as it is).
@@ -188,16 +206,7 @@ async function retire(
   await touchSessionFor(w, schoolId, s.id, s.teacher_id);
   if (await hasWork(w, s)) {
     if (s.status !== 'scheduled') return;
-    await w.trx
-      .updateTable('class_sessions')
-      .set({
-        status: 'cancelled',
-        field_versions: stampFields(s.field_versions, ['status'], w.version, null),
-        version: w.version,
-        updated_at: w.now,
-      })
-      .where('id', '=', s.id)
-      .execute();
+    await setStatus(w, s, 'cancelled');
     counts.cancelled++;
     keptByWrite.set(w, [...(keptByWrite.get(w) ?? []), s]);
     return;
@@ -701,16 +710,7 @@ export async function addHoliday(
       .execute();
     const byTeacher = new Map<number, typeof sessions>();
     for (const s of sessions) {
-      await w.trx
-        .updateTable('class_sessions')
-        .set({
-          status: 'cancelled',
-          field_versions: stampFields(s.field_versions, ['status'], w.version, null),
-          version: w.version,
-          updated_at: w.now,
-        })
-        .where('id', '=', s.id)
-        .execute();
+      await setStatus(w, s, 'cancelled');
       await touchSessionFor(w, schoolId, s.id, s.teacher_id);
       byTeacher.set(s.teacher_id, [...(byTeacher.get(s.teacher_id) ?? []), s]);
     }
@@ -796,16 +796,7 @@ export async function removeHoliday(
         s.starts_at === zonedInstant(tz, h.date, s.starts).toISOString(),
     );
     for (const s of cancelled) {
-      await w.trx
-        .updateTable('class_sessions')
-        .set({
-          status: 'scheduled',
-          field_versions: stampFields(s.field_versions, ['status'], w.version, null),
-          version: w.version,
-          updated_at: w.now,
-        })
-        .where('id', '=', s.id)
-        .execute();
+      await setStatus(w, s, 'scheduled');
       await touchSessionFor(w, schoolId, s.id, s.teacher_id);
     }
     const entries = await w.trx
